@@ -1,0 +1,189 @@
+"""Every error ka2forms raises, in one place.
+
+Front ends decide how an error is shown (exit code 2 and a line on stderr, ``#KA2!`` text in a cell, a row
+in a batch summary); the core only says *what* went wrong and *where*. That is why every error carries a
+:class:`Location` and a short message that makes sense without a traceback.
+
+Hierarchy::
+
+    Ka2Error
+    ├── InputError                    the user's input is wrong: fix the file, the cell or the argument
+    │   ├── WorkbookError             a workbook cannot be read at all (not an xlsx, missing sheet, too big)
+    │   ├── WorkbookInvalid           a workbook was read but has problems; carries every Problem found
+    │   ├── UnknownValueError         a name we do not know: action, country, organisation type, role
+    │   │                             (also a LookupError)
+    │   └── PlaceError                a place name cannot be resolved (also a LookupError)
+    │       ├── UnknownPlaceError     no such place; carries suggestions
+    │       └── AmbiguousPlaceError   several comparable places; carries the candidates
+    ├── RuleNotDefinedError           the rules have no data for this action and call year (also a LookupError)
+    └── RulesDataError                our own rules data is malformed: a bug in ka2forms, not in the input
+
+Errors subclass built-ins where a caller might reasonably catch those (``LookupError``), as attrs does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something happened: a file, and inside it a sheet and cell, a form field, or a template line."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        inner = ""
+        if self.sheet and self.cell:
+            inner = f"{self.sheet}!{self.cell}"
+        elif self.sheet:
+            inner = f"sheet {self.sheet!r}"
+        elif self.cell:
+            inner = self.cell
+        if self.field:
+            inner = f"{inner} field {self.field!r}".strip()
+        if self.line is not None:
+            inner = f"{inner} line {self.line}".strip()
+        if inner:
+            parts.append(inner)
+        return ": ".join(parts)
+
+    def in_file(self, file: str) -> Location:
+        """The same place, now naming the file (readers learn the cell before the caller names the file)."""
+        return Location(file, self.sheet, self.cell, self.field, self.line)
+
+
+class Ka2Error(Exception):
+    """Base of every ka2forms error. ``message`` is short and readable; ``where`` says where it happened."""
+
+    def __init__(self, message: str, *, where: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where or Location()
+
+    @property
+    def short(self) -> str:
+        """The message with its cell or field but without the file: fits in a worksheet cell."""
+        loc = Location(None, self.where.sheet, self.where.cell, self.where.field, self.where.line)
+        text = str(loc)
+        return f"{text}: {self.message}" if text else self.message
+
+    def __str__(self) -> str:
+        text = str(self.where)
+        return f"{text}: {self.message}" if text else self.message
+
+
+class InputError(Ka2Error):
+    """The user's input is wrong; the message says what to change."""
+
+
+class WorkbookError(InputError):
+    """A workbook cannot be read at all: not an .xlsx, corrupt, locked, too large, or a required sheet missing."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input, with its place; a reader collects all of them before giving up."""
+
+    where: Location
+    message: str
+
+    def __str__(self) -> str:
+        text = str(self.where)
+        return f"{text}: {self.message}" if text else self.message
+
+
+class WorkbookInvalid(InputError):
+    """A workbook was read but has problems. All of them are reported at once, so one fix round suffices."""
+
+    def __init__(self, problems: Sequence[Problem], *, file: str | None = None) -> None:
+        self.problems = tuple(p if file is None else Problem(p.where.in_file(file), p.message) for p in problems)
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        super().__init__(first.message + suffix, where=first.where)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class UnknownValueError(InputError, LookupError):
+    """A name we do not know (action, country, organisation type, role). ``suggestions`` may help the user."""
+
+    def __init__(self, kind: str, value: object, *, suggestions: Iterable[str] = (), where: Location | None = None,
+                 hint: str | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.suggestions = tuple(suggestions)
+        text = f"unknown {kind} {value!r}"
+        if self.suggestions:
+            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text, where=where)
+
+
+class PlaceError(InputError, LookupError):
+    """A place name cannot be resolved to one place."""
+
+
+class UnknownPlaceError(PlaceError):
+    """No place matches; ``suggestions`` are names that nearly match."""
+
+    def __init__(self, query: str, *, suggestions: Iterable[str] = (), where: Location | None = None) -> None:
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        text = f"unknown place {query!r}"
+        if self.suggestions:
+            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+        super().__init__(text, where=where)
+
+
+class AmbiguousPlaceError(PlaceError):
+    """Several comparable places match; ``candidates`` lists them so the user can add a country or region."""
+
+    def __init__(self, query: str, candidates: Sequence[str], *, where: Location | None = None) -> None:
+        self.query = query
+        self.candidates = tuple(candidates)
+        shown = "; ".join(self.candidates[:5])
+        super().__init__(f"{query!r} is ambiguous: {shown} — add a country or region", where=where)
+
+
+class RuleNotDefinedError(Ka2Error, LookupError):
+    """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
+
+    def __init__(self, subject: str, call_year: int, *, known: str | None = None) -> None:
+        self.subject = subject
+        self.call_year = call_year
+        text = f"no rules for {subject} in call year {call_year}"
+        if known:
+            text += f" (rules exist for {known})"
+        super().__init__(text)
+
+
+class RulesDataError(Ka2Error):
+    """Our bundled rules data is malformed. This is a bug in ka2forms; the message names the file and key."""
+
+
+__all__ = [
+    "AmbiguousPlaceError",
+    "InputError",
+    "Ka2Error",
+    "Location",
+    "PlaceError",
+    "Problem",
+    "RuleNotDefinedError",
+    "RulesDataError",
+    "UnknownPlaceError",
+    "UnknownValueError",
+    "WorkbookError",
+    "WorkbookInvalid",
+]

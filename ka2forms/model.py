@@ -1,0 +1,50 @@
+"""The typed model every part of ka2forms shares: a project and its consortium, as read from a workbook.
+
+Values are already normalised (ISO country codes, organisation-type codes, :class:`Role`), so services never
+parse text again. Each partner remembers its worksheet row, so later messages can point at the cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ka2forms.errors import Location
+from ka2forms.rules import Role
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One organisation in the consortium."""
+
+    role: Role
+    organisation: str
+    country: str                 # ISO 3166-1 alpha-2
+    org_type: str                # one of ka2forms.rules.ORG_TYPES
+    city: str | None = None
+    pic: str | None = None       # 9 digits
+    oid: str | None = None       # "E" + 8 digits
+    where: Location | None = None  # the row's first cell, for messages
+
+    @property
+    def counts_as_beneficiary(self) -> bool:
+        return self.role in (Role.COORDINATOR, Role.PARTNER)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project as stated in a partner workbook's ``Project`` sheet, with its ``Partners``."""
+
+    action: str                  # as written: "KA220-VET", "AFI-LOT1", an EACEA topic ID…
+    call_year: int
+    partners: tuple[Partner, ...]
+    title: str | None = None
+    acronym: str | None = None
+    duration_months: int | None = None
+    requested_grant: Decimal | None = None
+    source: str | None = None    # the workbook's path
+    cells: dict[str, Location] = field(default_factory=dict)  # "action", "call_year", … → where it was read
+
+    @property
+    def coordinator(self) -> Partner | None:
+        return next((p for p in self.partners if p.role is Role.COORDINATOR), None)

@@ -1,0 +1,62 @@
+"""Opening an .xlsx safely: the right kind of file, not a zip bomb, never modified.
+
+Partner workbooks arrive by e-mail from many organisations. Before openpyxl sees a file we make sure it is
+an Office Open XML workbook of sane size, and we say plainly what it is when it is not (an old .xls, a
+password-protected file, Excel's lock file, a PDF renamed to .xlsx).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from ka2forms.errors import Location, WorkbookError
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_MEMBERS = 2000
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
+    p = Path(path)
+    where = Location(file=str(p))
+    if p.name.startswith("~$"):
+        raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
+    try:
+        with p.open("rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        raise WorkbookError("file not found", where=where) from None
+    except IsADirectoryError:
+        raise WorkbookError("a folder, not a workbook", where=where) from None
+    except PermissionError:
+        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+    if head.startswith(_OLE_MAGIC):
+        raise WorkbookError("an old Excel 97–2003 (.xls) or password-protected workbook; save it as an "
+                            "unprotected .xlsx", where=where)
+    if not head.startswith(b"PK"):
+        kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
+        raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
+    try:
+        with zipfile.ZipFile(p) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except zipfile.BadZipFile:
+        raise WorkbookError("damaged .xlsx file (the zip container is broken)", where=where) from None
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError("a zip file but not an Excel workbook (no xl/workbook.xml)", where=where)
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
+        raise WorkbookError(f"refused: unpacks to {unpacked // 1_000_000} MB in {len(infos)} parts "
+                            "(too large or a zip bomb)", where=where)
+    try:
+        return load_workbook(p, read_only=True, data_only=True, keep_links=False)
+    except Exception as e:  # openpyxl raises many kinds for damaged parts
+        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None

@@ -1,0 +1,322 @@
+"""KA2 actions and their rules by call year (``actions.yaml``).
+
+An action has codes (official codes, aliases, EACEA topic-ID patterns) and a list of versions, each valid
+for a range of call years. ``rules_for(code, year)`` returns the one version covering that year, limited to
+the field or lot the code names. A year no version covers raises :class:`RuleNotDefinedError`: a rule for
+2023 is never applied to 2027 just because nothing newer is known.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ka2forms.errors import InputError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
+from ka2forms.rules.countries import ELIGIBLE, STATUSES
+from ka2forms.rules.loader import provenance, read_yaml
+from ka2forms.rules.organisations import ORG_TYPES, Role, org_class
+from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
+from ka2forms.text import fold_compact
+
+CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
+                   "excluded_countries", "per_country_type", "identifier")
+_CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
+                   "confidence", "description", "note"}
+_GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One consortium criterion. ``kind`` selects the check in ``services/check.py``; the rest are its values."""
+
+    id: str
+    kind: str
+    provenance: Provenance
+    min: int | None = None
+    max: int | None = None
+    types: tuple[str, ...] = ()
+    org_class: str | None = None
+    statuses: tuple[str, ...] = ELIGIBLE
+    identifier: str | None = None
+    fields: tuple[str, ...] = ()
+    description: str | None = None
+
+    def counted_types(self) -> tuple[str, ...]:
+        """The organisation types this criterion counts (its ``types``, or its class's members)."""
+        return tuple(org_class(self.org_class).members) if self.org_class else self.types
+
+
+@dataclass(frozen=True)
+class DurationRule:
+    """Allowed project durations in months: a set of options or a range."""
+
+    provenance: Provenance
+    months: tuple[int, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    fields: tuple[str, ...] = ()
+
+    def allows(self, months: int) -> bool:
+        if self.months:
+            return months in self.months
+        return (self.min is None or months >= self.min) and (self.max is None or months <= self.max)
+
+    def describe(self) -> str:
+        if self.months:
+            return " or ".join(str(m) for m in self.months) + " months"
+        return f"{self.min}–{self.max} months"
+
+
+@dataclass(frozen=True)
+class GrantRule:
+    """What grant may be requested: lump-sum options, a range, a cap, a cap per duration or per month."""
+
+    provenance: Provenance
+    lump_sums: tuple[int, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    max_by_duration: dict[int, int] = field(default_factory=dict)
+    per_month: int | None = None
+    per_organisation_year: int | None = None
+    per_year: int | None = None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionVersion:
+    """An action's rules for a range of call years."""
+
+    calls: CallYears
+    counted_roles: tuple[Role, ...]
+    criteria: tuple[Criterion, ...]
+    durations: tuple[DurationRule, ...]
+    grants: tuple[GrantRule, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A KA2 action (e.g. KA220 Cooperation Partnerships) with every version of its rules."""
+
+    key: str
+    name: str
+    period: str
+    managed_by: str
+    summary: str
+    versions: tuple[ActionVersion, ...]
+    fields: tuple[str, ...]
+
+    def version(self, call_year: int) -> ActionVersion:
+        for v in self.versions:
+            if call_year in v.calls:
+                return v
+        raise RuleNotDefinedError(f"{self.key} ({self.name})", call_year,
+                                  known=describe_ranges([v.calls for v in self.versions]))
+
+    @property
+    def calls(self) -> list[CallYears]:
+        return [v.calls for v in self.versions]
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """What a typed action code names: the action, its field or lot (if any), and a topic's call year."""
+
+    action: Action
+    code: str
+    field: str | None = None
+    topic_year: int | None = None
+
+
+@dataclass(frozen=True)
+class ActionRules:
+    """The rules for one action code in one call year, limited to its field or lot."""
+
+    ref: ActionRef
+    call_year: int
+    version: ActionVersion
+    criteria: tuple[Criterion, ...]
+    durations: tuple[DurationRule, ...]
+    grants: tuple[GrantRule, ...]
+    notes: tuple[str, ...]  # e.g. "field not given: HED-only criteria not checked"
+
+    @property
+    def action(self) -> Action:
+        return self.ref.action
+
+    @property
+    def counted_roles(self) -> tuple[Role, ...]:
+        return self.version.counted_roles
+
+
+# ─────────────────────────────────────────── parsing ───────────────────────────────────────────
+
+
+def _ints(value: Any, where: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+        raise RulesDataError(f"{where}: expected a list of whole numbers, got {value!r}")
+    return tuple(value)
+
+
+def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
+    unknown = set(raw) - _CRITERION_KEYS
+    if unknown:
+        raise RulesDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    kind = raw.get("kind")
+    if kind not in CRITERION_KINDS:
+        raise RulesDataError(f"{where}: kind must be one of {', '.join(CRITERION_KINDS)}, not {kind!r}")
+    types = tuple(raw.get("types", ()))
+    if bad := [t for t in types if t not in ORG_TYPES]:
+        raise RulesDataError(f"{where}: unknown organisation types {bad}")
+    statuses = tuple(raw.get("statuses", ELIGIBLE))
+    if bad := [s for s in statuses if s not in STATUSES]:
+        raise RulesDataError(f"{where}: unknown statuses {bad}")
+    if raw.get("class"):
+        org_class(raw["class"])  # fails early on a misspelt class
+    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type"}
+    if needs_min and not isinstance(raw.get("min"), int):
+        raise RulesDataError(f"{where}: kind {kind} needs a whole-number min")
+    if kind in {"type_count", "per_country_type", "only_types"} and not (types or raw.get("class")):
+        raise RulesDataError(f"{where}: kind {kind} needs types or class")
+    if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
+        raise RulesDataError(f"{where}: identifier must be PIC or OID")
+    return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
+                     max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
+                     identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
+                     description=raw.get("description"))
+
+
+def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:
+    months = _ints(raw["months"], where) if "months" in raw else ()
+    if not months and not ("min" in raw and "max" in raw):
+        raise RulesDataError(f"{where}: a duration needs months: [..] or min and max")
+    return DurationRule(provenance(raw, where=where), months, raw.get("min"), raw.get("max"),
+                        tuple(raw.get("fields", ())))
+
+
+def _parse_grant(raw: dict[str, Any], where: str) -> GrantRule:
+    if not set(raw) & _GRANT_KEYS:
+        raise RulesDataError(f"{where}: a grant needs one of {', '.join(sorted(_GRANT_KEYS))}")
+    return GrantRule(provenance(raw, where=where), _ints(raw.get("lump_sums", []), where), raw.get("min"),
+                     raw.get("max"), {int(k): int(v) for k, v in raw.get("max_by_duration", {}).items()},
+                     raw.get("per_month"), raw.get("per_organisation_year"), raw.get("per_year"),
+                     tuple(raw.get("fields", ())))
+
+
+def _parse_version(raw: dict[str, Any], where: str) -> ActionVersion:
+    calls = CallYears.parse(raw.get("calls"), where=where)
+    roles = tuple(Role(r) for r in raw.get("counted_roles", ["coordinator", "partner"]))
+    criteria = tuple(_parse_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(raw.get("criteria", [])))
+    durations = tuple(_parse_duration(d, f"{where}.durations[{i}]") for i, d in enumerate(raw.get("durations", [])))
+    grants = tuple(_parse_grant(g, f"{where}.grants[{i}]") for i, g in enumerate(raw.get("grants", [])))
+    return ActionVersion(calls, roles, criteria, durations, grants)
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    actions: dict[str, Action]
+    codes: dict[str, tuple[str, str | None]]            # folded code → (action key, field)
+    patterns: tuple[tuple[re.Pattern[str], str, str | None], ...]
+    refused: dict[str, str]                              # folded code → reason
+
+
+@cache
+def _catalogue() -> _Catalogue:
+    data = read_yaml("actions.yaml")
+    actions, codes, patterns, refused = {}, {}, [], {}
+    for key, raw in data.items():
+        where = f"actions.yaml: {key}"
+        versions = tuple(_parse_version(v, f"{where}.rules[{i}]") for i, v in enumerate(raw["rules"]))
+        spans = sorted(v.calls for v in versions)
+        for a, b in zip(spans, spans[1:]):
+            if b.first <= a.last:
+                raise RulesDataError(f"{where}: call years {a} and {b} overlap")
+        fields_seen: set[str] = set()
+        for code, meta in raw["codes"].items():
+            meta = meta or {}
+            fld = meta.get("field") or meta.get("lot")
+            if fld:
+                fields_seen.add(fld)
+            if "pattern" in meta:
+                patterns.append((re.compile(meta["pattern"]), key, fld))
+                continue
+            folded = fold_compact(code)
+            if folded in codes and codes[folded][0] != key:
+                raise RulesDataError(f"{where}: code {code} is also used by {codes[folded][0]}")
+            codes[folded] = (key, fld)
+        for code, reason in (raw.get("refused_codes") or {}).items():
+            refused[fold_compact(code)] = reason
+        actions[key] = Action(key, raw["name"], str(raw["period"]), raw["managed_by"], raw["summary"], versions,
+                              tuple(sorted(fields_seen)))
+    return _Catalogue(actions, codes, tuple(patterns), refused)
+
+
+# ─────────────────────────────────────────── lookups ───────────────────────────────────────────
+
+
+def all_actions() -> list[Action]:
+    """Every action in the rules data, in data order (2014–2020 first)."""
+    return list(_catalogue().actions.values())
+
+
+def resolve_action(code: str, *, where: Location | None = None) -> ActionRef:
+    """What an action code means. Case, spaces and dashes are ignored; EACEA topic IDs are recognised."""
+    cat = _catalogue()
+    text = " ".join(str(code).split())
+    folded = fold_compact(text)
+    if folded in cat.refused:
+        raise UnknownValueError("action", text, where=where, hint=cat.refused[folded])
+    if folded in cat.codes:
+        key, fld = cat.codes[folded]
+        return ActionRef(cat.actions[key], text.upper(), fld)
+    upper = text.upper().replace(" ", "")
+    for pattern, key, fld in cat.patterns:
+        m = pattern.fullmatch(upper)
+        if m:
+            year = m.groupdict().get("year")
+            return ActionRef(cat.actions[key], upper, fld, int(year) if year else None)
+    close = difflib.get_close_matches(text.upper(), list(dict.fromkeys([*cat.actions, *_official_codes()])),
+                                      n=3, cutoff=0.6)
+    raise UnknownValueError("action", text, suggestions=close, where=where,
+                            hint="see `ka2forms rules` for the actions and codes we know")
+
+
+@cache
+def _official_codes() -> list[str]:
+    out = []
+    for raw in read_yaml("actions.yaml").values():
+        out += [c for c, meta in raw["codes"].items() if not (meta or {}).get("pattern")]
+    return out
+
+
+def _applies(item_fields: tuple[str, ...], fld: str | None) -> bool:
+    return not item_fields or (fld is not None and fld in item_fields)
+
+
+def rules_for(code: str | ActionRef, call_year: int, *, where: Location | None = None) -> ActionRules:
+    """The rules for an action code in a call year, limited to the code's field or lot."""
+    ref = code if isinstance(code, ActionRef) else resolve_action(code, where=where)
+    if ref.topic_year is not None and ref.topic_year != call_year:
+        raise InputError(f"the topic {ref.code} belongs to call {ref.topic_year}, but the call year is "
+                         f"{call_year}", where=where)
+    version = ref.action.version(call_year)
+    fld = ref.field
+    everything = [*version.criteria, *version.durations, *version.grants]
+    restricted = sorted({f for item in everything for f in item.fields})
+    if fld is None and any(c.kind == "organisations" and c.fields for c in version.criteria):
+        raise InputError(f"{ref.action.key} rules in call {call_year} differ by field or lot "
+                         f"({', '.join(restricted)}): give it in the action code, e.g. "
+                         f"{ref.action.key}-{restricted[0]}", where=where)
+    notes = []
+    if fld is None and restricted:
+        notes.append(f"no field or lot in the action code: rules that apply only to {', '.join(restricted)} "
+                     f"were not checked")
+    return ActionRules(
+        ref=ref, call_year=call_year, version=version,
+        criteria=tuple(c for c in version.criteria if _applies(c.fields, fld)),
+        durations=tuple(d for d in version.durations if _applies(d.fields, fld)),
+        grants=tuple(g for g in version.grants if _applies(g.fields, fld)),
+        notes=tuple(notes),
+    )

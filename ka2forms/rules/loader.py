@@ -1,0 +1,87 @@
+"""Reading the bundled rules data files.
+
+YAML is read once per process and cached: the Excel add-in recalculates formulas many times, and the
+first formula must answer fast. Duplicate keys are refused (PyYAML silently keeps the last one, which
+would hide a copy-paste mistake in a rule).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ka2forms.errors import RulesDataError
+from ka2forms.rules.provenance import Confidence, Provenance, Source
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML loader that refuses duplicate mapping keys."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in mapping:
+            line = key_node.start_mark.line + 1
+            raise RulesDataError(f"duplicate key {key!r} at line {line} of {key_node.start_mark.name}")
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _data_file(name: str) -> Any:
+    return resources.files("ka2forms.rules").joinpath("data", name)
+
+
+@cache
+def read_yaml(name: str) -> Any:
+    """The parsed content of ``ka2forms/rules/data/<name>``."""
+    path = _data_file(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise RulesDataError(f"rules data file {name} is missing from the installation") from e
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as e:
+        raise RulesDataError(f"{name}: {e}") from e
+
+
+@cache
+def read_json(name: str) -> Any:
+    """The parsed content of ``ka2forms/rules/data/<name>``."""
+    return json.loads(_data_file(name).read_text(encoding="utf-8"))
+
+
+@cache
+def sources() -> dict[str, Source]:
+    """Every citable source by id (``sources.yaml``)."""
+    out = {}
+    for sid, raw in read_yaml("sources.yaml").items():
+        if raw.get("kind") not in {"seed", "official", "third-party", "project"}:
+            raise RulesDataError(f"sources.yaml: {sid}: kind must be seed, official, third-party or project")
+        out[sid] = Source(id=sid, kind=raw["kind"], title=raw["title"], url=raw.get("url"), file=raw.get("file"))
+    return out
+
+
+def provenance(raw: dict[str, Any], *, where: str) -> Provenance:
+    """The ``source`` + ``confidence`` pair of one data entry, checked against ``sources.yaml``."""
+    sid, conf = raw.get("source"), raw.get("confidence")
+    if sid not in sources():
+        raise RulesDataError(f"{where}: unknown source {sid!r} (add it to sources.yaml)")
+    try:
+        confidence = Confidence(conf)
+    except ValueError:
+        raise RulesDataError(f"{where}: confidence must be one of "
+                             f"{', '.join(c.value for c in Confidence)}, not {conf!r}") from None
+    return Provenance(sources()[sid], confidence)

@@ -1,0 +1,85 @@
+"""Where a rule value comes from and how sure we are of it.
+
+Every value in the rules data carries a source (an id in ``sources.yaml``) and a confidence. A verdict that
+rests on a ``third-party`` or ``unconfirmed`` value says so as a warning; nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from ka2forms.errors import RulesDataError
+
+
+class Confidence(str, enum.Enum):
+    """How far a rule value is confirmed. ``SEED`` and ``OFFICIAL`` are confirmed; the others produce warnings."""
+
+    SEED = "seed"
+    OFFICIAL = "official"
+    THIRD_PARTY = "third-party"
+    UNCONFIRMED = "unconfirmed"
+
+    @property
+    def confirmed(self) -> bool:
+        return self in (Confidence.SEED, Confidence.OFFICIAL)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable source: a seed page, an official page, a third-party page, or a project decision."""
+
+    id: str
+    kind: str
+    title: str
+    url: str | None = None
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """A URL or the seed file name: what a reader follows to check the value."""
+        return self.url or (f"seed {self.file}" if self.file else self.title)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Source and confidence of one rule value."""
+
+    source: Source
+    confidence: Confidence
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence.confirmed
+
+    def describe(self) -> str:
+        return f"{self.confidence.value}: {self.source.where}"
+
+
+@dataclass(frozen=True, order=True)
+class CallYears:
+    """An inclusive range of call years, written ``2021-2026`` (or a single year ``2026``) in the data."""
+
+    first: int
+    last: int
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.first <= year <= self.last
+
+    def __str__(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}–{self.last}"
+
+    @classmethod
+    def parse(cls, value: object, *, where: str) -> CallYears:
+        if isinstance(value, int):
+            return cls(value, value)
+        m = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", str(value))
+        if not m or int(m.group(1)) > int(m.group(2)):
+            raise RulesDataError(f"{where}: call years must look like 2021-2026, not {value!r}")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+
+def describe_ranges(ranges: list[CallYears]) -> str:
+    """``[2014–2017, 2018–2020]`` → ``"2014–2017, 2018–2020"`` for messages naming the years we do have."""
+    return ", ".join(str(r) for r in sorted(ranges))

@@ -43,6 +43,7 @@ class Criterion:
     identifier: str | None = None
     fields: tuple[str, ...] = ()
     description: str | None = None
+    note: str | None = None
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -83,6 +84,7 @@ class GrantRule:
     per_organisation_year: int | None = None
     per_year: int | None = None
     fields: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"))
+                     description=raw.get("description"), note=raw.get("note"))
 
 
 def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:
@@ -202,7 +204,7 @@ def _parse_grant(raw: dict[str, Any], where: str) -> GrantRule:
     return GrantRule(provenance(raw, where=where), _ints(raw.get("lump_sums", []), where), raw.get("min"),
                      raw.get("max"), {int(k): int(v) for k, v in raw.get("max_by_duration", {}).items()},
                      raw.get("per_month"), raw.get("per_organisation_year"), raw.get("per_year"),
-                     tuple(raw.get("fields", ())))
+                     tuple(raw.get("fields", ())), raw.get("note"))
 
 
 def _parse_version(raw: dict[str, Any], where: str) -> ActionVersion:

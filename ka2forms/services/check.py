@@ -59,6 +59,7 @@ class CheckResult:
     call_year: int
     criteria: tuple[CriterionResult, ...]
     warnings: tuple[str, ...]
+    counted: str = ""
     file: str | None = None
     title: str | None = None
     acronym: str | None = None
@@ -74,6 +75,7 @@ class CheckResult:
             "action": self.action,
             "action_name": self.action_name,
             "call_year": self.call_year,
+            "counted": self.counted,
             "file": self.file,
             "title": self.title,
             "acronym": self.acronym,
@@ -103,8 +105,21 @@ class _Context:
     def roles_phrase(self) -> str:
         roles = self.rules.counted_roles
         if set(roles) == {Role.COORDINATOR, Role.PARTNER}:
-            return "full partners (coordinator included)"
+            return "full partners"
         return " or ".join(r.label.lower() for r in roles)
+
+    def counted_phrase(self) -> str:
+        """"Counted: 9 of 12 organisations (coordinator and partners; 2 associated partners not counted)"."""
+        counted = self.counted
+        left = [p for p in self.partners if p not in counted]
+        roles = " and ".join(r.label.lower() + ("s" if r is Role.PARTNER else "") for r in self.rules.counted_roles)
+        text = f"{len(counted)} of {_plural(len(self.partners), 'organisation')} counted ({roles}"
+        by_role: dict[str, int] = {}
+        for p in left:
+            by_role[p.role.label.lower()] = by_role.get(p.role.label.lower(), 0) + 1
+        if by_role:
+            text += "; not counted: " + ", ".join(_plural(n, r) for r, n in by_role.items())
+        return text + ")"
 
     def statuses_phrase(self, statuses: Sequence[str], *, one: bool = False) -> str:
         if tuple(statuses) == ("member", "associated"):
@@ -121,11 +136,22 @@ def _names(partners: Iterable[Partner], limit: int = 3) -> str:
     return text + (f" and {len(ps) - limit} more" if len(ps) > limit else "")
 
 
-def _types_phrase(c: Criterion) -> str:
+def _noun(label: str, n: int) -> str:
+    """"VET provider" → "VET providers" for n ≠ 1; "Higher education institution" → "higher education …"."""
+    if label[:2].istitle():
+        label = label[0].lower() + label[1:]
+    if n == 1:
+        return label
+    head, sep, tail = label.partition(" (")
+    return head + ("s" if not head.endswith("s") else "") + sep + tail
+
+
+def _types_phrase(c: Criterion, n: int = 2) -> str:
+    """What a criterion counts, in words, for a count of n: "labour-market actors", "VET provider"."""
     if c.org_class:
-        return org_class(c.org_class).label
-    labels = [type_label(t) for t in c.types]
-    return " or ".join(labels) + ("s" if len(labels) == 1 and not labels[0].endswith("s") else "")
+        plural = org_class(c.org_class).label
+        return plural if n != 1 else plural.rstrip("s")
+    return " or ".join(_noun(type_label(t), n) for t in c.types)
 
 
 def _plural(n: int, word: str) -> str:
@@ -156,7 +182,7 @@ def _countries(c: Criterion, ctx: _Context) -> _Outcome:
                  if ctx.status(p).status in c.statuses and not ctx.status(p).excluded}
     n = len(countries)
     where = ctx.statuses_phrase(c.statuses)
-    desc = f"{ctx.roles_phrase().capitalize()} from at least {c.min} different {where}"
+    desc = f"From at least {c.min} different {where}"
     hint = None
     if n < c.min:
         missing = c.min - n
@@ -177,9 +203,10 @@ def _type_count(c: Criterion, ctx: _Context) -> _Outcome:
                 ctx.warnings.append(f"{c.id}: counting {type_label(t)} as {org_class(c.org_class).label} is "
                                     f"{members[t].confidence.value} ({members[t].source.where})")
     n = len(matching)
-    what = _types_phrase(c)
-    desc = f"At least {c.min} {what} among the {ctx.roles_phrase()}"
-    hint = f"add {c.min - n} {what} as full partner{'s' if c.min - n > 1 else ''}" if n < c.min else None
+    desc = f"At least {c.min} {_types_phrase(c, c.min)}"
+    missing = (c.min or 0) - n
+    hint = (f"add {missing} {_types_phrase(c, missing)} as full partner{'s' if missing > 1 else ''}"
+            if missing > 0 else None)
     return desc, f"≥ {c.min}", n, n >= c.min, hint
 
 
@@ -208,7 +235,7 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     desc = f"Exactly one coordinator, from an {where}" if tuple(c.statuses) != ("member", "associated", "not-associated") \
         else "Exactly one coordinator"
     if c.types:
-        desc += f", being a {_types_phrase(c)}"
+        desc += f", being a {_types_phrase(c, 1)}"
     required = "1"
     if len(coordinators) != 1:
         hint = ("mark one organisation's Role as Coordinator" if not coordinators
@@ -228,7 +255,7 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
     excluded = [p for p in ctx.partners if ctx.status(p).excluded]
-    desc = "No organisation from a country excluded in this call (e.g. Russia, Belarus since 2022)"
+    desc = "No organisation from an excluded country (Russia and Belarus since 2022)"
     hint = f"remove {_names(excluded)}" if excluded else None
     return desc, "none", len(excluded), not excluded, hint
 
@@ -242,7 +269,7 @@ def _per_country_type(c: Criterion, ctx: _Context) -> _Outcome:
             if p.org_type in types:
                 by_country[p.country] += 1
     short = sorted(k for k, v in by_country.items() if v < c.min)
-    what = _types_phrase(c)
+    what = _types_phrase(c, c.min or 1)
     where = ctx.statuses_phrase(c.statuses, one=True)
     desc = f"In each {where} of the consortium, at least {c.min} {what}"
     actual = "every country" if not short else f"missing in {', '.join(short)}"
@@ -254,7 +281,7 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     attr = c.identifier.lower() if c.identifier else "pic"
     missing = [p for p in ctx.counted if not getattr(p, attr)]
     label = {"pic": "a PIC (Funding & Tenders Portal)", "oid": "an OID (Organisation Registration System)"}[attr]
-    desc = f"Every full partner has {label}"
+    desc = f"Every {ctx.roles_phrase()[:-1]} has {label}"
     actual = "all" if not missing else f"{len(missing)} without"
     hint = f"register and fill in the {c.identifier} of {_names(missing)}" if missing else None
     return desc, "all", actual, not missing, hint
@@ -376,6 +403,7 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
     return CheckResult(
         eligible=all(r.ok for r in results), action=rules.ref.code, action_name=rules.action.name,
         call_year=call_year, criteria=tuple(results), warnings=tuple(dict.fromkeys(warnings)),
+        counted=ctx.counted_phrase(),
     )
 
 

@@ -81,6 +81,9 @@ def _history() -> tuple[CallYears, dict[str, tuple[_Entry, ...]]]:
             entry = _Entry(CallYears.parse(raw["calls"], where=where), raw["status"], raw.get("region"),
                            bool(raw.get("excluded", False)), raw.get("note"), provenance(raw, where=where))
             for code in group["codes"]:
+                if not (isinstance(code, str) and len(code) == 2 and code.isupper()):
+                    raise RulesDataError(f"countries.yaml: history[{i}]: {code!r} is not an ISO code "
+                                         "(quote NO, ON, YES: YAML reads them as booleans)")
                 history.setdefault(code, []).append(entry)
     return covers, {code: tuple(entries) for code, entries in history.items()}
 

@@ -113,6 +113,11 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
     if as_json:
         data: Any = payload[0] if len(payload) == 1 else payload
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif len(codes) > 1:
+        counts = [codes.count(EXIT_OK), codes.count(EXIT_NOT_ELIGIBLE), len(codes) - codes.count(EXIT_OK)
+                  - codes.count(EXIT_NOT_ELIGIBLE)]
+        out.print(Text(f"{len(codes)} workbooks: {counts[0]} eligible, {counts[1]} not eligible, "
+                       f"{counts[2]} unreadable", style="bold"))
     sys.exit(max(codes))
 
 

@@ -113,27 +113,30 @@ def build() -> dict[str, dict[str, object]]:
     for k in sorted(clashes):
         print(f"note: dropping ambiguous name {k!r} ({', '.join(sorted(owners[k]))})", file=sys.stderr)
 
-    table: dict[str, dict[str, object]] = {}
+    display: dict[str, str] = {}
+    index: dict[str, str] = {}
     for code in sorted(names):
         iso = pycountry.countries.get(alpha_2=code)
-        display = DISPLAY.get(code) or (getattr(iso, "common_name", None) or iso.name if iso else code)
-        kept = sorted({n for n in names[code] if fold(n) not in clashes and n != display}, key=fold)
-        table[code] = {"name": display, "aliases": kept}
-    return table
+        display[code] = DISPLAY.get(code) or (getattr(iso, "common_name", None) or iso.name if iso else code)
+        for n in {code, display[code], *names[code]}:
+            key = fold(n)
+            if key not in clashes:
+                index[key] = code
+    # Keys are already folded with ka2forms.text.fold, so loading is a dict read (Excel's first formula
+    # waits for it); tests/rules/test_country_names.py checks the keys still match fold().
+    return {"names": display, "index": dict(sorted(index.items()))}
 
 
 def main() -> None:
     table = build()
-    text = json.dumps({"source": f"pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}"
-                       .strip() + " (ISO 3166-1 and iso-codes translations) + ka2forms extras",
-                       "countries": table}, ensure_ascii=False, indent=0, sort_keys=True)
+    table["source"] = "pycountry (ISO 3166-1 and iso-codes translations) + ka2forms extras"
+    text = json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True)
     fd, tmp = tempfile.mkstemp(dir=OUT.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text + "\n")
     os.chmod(tmp, 0o644)
     os.replace(tmp, OUT)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(table)} countries, "
-          f"{sum(len(v['aliases']) for v in table.values())} aliases")
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(table['names'])} countries, {len(table['index'])} folded names")
 
 
 if __name__ == "__main__":

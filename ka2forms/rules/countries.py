@@ -59,13 +59,8 @@ class _Entry:
 
 @cache
 def _names() -> tuple[Vocabulary, dict[str, str]]:
-    data = read_json("country_names.json")["countries"]
-    voc = Vocabulary("country")
-    display = {}
-    for code, raw in data.items():
-        display[code] = raw["name"]
-        voc.add(code, [code, raw["name"], *raw["aliases"]])
-    return voc, display
+    data = read_json("country_names.json")
+    return Vocabulary.from_folded("country", data["index"]), data["names"]
 
 
 @cache

@@ -74,7 +74,8 @@ def _show_rules(r: ActionRules) -> None:
             value.append(f"({c.note})")
         table.add_row(c.id, c.kind, " ".join(value), _conf(c.provenance.confidence.value), c.provenance.source.where)
     for d in r.durations:
-        table.add_row("duration", "options", d.describe(), _conf(d.provenance.confidence.value), d.provenance.source.where)
+        table.add_row("duration", "options", d.describe(), _conf(d.provenance.confidence.value),
+                      d.provenance.source.where)
     for g in r.grants:
         parts = []
         if g.lump_sums:

@@ -25,7 +25,15 @@ from ka2forms.rules.countries import (
     eligible_phrase,
     resolve_country,
 )
-from ka2forms.rules.organisations import ORG_TYPES, OrgClass, Role, org_class, resolve_role, resolve_type, type_label
+from ka2forms.rules.organisations import (
+    ORG_TYPES,
+    OrgClass,
+    Role,
+    org_class,
+    resolve_role,
+    resolve_type,
+    type_label,
+)
 from ka2forms.rules.provenance import CallYears, Confidence, Provenance, Source
 
 __all__ = [

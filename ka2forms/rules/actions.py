@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from ka2forms.errors import InputError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
@@ -232,7 +233,7 @@ def _catalogue() -> _Catalogue:
         where = f"actions.yaml: {key}"
         versions = tuple(_parse_version(v, f"{where}.rules[{i}]") for i, v in enumerate(raw["rules"]))
         spans = sorted(v.calls for v in versions)
-        for a, b in zip(spans, spans[1:]):
+        for a, b in pairwise(spans):
             if b.first <= a.last:
                 raise RulesDataError(f"{where}: call years {a} and {b} overlap")
         fields_seen: set[str] = set()

@@ -52,7 +52,7 @@ def read_yaml(name: str) -> Any:
     except FileNotFoundError as e:
         raise RulesDataError(f"rules data file {name} is missing from the installation") from e
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as e:
         raise RulesDataError(f"{name}: {e}") from e
 

@@ -232,8 +232,8 @@ def _all_from(c: Criterion, ctx: _Context) -> _Outcome:
 def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     coordinators = [p for p in ctx.partners if p.role is Role.COORDINATOR]
     where = ctx.statuses_phrase(c.statuses, one=True)
-    desc = f"Exactly one coordinator, from an {where}" if tuple(c.statuses) != ("member", "associated", "not-associated") \
-        else "Exactly one coordinator"
+    anywhere = set(c.statuses) == {"member", "associated", "not-associated"}
+    desc = "Exactly one coordinator" if anywhere else f"Exactly one coordinator, from an {where}"
     if c.types:
         desc += f", being a {_types_phrase(c, 1)}"
     required = "1"

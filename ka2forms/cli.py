@@ -21,6 +21,7 @@ from rich.text import Text
 from ka2forms import __version__
 from ka2forms.errors import Ka2Error, WorkbookInvalid
 from ka2forms.readers.workbook import read_workbook
+from ka2forms.rules import rules_edition
 from ka2forms.services.check import CheckResult, check_project
 
 EXIT_OK, EXIT_NOT_ELIGIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -33,7 +34,7 @@ def report_error(e: Ka2Error) -> None:
     """Print an error the way every command does: one line per problem, on stderr."""
     lines = [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
     for line in lines:
-        err.print(Text("error: ", style="bold red") + Text(line))
+        err.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True)
 
 
 def _print_result(r: CheckResult, *, sources: bool) -> None:
@@ -56,10 +57,11 @@ def _print_result(r: CheckResult, *, sources: bool) -> None:
     for c in r.criteria:
         mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")
         last = f"{c.source} ({c.confidence})" if sources else (c.hint or "")
-        table.add_row(mark, c.description, c.required, str(c.actual), last)
+        # Text(), not str: organisation names may contain [brackets] that rich would read as markup.
+        table.add_row(mark, Text(c.description), Text(c.required), Text(str(c.actual)), Text(last))
     out.print(table)
     for w in r.warnings:
-        out.print(Text("warning: ", style="yellow") + Text(w))
+        out.print(Text("warning: ", style="yellow") + Text(w), soft_wrap=True)
     out.print()
 
 
@@ -75,13 +77,14 @@ def _guard(fn: Callable[[], int], on_error: Callable[[Ka2Error], None] | None = 
     except Exception as e:  # a bug: say so briefly, keep the traceback for those who ask
         if os.environ.get("KA2FORMS_DEBUG"):
             raise
-        err.print(f"[bold red]internal error:[/] {e.__class__.__name__}: {e}\n"
-                  "This is a bug in ka2forms. Run again with KA2FORMS_DEBUG=1 to see the traceback and report it.")
+        err.print(Text("internal error: ", style="bold red") + Text(f"{e.__class__.__name__}: {e}\n"
+                  "This is a bug in ka2forms. Run again with KA2FORMS_DEBUG=1 to see the traceback and report it."),
+                  soft_wrap=True)
         return EXIT_INTERNAL
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ka2forms")
+@click.version_option(__version__, prog_name="ka2forms", message="%(prog)s %(version)s, rules " + rules_edition())
 def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 

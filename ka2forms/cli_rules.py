@@ -34,7 +34,8 @@ def _list_actions(year: int | None) -> None:
     for a in all_actions():
         if year is not None and not any(year in c for c in a.calls):
             continue
-        table.add_row(a.key, a.name, a.period, ", ".join(str(c) for c in a.calls), a.managed_by)
+        table.add_row(*(Text(x) for x in (a.key, a.name, a.period, ", ".join(str(c) for c in a.calls),
+                                         a.managed_by)))
     out.print(table)
     out.print("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")
 
@@ -43,7 +44,7 @@ def _show_action(a: Action) -> None:
     from ka2forms.cli import out
 
     out.print(Text(f"{a.key} — {a.name}", style="bold"))
-    out.print(f"{a.summary}\nPeriod {a.period}; managed by {a.managed_by}.")
+    out.print(Text(f"{a.summary}\nPeriod {a.period}; managed by {a.managed_by}."))
     if a.fields:
         out.print(f"Fields or lots: {', '.join(a.fields)}")
     out.print(f"Rules exist for calls: {', '.join(str(c) for c in a.calls)}. Add --year for the criteria.")
@@ -72,10 +73,11 @@ def _show_rules(r: ActionRules) -> None:
             value.append(c.identifier)
         if c.note:
             value.append(f"({c.note})")
-        table.add_row(c.id, c.kind, " ".join(value), _conf(c.provenance.confidence.value), c.provenance.source.where)
+        table.add_row(Text(c.id), Text(c.kind), Text(" ".join(value)), _conf(c.provenance.confidence.value),
+                      Text(c.provenance.source.where))
     for d in r.durations:
-        table.add_row("duration", "options", d.describe(), _conf(d.provenance.confidence.value),
-                      d.provenance.source.where)
+        table.add_row("duration", "options", Text(d.describe()), _conf(d.provenance.confidence.value),
+                      Text(d.provenance.source.where))
     for g in r.grants:
         parts = []
         if g.lump_sums:
@@ -92,8 +94,8 @@ def _show_rules(r: ActionRules) -> None:
             parts.append(f"≤ {g.max:,}")
         if g.note:
             parts.append(f"({g.note})")
-        table.add_row("grant (EUR)", "amounts", "; ".join(parts), _conf(g.provenance.confidence.value),
-                      g.provenance.source.where)
+        table.add_row("grant (EUR)", "amounts", Text("; ".join(parts)), _conf(g.provenance.confidence.value),
+                      Text(g.provenance.source.where))
     out.print(table)
     for n in r.notes:
         out.print(Text("note: ", style="yellow") + Text(n))
@@ -132,7 +134,7 @@ def rules(action: str | None, year: int | None, country: str | None) -> None:
             for y in shown:
                 st = country_status(country, y)
                 prov = st.provenance.describe() if st.provenance else "not listed: default"
-                out.print(f"{y}: {st.name} ({st.code}) — {st.describe()}  [{prov}]")
+                out.print(Text(f"{y}: {st.name} ({st.code}) — {st.describe()}  [{prov}]"), soft_wrap=True)
         elif action and year:
             _show_rules(rules_for(action, year))
         elif action:

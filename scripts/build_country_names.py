@@ -63,6 +63,9 @@ EXTRA = {
     "US": ["USA", "United States", "United States of America"],
 }
 
+# Mistranslations found in iso-codes catalogues (a language name filed as a country name).
+BLOCKED = {"Slovenčina"}
+
 # Country name a person reads in our output (English, as the Programme Guide writes it).
 DISPLAY = {
     "CZ": "Czechia", "TR": "Türkiye", "MK": "North Macedonia", "GB": "United Kingdom", "XK": "Kosovo",
@@ -93,7 +96,7 @@ def build() -> dict[str, dict[str, object]]:
         for n in list(base):
             for t in translators.values():
                 base.add(t.gettext(n))
-        names[c.alpha_2] |= {n for n in base if n}
+        names[c.alpha_2] |= {n for n in base if n and n not in BLOCKED}
     for code, extra in EXTRA.items():
         names[code] |= set(extra)
 

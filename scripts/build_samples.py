@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "samples"
+sys.path.insert(0, str(ROOT))  # the builder uses ka2forms itself to size the array formulas
 
 # Everything that would otherwise carry "now": document properties and the zip entries' timestamps.
 FIXED_TIME = dt.datetime(2025, 3, 3, 9, 0, 0)
@@ -422,10 +423,12 @@ def build_workbook(sample: Sample) -> Workbook:
     values = {"action": sample.action, "call_year": sample.call_year, "title": sample.title,
               "acronym": sample.acronym, "duration": sample.duration, "grant": sample.grant}
     r = 0
+    project_rows: dict[str, int] = {}
     for key, label in zip(PROJECT_KEYS, PROJECT_LABELS[sample.lang], strict=True):
         if values[key] is None:
             continue
         r += 1
+        project_rows[key] = r
         ws.cell(row=r, column=1, value=label).font = bold
         cell = ws.cell(row=r, column=2, value=values[key])
         cell.alignment = Alignment(horizontal="left")
@@ -465,6 +468,7 @@ def build_workbook(sample: Sample) -> Workbook:
             [r[j - 1] for r in table], minimum=12 if column in ("pic", "oid") else 8)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sample.columns))}{len(table)}"
+    _add_formulas(wb, sample, project_rows, len(table))
 
     props = wb.properties
     props.creator = "ka2forms sample builder"
@@ -474,6 +478,58 @@ def build_workbook(sample: Sample) -> Workbook:
     props.created = FIXED_TIME
     props.modified = FIXED_TIME
     return wb
+
+
+def _add_formulas(wb: Workbook, sample: Sample, project_rows: dict[str, int], n_rows: int) -> None:
+    """Live KA2 worksheet functions (ka2forms.udfs) next to the data, as a partner would use them.
+
+    The Partners table keeps its contract (extra columns are ignored by the reader); a `Status` column and a
+    `Checks` sheet hold formulas. Array results are written as classic array formulas sized from the real
+    result, so they show in every Excel version and in the `formulas` engine used by the tests.
+    """
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    from ka2forms import udfs
+    from ka2forms.readers.workbook import read_partner_rows
+
+    partners_ws = wb["Partners"]
+    last_col = get_column_letter(len(sample.columns))
+    table = f"Partners!$A$1:${last_col}${n_rows}"
+    action = f"Project!$B${project_rows['action']}"
+    year = f"Project!$B${project_rows['call_year']}"
+    country_col = get_column_letter(sample.columns.index("country") + 1)
+    status_col = get_column_letter(len(sample.columns) + 2)  # one empty column between data and formulas
+    partners_ws[f"{status_col}1"] = "Status (formula)"
+    partners_ws[f"{status_col}1"].font = Font(bold=True, italic=True)
+    for r in range(2, n_rows + 1):
+        partners_ws[f"{status_col}{r}"] = f"=KA2_COUNTRY({country_col}{r},{year})"
+    partners_ws.column_dimensions[status_col].width = 44
+
+    ws = wb.create_sheet("Checks")
+    bold = Font(bold=True)
+    rows = [[c.value for c in row] for row in partners_ws.iter_rows(min_row=1, max_row=n_rows,
+                                                                    max_col=len(sample.columns))]
+    check = udfs.KA2_CHECK(rows, sample.action, sample.call_year)
+    grant = udfs.KA2_GRANT(sample.action, sample.call_year, sample.duration)
+    assert isinstance(check, list), check
+    read_partner_rows(rows)  # the same table the formulas see must read cleanly
+
+    ws["A1"], ws["B1"] = "Eligible", f"=KA2_ELIGIBLE({table},{action},{year})"
+    ws["A2"], ws["B2"] = "Rules", "=KA2_VERSION()"
+    ws["A3"] = "Allowed grant (EUR)"
+    duration = f"Project!$B${project_rows['duration']}" if "duration" in project_rows else '""'
+    grant_formula = f"=KA2_GRANT({action},{year},{duration})"
+    if isinstance(grant, list):
+        ws["B3"] = ArrayFormula(f"B3:{get_column_letter(1 + len(grant[0]))}3", grant_formula)
+    else:
+        ws["B3"] = grant_formula
+    ws["A5"] = "Consortium check"
+    ws["A6"] = ArrayFormula(f"A6:D{5 + len(check)}", f"=KA2_CHECK({table},{action},{year})")
+    for cell in ("A1", "A2", "A3", "A5"):
+        ws[cell].font = bold
+    ws.column_dimensions["A"].width = 70
+    for col in "BCD":
+        ws.column_dimensions[col].width = 18
 
 
 def _deterministic_zip(raw: bytes) -> bytes:

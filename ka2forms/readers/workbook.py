@@ -7,7 +7,7 @@ a partner's workbook in one round instead of one error at a time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -66,7 +66,7 @@ _PARTNER_KEYS = {fold_compact(label): key for key, labels in PARTNER_HEADERS.ite
 class _Collector:
     """Gathers problems; ``attempt`` turns a raised InputError into a problem at the given cell."""
 
-    sheet: str
+    sheet: str | None
     problems: list[Problem]
 
     def at(self, cell: str) -> Location:
@@ -92,13 +92,27 @@ def read_workbook(path: str | Path) -> Project:
         project_ws = _sheet(wb, PROJECT_SHEET, p)
         partners_ws = _sheet(wb, PARTNERS_SHEET, p)
         fields, cells = _read_project(project_ws, _Collector(project_ws.title, problems))
-        partners = _read_partners(partners_ws, _Collector(partners_ws.title, problems))
+        rows = list(partners_ws.iter_rows(min_row=1, values_only=True))
+        partners = _read_partners(rows, _Collector(partners_ws.title, problems))
     finally:
         wb.close()
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
                    **fields)
+
+
+def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> list[Partner]:
+    """Partners from a table given as rows of cell values, header row first (an Excel range, a CSV…).
+
+    The worksheet functions use this with the values xlwings passes, so a range in Excel and the Partners
+    sheet of a workbook are read by the same code. Problems raise WorkbookInvalid with range-relative cells.
+    """
+    problems: list[Problem] = []
+    partners = _read_partners([r if isinstance(r, (list, tuple)) else [r] for r in rows], _Collector(sheet, problems))
+    if problems:
+        raise WorkbookInvalid(problems)
+    return partners
 
 
 def _sheet(wb: Any, names: tuple[str, ...], path: Path) -> Any:
@@ -134,6 +148,8 @@ def _whole_number(value: Any, what: str) -> int:
 def _money(value: Any) -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0:
+            raise InputError(f"requested grant cannot be negative ({value!r})")
         return Decimal(str(value))
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
@@ -197,8 +213,8 @@ def _read_project(ws: Any, c: _Collector) -> tuple[dict[str, Any], dict[str, Loc
     return fields, cells
 
 
-def _header_map(ws: Any, c: _Collector) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=20, values_only=True), start=1):
+def _header_map(rows: Sequence[Sequence[Any]], c: _Collector) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[:20], start=1):
         labels = [_text(v) for v in row]
         if not any(labels):
             continue
@@ -222,18 +238,19 @@ def _header_map(ws: Any, c: _Collector) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _read_partners(ws: Any, c: _Collector) -> list[Partner]:
-    header = _header_map(ws, c)
+def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Partner]:
+    header = _header_map(rows, c)
     if header is None:
         return []
     header_row, columns = header
+    problems_before = len(c.problems)
     partners: list[Partner] = []
     seen: dict[tuple[str, str], str] = {}
 
     def cell(key: str, r: int) -> str:
         return f"{get_column_letter(columns[key] + 1)}{r}"
 
-    for r, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+    for r, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {k: _text(row[i]) if i < len(row) else None for k, i in columns.items()}
         if not any(values.values()):
             continue
@@ -249,7 +266,7 @@ def _read_partners(ws: Any, c: _Collector) -> list[Partner]:
             continue
         partners.append(Partner(role=role, organisation=values["organisation"], country=country, org_type=org_type,
                                 city=values.get("city"), pic=pic, oid=oid, where=c.at(cell("organisation", r))))
-    if not partners and not c.problems:
+    if not partners and len(c.problems) == problems_before:
         c.add(f"A{header_row + 1}", "no organisations listed under the header row")
     return partners
 

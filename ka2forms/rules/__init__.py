@@ -25,6 +25,7 @@ from ka2forms.rules.countries import (
     eligible_phrase,
     resolve_country,
 )
+from ka2forms.rules.loader import read_yaml
 from ka2forms.rules.organisations import (
     ORG_TYPES,
     OrgClass,
@@ -35,6 +36,12 @@ from ka2forms.rules.organisations import (
     type_label,
 )
 from ka2forms.rules.provenance import CallYears, Confidence, Provenance, Source
+
+
+def rules_edition() -> str:
+    """The edition of the bundled rules data (``data/edition.yaml``), e.g. ``"2026-11-23"``."""
+    return str(read_yaml("edition.yaml")["edition"])
+
 
 __all__ = [
     "ORG_TYPES",
@@ -62,6 +69,7 @@ __all__ = [
     "resolve_country",
     "resolve_role",
     "resolve_type",
+    "rules_edition",
     "rules_for",
     "type_label",
 ]

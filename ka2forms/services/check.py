@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ka2forms.errors import Ka2Error, Location
 from ka2forms.model import Partner, Project
 from ka2forms.rules import (
     ActionRules,
@@ -409,7 +410,13 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
 
 def check_project(project: Project) -> CheckResult:
     """Check a project read from a workbook (its consortium, and its duration and grant where stated)."""
-    result = check_consortium(project.action, project.call_year, project.partners,
-                              duration_months=project.duration_months, requested_grant=project.requested_grant)
+    try:
+        result = check_consortium(project.action, project.call_year, project.partners,
+                                  duration_months=project.duration_months, requested_grant=project.requested_grant)
+    except Ka2Error as e:
+        # Rules errors know the action and year but not where they were written: name the workbook cell.
+        if not e.where.file:
+            e.where = project.cells.get("action") or Location(file=project.source)
+        raise
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
                           "acronym": project.acronym})

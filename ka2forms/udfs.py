@@ -1,0 +1,165 @@
+"""Excel worksheet functions (xlwings UDFs): the Programme Guide in a formula.
+
+Put ``ka2forms.udfs`` in xlwings' "UDF Modules" setting (the add-in's configuration sheet does it), then
+use ``=KA2_ELIGIBLE(Partners!A1:G12, "KA220-VET", 2025)`` and friends. Every function is a thin skin:
+convert what Excel passes (one cell → scalar, numbers as float, empty → None, a range → list of lists),
+call the core, and return a value Excel can show. A wrong input returns a short readable message in the
+cell (``KA2: unknown country 'Slovnia' — did you mean Slovenia (SI)?``), never a traceback, because
+classic xlwings UDFs put exception text in the cell (xlwings issues #776, #1108).
+
+Without xlwings (Linux, LibreOffice, the ``formulas`` engine in tests) the decorators below do nothing
+and the functions are plain Python.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from ka2forms import __version__
+from ka2forms.errors import Ka2Error, WorkbookInvalid
+from ka2forms.readers.workbook import read_partner_rows
+from ka2forms.rules import country_status, covered_years, resolve_action, rules_edition, rules_for
+from ka2forms.services.check import check_consortium
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+try:  # in Excel the xlwings server has imported xlwings already, so this costs nothing there
+    import xlwings as _xw
+
+    _func: Callable[..., Any] = _xw.func
+    _arg: Callable[..., Any] = _xw.arg
+except ImportError:  # pragma: no cover - exercised where xlwings is absent
+    def _func(f: F | None = None, **_: Any) -> Any:
+        return f if f is not None else (lambda g: g)
+
+    def _arg(*_: Any, **__: Any) -> Callable[[F], F]:
+        return lambda f: f
+
+PREFIX = "KA2: "
+CATEGORY = "KA2 (Erasmus+)"
+
+
+def _message(e: Exception) -> str:
+    if isinstance(e, WorkbookInvalid):
+        first = e.problems[0]
+        more = f" (+{len(e.problems) - 1} more)" if len(e.problems) > 1 else ""
+        return PREFIX + (f"{first.where.cell}: " if first.where.cell else "") + first.message + more
+    if isinstance(e, Ka2Error):
+        return PREFIX + e.short
+    return PREFIX + f"internal error {e.__class__.__name__}: {e}"
+
+
+def _cell_safe(fn: F) -> F:
+    """Turn any exception into a short message in the cell (Excel shows tracebacks otherwise)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            return _message(e)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _year(value: Any, what: str = "call year") -> int:
+    """Excel passes numbers as float; text "2025" is fine too."""
+    if value is None or value == "":
+        raise Ka2Error(f"{what} is empty")
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise Ka2Error(f"{what} must be a number, not {value!r}") from None
+    if not number.is_integer():
+        raise Ka2Error(f"{what} must be a whole number, not {value!r}")
+    return int(number)
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None or str(value).strip() == "":
+        raise Ka2Error(f"{what} is empty")
+    return str(value).strip()
+
+
+def _rows(partners: Any) -> list[list[Any]]:
+    if not isinstance(partners, list):
+        raise Ka2Error("partners must be the Partners table with its header row (a range, not one cell)")
+    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in partners]
+
+
+def _check(partners: Any, action: Any, call_year: Any) -> Any:
+    return check_consortium(_text(action, "action"), _year(call_year), read_partner_rows(_rows(partners)))
+
+
+@_func(category=CATEGORY)
+@_arg("partners", ndim=2, doc="The Partners table with its header row (Role, Organisation, Country, Type, …)")
+@_arg("action", doc='Action code, e.g. "KA220-VET", "KA210-SCH", "AFI-LOT1"')
+@_arg("call_year", doc="Call year, e.g. 2025")
+@_cell_safe
+def KA2_ELIGIBLE(partners: Any, action: Any, call_year: Any) -> Any:
+    """TRUE when the consortium meets every criterion of the action in that call year."""
+    return _check(partners, action, call_year).eligible
+
+
+@_func(category=CATEGORY)
+@_arg("partners", ndim=2, doc="The Partners table with its header row")
+@_arg("action", doc='Action code, e.g. "KA220-VET"')
+@_arg("call_year", doc="Call year, e.g. 2025")
+@_cell_safe
+def KA2_CHECK(partners: Any, action: Any, call_year: Any) -> Any:
+    """A table (criterion, required, actual, OK) that spills below the cell."""
+    result = _check(partners, action, call_year)
+    rows: list[list[Any]] = [["Criterion", "Required", "Actual", "OK"]]
+    for c in result.criteria:
+        actual = float(c.actual) if isinstance(c.actual, int) else c.actual
+        rows.append([c.description, c.required, actual, c.ok])
+    return rows
+
+
+@_func(category=CATEGORY)
+@_arg("country", doc='A country: ISO code or name in any language, e.g. "SI", "Česko"')
+@_arg("call_year", doc="Call year (default: the latest year with country data)")
+@_cell_safe
+def KA2_COUNTRY(country: Any, call_year: Any = None) -> Any:
+    """The country's status in that call year, e.g. "EU Member State", "third country not associated…"."""
+    year = _year(call_year) if call_year not in (None, "") else covered_years().last
+    return country_status(_text(country, "country"), year).describe()
+
+
+@_func(category=CATEGORY)
+@_arg("action", doc='Action code, e.g. "KA220-VET", "AFI-LOT1"')
+@_arg("call_year", doc="Call year (default: the latest call with rules for the action)")
+@_arg("duration", doc="Duration in months (for ceilings that depend on it)")
+@_cell_safe
+def KA2_GRANT(action: Any, call_year: Any = None, duration: Any = None) -> Any:
+    """Allowed grant(s) in EUR: the lump sums (spilling right), or the ceiling for the duration."""
+    ref = resolve_action(_text(action, "action"))
+    year = _year(call_year) if call_year not in (None, "") else ref.action.calls[-1].last
+    rules = rules_for(ref, year)
+    if not rules.grants:
+        return PREFIX + f"no grant amounts in the rules data for {rules.ref.code} in {rules.call_year}"
+    g = rules.grants[0]
+    months = _year(duration, "duration") if duration not in (None, "") else None
+    if g.lump_sums:
+        return [[float(v) for v in g.lump_sums]]
+    if g.max_by_duration:
+        if months is None:
+            return [[float(v) for v in g.max_by_duration.values()]]
+        if months not in g.max_by_duration:
+            return PREFIX + f"duration must be one of {', '.join(map(str, g.max_by_duration))} months"
+        return float(g.max_by_duration[months])
+    if g.per_month and months:
+        return float(min(Decimal(g.per_month) * months, Decimal(g.max or 10**12)))
+    if g.min is not None and g.max is not None:
+        return [[float(g.min), float(g.max)]]
+    return float(g.max) if g.max is not None else PREFIX + "no fixed ceiling in the rules data"
+
+
+@_func(category=CATEGORY)
+@_cell_safe
+def KA2_VERSION() -> str:
+    """The ka2forms version and the edition of its rules data (quote it when asking for support)."""
+    return f"ka2forms {__version__}, rules {rules_edition()}"

@@ -1,0 +1,83 @@
+"""Recalculate a workbook that uses the KA2 worksheet functions with a real formula engine (``formulas``).
+
+Excel is not available on Linux CI, so the sample workbooks are recalculated by the ``formulas`` package
+with the KA2 names mapped to ``ka2forms.udfs``. Formulas are first normalised the way Excel saves add-in
+functions (``[1]!KA2_TRAVEL(``, ``'C:\\…\\ka2forms.xlam'!KA2_TRAVEL(``, ``_xldudf_KA2_TRAVEL(``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import formulas
+import numpy as np
+import openpyxl
+import schedula as sh
+from formulas.functions import Array, wrap_func
+from openpyxl.worksheet.formula import ArrayFormula
+
+from ka2forms import udfs
+
+KA2_FUNCTIONS = [name for name in dir(udfs) if name.startswith("KA2_")]
+_ADDIN = re.compile(r"(?:\[\d+\]|'[^']*\.xla[mx]?')!(?=[A-Za-z_][\w.]*\()")
+_XLDUDF = re.compile(r"_xldudf_(?:[A-Z0-9]+_)?(KA2_\w+)\(")
+
+
+def normalise(formula: str) -> str:
+    """Drop add-in qualifiers Excel writes into saved formulas, so any engine sees plain KA2_ names."""
+    return _XLDUDF.sub(r"\1(", _ADDIN.sub("", formula))
+
+
+def _python(a: Any) -> Any:
+    """A formulas argument → what xlwings would pass: scalar for one cell, list of lists for a range."""
+    if isinstance(a, np.ndarray):
+        a = np.where(a == np.array(sh.EMPTY, dtype=object), None, a)
+        rows = [[x.item() if hasattr(x, "item") else x for x in row] for row in a.tolist()]
+        return rows[0][0] if a.size == 1 else rows
+    return None if a is sh.EMPTY else a
+
+
+def register_udfs() -> None:
+    for name in KA2_FUNCTIONS:
+        fn = getattr(udfs, name)
+
+        def impl(*args: Any, _fn: Any = fn) -> Any:
+            result = _fn(*map(_python, args))
+            return np.asarray(result if isinstance(result, list) else [[result]], object).view(Array)
+
+        formulas.get_functions()[name] = wrap_func(functools.update_wrapper(impl, fn))
+
+
+def normalised_copy(src: Path, dst: Path) -> Path:
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, ArrayFormula):
+                    cell.value = ArrayFormula(cell.value.ref, normalise(cell.value.text))
+                elif isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.value = normalise(cell.value)
+    wb.save(dst)
+    return dst
+
+
+def recalculate(path: Path, workdir: Path) -> dict[str, Any]:
+    """Cell values after recalculation, keyed ``"SHEET!A1"`` (sheet upper-cased, as the engine does)."""
+    register_udfs()
+    copy = normalised_copy(path, workdir / path.name)
+    solution = formulas.ExcelModel().loads(str(copy)).finish().calculate()
+    values: dict[str, Any] = {}
+    for key, value in solution.items():
+        m = re.fullmatch(r"'\[[^\]]+\]([^']+)'!([A-Z]+\d+)(?::([A-Z]+\d+))?", key)
+        if not m or not hasattr(value, "value"):
+            continue
+        sheet, first, last = m.groups()
+        arr = value.value
+        if last is None:
+            values[f"{sheet}!{first}"] = _python(arr)
+        else:
+            values[f"{sheet}!{first}:{last}"] = _python(arr)
+    return values

@@ -1,0 +1,90 @@
+"""Worksheet functions called the way xlwings calls them: one cell → scalar, numbers as float, empty → None,
+a range → list of lists. A wrong input gives a short message in the cell, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from ka2forms import udfs
+
+HEADER = ["Role", "Organisation", "Country", "City", "Type", "PIC", "OID"]
+KA220 = [
+    HEADER,
+    ["Coordinator", "Univerza v Mariboru – Fakulteta za strojništvo", "Slovenija", "Maribor", "HEI", 999100001.0,
+     "E10100001"],
+    ["Partner", "Vysoké učení technické v Brně", "Česko", "Brno", "HEI", "999100002", "E10100002"],
+    ["Partner", "Politechnika Łódzka", "PL", "Łódź", "HEI", None, None],
+    [None, None, None, None, None, None, None],  # an empty row in the range, as Excel passes it
+]
+
+
+def test_eligible_is_true_for_a_valid_consortium_with_floats_and_empty_rows():
+    assert udfs.KA2_ELIGIBLE(KA220, "KA220-VET", 2025.0) is True
+
+
+def test_eligible_is_false_when_a_criterion_fails():
+    two_countries = [r[:] for r in KA220]
+    two_countries[3][2] = "CZ"
+    assert udfs.KA2_ELIGIBLE(two_countries, "KA220-VET", 2025.0) is False
+
+
+def test_call_year_may_be_text():
+    assert udfs.KA2_ELIGIBLE(KA220, "ka220-vet", "2025") is True
+
+
+def test_check_returns_a_table_with_a_header_that_spills():
+    table = udfs.KA2_CHECK(KA220, "KA220-VET", 2025.0)
+    assert table[0] == ["Criterion", "Required", "Actual", "OK"]
+    assert all(len(row) == 4 for row in table)
+    assert table[1][0].startswith("At least 3") and table[1][3] is True
+    assert all(not isinstance(row[2], int) or isinstance(row[2], bool) for row in table[1:])  # numbers as float
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ((KA220, "KA22O", 2025.0), "KA2: unknown action 'KA22O'"),
+    ((KA220, "KA220-VET", None), "KA2: call year is empty"),
+    ((KA220, "KA220-VET", 2025.5), "whole number"),
+    ((KA220, "AFI-LOT3", 2025.0), "no rules for AFI-LOT3"),
+    (("Partners", "KA220-VET", 2025.0), "a range, not one cell"),
+    (([HEADER, ["Coordinator", "X", "SI", "", "Univerza", None, None]], "KA220-VET", 2025.0),
+     "E2: unknown organisation type 'Univerza'"),
+    (([["Organisation", "Country"], ["X", "SI"]], "KA220-VET", 2025.0), "header row lacks columns Role, Type"),
+])
+def test_a_wrong_input_gives_a_short_message_in_the_cell(args, fragment):
+    value = udfs.KA2_ELIGIBLE(*args)
+    assert isinstance(value, str) and value.startswith("KA2: ") and fragment in value
+    assert "Traceback" not in value and "\n" not in value
+
+
+def test_country_status_by_year():
+    assert udfs.KA2_COUNTRY("Srbija", 2018.0) == "Partner Country, Region 1"
+    assert udfs.KA2_COUNTRY("RS", 2019.0) == "Programme Country (non-EU)"
+    assert udfs.KA2_COUNTRY("United Kingdom", 2025.0).startswith("third country not associated")
+    assert udfs.KA2_COUNTRY("SI") == "EU Member State"  # default: the latest year with country data
+
+
+def test_country_typo_suggests_the_right_country():
+    assert udfs.KA2_COUNTRY("Slovnia", 2025.0) == (
+        "KA2: unknown country 'Slovnia' — did you mean Slovenia (SI) or Slovakia (SK)?")
+
+
+def test_grant_gives_lump_sums_as_a_row_or_a_ceiling_for_the_duration():
+    assert udfs.KA2_GRANT("KA220-VET", 2025.0) == [[120000.0, 250000.0, 400000.0]]
+    assert udfs.KA2_GRANT("KA220-VET", 2021.0) == [[100000.0, 400000.0]]
+    assert udfs.KA2_GRANT("AFI-LOT1", 2025.0, 24.0) == 1000000.0
+    assert udfs.KA2_GRANT("AFI-LOT1", 2025.0, 36.0) == 1500000.0
+    assert udfs.KA2_GRANT("AFI-LOT1", 2025.0, 30.0).startswith("KA2: duration must be one of 24, 36")
+    assert udfs.KA2_GRANT("KA201", 2016.0, 24.0) == 300000.0
+    assert udfs.KA2_GRANT("KA210-SCH") == [[30000.0, 60000.0]]  # default: the latest call with rules
+
+
+def test_version_names_package_and_rules_edition():
+    from ka2forms import __version__
+    from ka2forms.rules import rules_edition
+
+    assert udfs.KA2_VERSION() == f"ka2forms {__version__}, rules {rules_edition()}"
+
+
+def test_without_pywin32_the_decorators_leave_plain_functions():
+    # On Linux xlwings' decorators are identity functions: the bodies above are what Excel would call.
+    assert not hasattr(udfs.KA2_ELIGIBLE, "__xlfunc__")

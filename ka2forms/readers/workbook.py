@@ -145,6 +145,15 @@ def _whole_number(value: Any, what: str) -> int:
     raise InputError(f"{what} must be a whole number, not {value!r}")
 
 
+def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
+    """A whole number within [lo, hi], or None with the problem recorded at the cell."""
+    number = c.attempt(cell, _whole_number, value, what)
+    if number is not None and not lo <= number <= hi:
+        c.add(cell, out_of_range.format(number))
+        return None
+    return number
+
+
 def _money(value: Any) -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -195,17 +204,11 @@ def _read_project(ws: Any, c: _Collector) -> tuple[dict[str, Any], dict[str, Loc
                 c.add(where, f"missing {PROJECT_LABELS[key][0]!r} (label in column A, value in column B)")
             continue
         if key == "call_year":
-            year = c.attempt(cell, _whole_number, value, "call year")
-            if year is not None and not 2014 <= year <= 2100:
-                c.add(cell, f"call year {year} is outside the Erasmus+ programme (2014 onwards)")
-                year = None
-            fields[key] = year
+            fields[key] = _bounded(c, cell, value, "call year", 2014, 2100,
+                                   "call year {} is outside the Erasmus+ programme (2014 onwards)")
         elif key == "duration_months":
-            months = c.attempt(cell, _whole_number, value, "duration (months)")
-            if months is not None and not 1 <= months <= 120:
-                c.add(cell, f"duration of {months} months is not plausible")
-                months = None
-            fields[key] = months
+            fields[key] = _bounded(c, cell, value, "duration (months)", 1, 120,
+                                   "duration of {} months is not plausible")
         elif key == "requested_grant":
             fields[key] = c.attempt(cell, _money, value)
         else:

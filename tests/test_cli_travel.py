@@ -46,8 +46,9 @@ def test_json_no_grant_is_null(runner: CliRunner) -> None:
 
 
 def test_json_tpm(runner: CliRunner) -> None:
-    d = json.loads(runner.invoke(travel, ["Ljubljana", "Zagreb", "--year", "2016", "--activity", "tpm",
-                                          "--json"]).stdout)
+    d = json.loads(
+        runner.invoke(travel, ["Ljubljana", "Zagreb", "--year", "2016", "--activity", "tpm", "--json"]).stdout
+    )
     assert (d["band"], d["unit_cost_eur"], d["activity"]) == ("100-1999", 575, "tpm")
 
 
@@ -76,7 +77,9 @@ def test_uncovered_year_exit_2(runner: CliRunner) -> None:
     assert res.exit_code == 2 and "2030" in res.stderr
 
 
-@pytest.mark.parametrize("args", [["Ljubljana"], ["a", "b", "c"], ["--activity", "bogus", "Ljubljana", "Wien"]])
+@pytest.mark.parametrize(
+    "args", [["Ljubljana"], ["a", "b", "c"], ["--activity", "bogus", "Ljubljana", "Wien"]]
+)
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     res = runner.invoke(travel, args)
     assert res.exit_code == 2 and "Traceback" not in (res.stderr or "")
@@ -84,8 +87,10 @@ def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
 
 # ───────────── batch ─────────────
 
-PAIRS = "from;to;year;green\nLjubljana;Wien;2025;yes\nFrankfurt;Praha;;\nPraha;Brno;2019;\nWein;Graz;;\n;Graz;;\n" \
-        "Ljubljana;Wien;twenty;\n"
+PAIRS = (
+    "from;to;year;green\nLjubljana;Wien;2025;yes\nFrankfurt;Praha;;\nPraha;Brno;2019;\nWein;Graz;;\n;Graz;;\n"
+    "Ljubljana;Wien;twenty;\n"
+)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -159,5 +164,9 @@ def test_batch_options(runner: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "pairs.csv"
     src.write_text("from,to\nLjubljana,Wien\n", encoding="utf-8")
     assert runner.invoke(travel, ["--csv", str(src), "-o", str(tmp_path / "o.txt")]).exit_code == 2
-    assert runner.invoke(travel, ["--csv", str(tmp_path / "missing.csv"), "-o",
-                                  str(tmp_path / "o.csv")]).exit_code == 2
+    assert (
+        runner.invoke(
+            travel, ["--csv", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o.csv")]
+        ).exit_code
+        == 2
+    )

@@ -1,4 +1,4 @@
-"""Reading coordinates typed by people: ``46.05, 14.51``, ``46.05 14.51``, ``46,05; 14,51``, ``46.05N 14.51E``.
+"""Coordinates as typed: ``46.05, 14.51``, ``46.05 14.51``, ``46,05; 14,51``, ``46.05N 14.51E``.
 
 Decimal commas are accepted when the pair separator leaves no doubt (a semicolon or a space). Hemisphere
 letters fix which number is the latitude; without them the first number is taken as the latitude, and the
@@ -41,7 +41,9 @@ def parse_coordinates(text: str) -> Coordinates | None:
         parts = text.split(";")
     elif text.count(",") == 1 and not re.search(r"\d,\d+\s+[-+NSEW\d]", text):
         parts = text.split(",")
-    elif "," not in text or re.fullmatch(rf"\s*{_NUM}\s*°?\s*[NSEW]?\s+[NSEW]?\s*{_NUM}\s*°?\s*[NSEW]?\s*", text, re.I):
+    elif "," not in text or re.fullmatch(
+        rf"\s*{_NUM}\s*°?\s*[NSEW]?\s+[NSEW]?\s*{_NUM}\s*°?\s*[NSEW]?\s*", text, re.I
+    ):
         parts = text.split()
         if len(parts) > 2:  # "46.05 N 14.51 E"
             parts = re.findall(r"[NSEW]?\s*[-+]?\d[\d.,]*\s*°?\s*[NSEW]?", text, re.IGNORECASE)

@@ -26,16 +26,50 @@ MAGIC = b"KA2GAZ\x01\x00"
 # (TFEU art. 349 outermost regions, and Åland): for eligibility they count as the Member State. ``LINKED``
 # are overseas countries and territories or dependencies: associated with a state but not part of the EU.
 OUTERMOST = {"GF": "FR", "GP": "FR", "MQ": "FR", "RE": "FR", "YT": "FR", "MF": "FR", "AX": "FI"}
-LINKED = {"BL": "FR", "PM": "FR", "WF": "FR", "NC": "FR", "PF": "FR", "TF": "FR",
-          "AW": "NL", "CW": "NL", "SX": "NL", "BQ": "NL", "GL": "DK", "FO": "DK", "SJ": "NO",
-          "GI": "GB", "IM": "GB", "JE": "GB", "GG": "GB"}
+LINKED = {
+    "BL": "FR",
+    "PM": "FR",
+    "WF": "FR",
+    "NC": "FR",
+    "PF": "FR",
+    "TF": "FR",
+    "AW": "NL",
+    "CW": "NL",
+    "SX": "NL",
+    "BQ": "NL",
+    "GL": "DK",
+    "FO": "DK",
+    "SJ": "NO",
+    "GI": "GB",
+    "IM": "GB",
+    "JE": "GB",
+    "GG": "GB",
+}
 TERRITORY_NAMES = {
-    "GF": "French Guiana", "GP": "Guadeloupe", "MQ": "Martinique", "RE": "Réunion", "YT": "Mayotte",
-    "MF": "Saint-Martin", "AX": "Åland", "BL": "Saint-Barthélemy", "PM": "Saint-Pierre-et-Miquelon",
-    "WF": "Wallis and Futuna", "NC": "New Caledonia", "PF": "French Polynesia",
-    "TF": "French Southern Territories", "AW": "Aruba", "CW": "Curaçao", "SX": "Sint Maarten",
-    "BQ": "Caribbean Netherlands", "GL": "Greenland", "FO": "Faroe Islands", "SJ": "Svalbard and Jan Mayen",
-    "GI": "Gibraltar", "IM": "Isle of Man", "JE": "Jersey", "GG": "Guernsey",
+    "GF": "French Guiana",
+    "GP": "Guadeloupe",
+    "MQ": "Martinique",
+    "RE": "Réunion",
+    "YT": "Mayotte",
+    "MF": "Saint-Martin",
+    "AX": "Åland",
+    "BL": "Saint-Barthélemy",
+    "PM": "Saint-Pierre-et-Miquelon",
+    "WF": "Wallis and Futuna",
+    "NC": "New Caledonia",
+    "PF": "French Polynesia",
+    "TF": "French Southern Territories",
+    "AW": "Aruba",
+    "CW": "Curaçao",
+    "SX": "Sint Maarten",
+    "BQ": "Caribbean Netherlands",
+    "GL": "Greenland",
+    "FO": "Faroe Islands",
+    "SJ": "Svalbard and Jan Mayen",
+    "GI": "Gibraltar",
+    "IM": "Isle of Man",
+    "JE": "Jersey",
+    "GG": "Guernsey",
 }
 
 
@@ -56,7 +90,7 @@ class Strings:
         return len(self._start) - 1
 
     def __getitem__(self, i: int) -> bytes:  # type: ignore[override]
-        return self._blob[self._start[i]:self._start[i + 1]]
+        return self._blob[self._start[i] : self._start[i + 1]]
 
     def text(self, i: int) -> str:
         return self[i].decode("utf-8")
@@ -64,7 +98,7 @@ class Strings:
     def all(self) -> list[str]:
         """Every item decoded (for fuzzy suggestions; costs ~40 ms and ~20 MB, so only on a miss)."""
         start, blob = self._start, self._blob
-        return [blob[start[i]:start[i + 1]].decode("utf-8") for i in range(len(self))]
+        return [blob[start[i] : start[i + 1]].decode("utf-8") for i in range(len(self))]
 
 
 @dataclass
@@ -94,7 +128,7 @@ class Gazetteer:
         raw = key.encode("utf-8")
         k = bisect_left(self.keys, raw)
         if k < len(self.keys) and self.keys[k] == raw:
-            return list(self.postings[self.key_start[k]:self.key_start[k + 1]])
+            return list(self.postings[self.key_start[k] : self.key_start[k + 1]])
         return []
 
     def name(self, row: int) -> str:
@@ -116,13 +150,13 @@ class Gazetteer:
 def _parse(blob: bytes) -> Gazetteer:
     if not blob.startswith(MAGIC):
         raise RulesDataError("places/data/gazetteer.bin: not a ka2forms gazetteer (rebuild it)")
-    payload = zlib.decompress(blob[len(MAGIC):])
+    payload = zlib.decompress(blob[len(MAGIC) :])
     (hlen,) = struct.unpack_from("<I", payload, 0)
-    header = json.loads(payload[4:4 + hlen].decode("utf-8"))
+    header = json.loads(payload[4 : 4 + hlen].decode("utf-8"))
     offset = 4 + hlen
     cols: dict[str, object] = {}
     for name, typ, length in header["sections"]:
-        chunk = payload[offset:offset + length]
+        chunk = payload[offset : offset + length]
         offset += length
         if typ == "utf8":
             cols[name] = chunk
@@ -135,8 +169,14 @@ def _parse(blob: bytes) -> Gazetteer:
     key_start = array("I", accumulate(cols.pop("key_counts"), initial=0))  # type: ignore[arg-type]
     cols["names"] = Strings(cols["names"], cols.pop("names_len"))  # type: ignore[arg-type]
     cols["keys"] = Strings(cols["keys"], cols.pop("keys_len"))  # type: ignore[arg-type]
-    return Gazetteer(key_start=key_start, countries=header["countries"], admin1_codes=header["admin1_codes"],
-                     admin1_names=header["admin1_names"], header=header, **cols)  # type: ignore[arg-type]
+    return Gazetteer(
+        key_start=key_start,
+        countries=header["countries"],
+        admin1_codes=header["admin1_codes"],
+        admin1_names=header["admin1_names"],
+        header=header,
+        **cols,
+    )  # type: ignore[arg-type]
 
 
 _lock = threading.Lock()

@@ -25,8 +25,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float, r: float = 
     return 2 * r * asin(min(1.0, sqrt(h)))
 
 
-def haversine_many(lat1: Sequence[float], lon1: Sequence[float], lat2: Sequence[float],
-                   lon2: Sequence[float], r: float = EARTH_RADIUS_KM) -> list[float]:
+def haversine_many(
+    lat1: Sequence[float],
+    lon1: Sequence[float],
+    lat2: Sequence[float],
+    lon2: Sequence[float],
+    r: float = EARTH_RADIUS_KM,
+) -> list[float]:
     """:func:`haversine_km` over parallel sequences, in one tight loop (no numpy needed: see bench/)."""
     rad = 0.017453292519943295  # pi / 180
     two_r = 2 * r

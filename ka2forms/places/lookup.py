@@ -96,8 +96,13 @@ class Place:
         return text
 
     def to_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"name": self.name, "country": self.country, "admin1": self.admin1,
-                                  "lat": self.lat, "lon": self.lon}
+        out: dict[str, object] = {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
         if self.population is not None:
             out["population"] = self.population
         if self.geonameid is not None:
@@ -122,9 +127,17 @@ class PlaceMatch:
 
 # ───────────────────────────── helpers over gazetteer rows ─────────────────────────────
 
+
 def _place(g: Gazetteer, row: int) -> Place:
-    return Place(g.name(row), g.cc(row), g.admin1_name(row), g.lat(row), g.lon(row), int(g.population[row]),
-                 int(g.geonameid[row]))
+    return Place(
+        g.name(row),
+        g.cc(row),
+        g.admin1_name(row),
+        g.lat(row),
+        g.lon(row),
+        int(g.population[row]),
+        int(g.geonameid[row]),
+    )
 
 
 def _row_label(g: Gazetteer, row: int, *, population: bool = True) -> str:
@@ -199,11 +212,15 @@ def _territory_hint(text: str) -> str | None:
 
 # ───────────────────────────── the policy ─────────────────────────────
 
+
 def _merge_same_place(g: Gazetteer, rows: list[int]) -> list[int]:
     kept: list[int] = []
     for r in rows:  # most populous first
-        if not any(g.country[k] == g.country[r]
-                   and haversine_km(g.lat(k), g.lon(k), g.lat(r), g.lon(r)) <= SAME_PLACE_KM for k in kept):
+        if not any(
+            g.country[k] == g.country[r]
+            and haversine_km(g.lat(k), g.lon(k), g.lat(r), g.lon(r)) <= SAME_PLACE_KM
+            for k in kept
+        ):
             kept.append(r)
     return kept
 
@@ -212,8 +229,10 @@ def _others_note(g: Gazetteer, taken: int, rows: list[int], why: str) -> str:
     others = [r for r in rows if r != taken]
     shown = "; ".join(_row_label(g, r) for r in others[:4])
     more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-    return (f"took {_row_label(g, taken)}: {why}; other places of that name: {shown}{more} "
-            "(add a country or region to choose another)")
+    return (
+        f"took {_row_label(g, taken)}: {why}; other places of that name: {shown}{more} "
+        "(add a country or region to choose another)"
+    )
 
 
 def _dominates(pop: Sequence[int], top: int, second: int) -> bool:
@@ -224,8 +243,9 @@ def _dominates(pop: Sequence[int], top: int, second: int) -> bool:
     return p1 >= METROPOLIS_POPULATION or (p1 >= MAJOR_POPULATION and p2 < CITY_POPULATION)
 
 
-def _choose(g: Gazetteer, query: str, key: str, rows: list[int], call_year: int,
-            where: Location | None) -> tuple[int, list[str]]:
+def _choose(
+    g: Gazetteer, query: str, key: str, rows: list[int], call_year: int, where: Location | None
+) -> tuple[int, list[str]]:
     rows = _merge_same_place(g, rows)
     if len(rows) == 1:
         return rows[0], []
@@ -242,13 +262,15 @@ def _choose(g: Gazetteer, query: str, key: str, rows: list[int], call_year: int,
         why = f"it has {pop[pool[0]] / max(pop[pool[1]], 1):.0f} times the population of the next"
         if eligible and len(eligible) < len(rows):
             why += f" in an EU Member State or associated third country (call year {call_year})"
-    elif (len(own := [r for r in pool if name_key(g.name(r)) == key]) == 1
-          and not any(pop[r] >= DOMINANCE_RATIO * max(pop[own[0]], 1) for r in pool)):
+    elif len(own := [r for r in pool if name_key(g.name(r)) == key]) == 1 and not any(
+        pop[r] >= DOMINANCE_RATIO * max(pop[own[0]], 1) for r in pool
+    ):
         chosen = own[0]
         why = "the only one whose own name this is (the others carry it as an alternate name)"
     # never pass over a much larger place outside the pool for a small one inside it ("Minsk", "Lemberg")
-    if chosen is not None and not any(r not in pool and pop[r] >= DOMINANCE_RATIO * max(pop[chosen], 1)
-                                      for r in rows):
+    if chosen is not None and not any(
+        r not in pool and pop[r] >= DOMINANCE_RATIO * max(pop[chosen], 1) for r in rows
+    ):
         return chosen, [_others_note(g, chosen, rows, why)]
     raise AmbiguousPlaceError(query, [_row_label(g, r) for r in rows[:8]], where=where)
 
@@ -263,14 +285,20 @@ def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> 
         from rapidfuzz.distance import OSA
 
         # optimal string alignment: a swapped pair of letters ("Wein" for "Wien") costs one edit
-        hits = [(k, score) for k, score, _ in process.extract(
-            key, keys, scorer=OSA.normalized_similarity, limit=60, score_cutoff=0.6)]
+        hits = [
+            (k, score)
+            for k, score, _ in process.extract(
+                key, keys, scorer=OSA.normalized_similarity, limit=60, score_cutoff=0.6
+            )
+        ]
     except ImportError:  # pragma: no cover - rapidfuzz is a dependency; difflib over a prefix bucket
         import difflib
 
         bucket = [k for k in keys if k[:1] == key[:1]]
-        hits = [(k, difflib.SequenceMatcher(None, key, k).ratio())
-                for k in difflib.get_close_matches(key, bucket, n=60, cutoff=0.6)]
+        hits = [
+            (k, difflib.SequenceMatcher(None, key, k).ratio())
+            for k in difflib.get_close_matches(key, bucket, n=60, cutoff=0.6)
+        ]
     near = set(g.header["near_countries"])
     scored = []
     for k, score in hits:
@@ -313,7 +341,9 @@ def _split_hint(text: str) -> tuple[str, str] | None:
 
 def _admin1_filter(g: Gazetteer, rows: list[int], hint: str) -> list[int]:
     k = name_key(hint)
-    return [r for r in rows if (a1 := g.admin1_name(r)) and (name_key(a1) == k or k in name_key(a1).split(" "))]
+    return [
+        r for r in rows if (a1 := g.admin1_name(r)) and (name_key(a1) == k or k in name_key(a1).split(" "))
+    ]
 
 
 # ───────────────────────────── coordinates ─────────────────────────────
@@ -348,17 +378,32 @@ def _point(g: Gazetteer, lat: float, lon: float) -> tuple[Place, int | None, flo
     if near is None or near[1] > POINT_NEAR_KM:
         return Place(name, None, None, lat, lon, kind="point"), None, None
     row, d = near
-    return (Place(name, g.cc(row), g.admin1_name(row), lat, lon, kind="point",
-                  near=f"{_row_label(g, row, population=False)}, {d:.1f} km"), row, d)
+    return (
+        Place(
+            name,
+            g.cc(row),
+            g.admin1_name(row),
+            lat,
+            lon,
+            kind="point",
+            near=f"{_row_label(g, row, population=False)}, {d:.1f} km",
+        ),
+        row,
+        d,
+    )
 
 
-def _resolve_point(g: Gazetteer, query: str, c: Coordinates, hint: str | None,
-                   where: Location | None) -> PlaceMatch:
+def _resolve_point(
+    g: Gazetteer, query: str, c: Coordinates, hint: str | None, where: Location | None
+) -> PlaceMatch:
     given_ok = valid(c.lat, c.lon)
     swapped_ok = not c.order_known and valid(c.lon, c.lat)
     if not given_ok and not swapped_ok:
-        raise UnknownPlaceError(query, where=where, suggestions=[
-            "coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51"])
+        raise UnknownPlaceError(
+            query,
+            where=where,
+            suggestions=["coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51"],
+        )
     given = _point(g, c.lat, c.lon) if given_ok else None
     swapped = _point(g, c.lon, c.lat) if swapped_ok else None
     near_countries = set(g.header["near_countries"])
@@ -369,8 +414,10 @@ def _resolve_point(g: Gazetteer, query: str, c: Coordinates, hint: str | None,
     def in_hint(p: tuple[Place, int | None, float | None] | None) -> bool:
         return p is not None and p[1] is not None and hint is not None and _in_country(g, p[1], hint)
 
-    swap_msg = ("coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, "
-                "near {near}; write them as latitude, longitude")
+    swap_msg = (
+        "coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, "
+        "near {near}; write them as latitude, longitude"
+    )
     warnings: list[str] = []
     if hint:
         if in_hint(given):
@@ -382,14 +429,22 @@ def _resolve_point(g: Gazetteer, query: str, c: Coordinates, hint: str | None,
         else:
             chosen = given or swapped
             assert chosen is not None
-            warnings.append(f"the point {chosen[0].name} is not in {hint}"
-                            + (f": it is near {chosen[0].near}" if chosen[0].near else ""))
+            warnings.append(
+                f"the point {chosen[0].name} is not in {hint}"
+                + (f": it is near {chosen[0].near}" if chosen[0].near else "")
+            )
     elif given is not None and given[1] is not None:
         chosen = given
-        if (swapped is not None and swapped[1] is not None and country_of(given) not in near_countries
-                and country_of(swapped) in near_countries):
-            warnings.append(f"check the order of the coordinates: as latitude, longitude the point is near "
-                            f"{given[0].near}; the other way round it would be near {swapped[0].near}")
+        if (
+            swapped is not None
+            and swapped[1] is not None
+            and country_of(given) not in near_countries
+            and country_of(swapped) in near_countries
+        ):
+            warnings.append(
+                f"check the order of the coordinates: as latitude, longitude the point is near "
+                f"{given[0].near}; the other way round it would be near {swapped[0].near}"
+            )
     elif swapped is not None and swapped[1] is not None:
         chosen = swapped
         warnings.append(swap_msg.format(lat=c.lon, lon=c.lat, near=swapped[0].near))
@@ -397,8 +452,10 @@ def _resolve_point(g: Gazetteer, query: str, c: Coordinates, hint: str | None,
         chosen = given or swapped
         assert chosen is not None
         if given is None:
-            warnings.append(f"latitude {c.lat} is impossible: took latitude {c.lon}, longitude {c.lat} "
-                            "(coordinates look swapped); write them as latitude, longitude")
+            warnings.append(
+                f"latitude {c.lat} is impossible: took latitude {c.lon}, longitude {c.lat} "
+                "(coordinates look swapped); write them as latitude, longitude"
+            )
         warnings.append(f"no town within {POINT_NEAR_KM:.0f} km of {chosen[0].name}: check the coordinates")
     place = chosen[0]
     notes = [f"point {place.name} taken as given" + (f" (near {place.near})" if place.near else "")]
@@ -407,14 +464,19 @@ def _resolve_point(g: Gazetteer, query: str, c: Coordinates, hint: str | None,
 
 # ───────────────────────────── entry point ─────────────────────────────
 
+
 def _overseas_note(place: Place) -> list[str]:
     cc = place.country
     if cc in OUTERMOST:
-        return [f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), an outermost region "
-                f"of {OUTERMOST[cc]} and part of the EU: counted as {OUTERMOST[cc]} for programme status"]
+        return [
+            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), an outermost region "
+            f"of {OUTERMOST[cc]} and part of the EU: counted as {OUTERMOST[cc]} for programme status"
+        ]
     if cc in LINKED:
-        return [f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), linked to "
-                f"{LINKED[cc]} but not part of the EU: its own status applies"]
+        return [
+            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), linked to "
+            f"{LINKED[cc]} but not part of the EU: its own status applies"
+        ]
     return []
 
 
@@ -459,14 +521,20 @@ def resolve_place(text: str, *, call_year: int | None = None, where: Location | 
         inside = [r for r in rows if _in_country(g, r, country)]
         if not inside:
             elsewhere = [_row_label(g, r, population=False) for r in rows[:3]]
-            raise UnknownPlaceError(f"{base} in {country}", where=where,
-                                    suggestions=elsewhere or _suggest(g, name_key(base), country))
+            raise UnknownPlaceError(
+                f"{base} in {country}",
+                where=where,
+                suggestions=elsewhere or _suggest(g, name_key(base), country),
+            )
         rows = inside
     if admin1 is not None:
         inside = _admin1_filter(g, rows, admin1)
         if not inside:
-            raise UnknownPlaceError(f"{base} in {admin1}", where=where,
-                                    suggestions=[_row_label(g, r, population=False) for r in rows[:3]])
+            raise UnknownPlaceError(
+                f"{base} in {admin1}",
+                where=where,
+                suggestions=[_row_label(g, r, population=False) for r in rows[:3]],
+            )
         rows = inside
 
     year = call_year if call_year is not None else _default_call_year()

@@ -103,7 +103,9 @@ def _tables() -> tuple[dict[str, str], tuple[_RawTable, ...]]:
             bw = f"{where}.bands[{j}]"
             low, high = _parse_km(band["km"], bw)
             if low != expected_low:
-                raise RulesDataError(f"{bw}: bands must be contiguous from 0 km (expected {expected_low}, got {low})")
+                raise RulesDataError(
+                    f"{bw}: bands must be contiguous from 0 km (expected {expected_low}, got {low})"
+                )
             if high is None and j != len(raw["bands"]) - 1:
                 raise RulesDataError(f"{bw}: only the last band may be open-ended")
             if high is not None and high < low:
@@ -115,9 +117,12 @@ def _tables() -> tuple[dict[str, str], tuple[_RawTable, ...]]:
         if expected_low != -1:
             raise RulesDataError(f"{where}: the last band must be open-ended (e.g. 8000-)")
         for other in tables:
-            if other.activity == raw["activity"] and (other.calls.first <= calls.last
-                                                       and calls.first <= other.calls.last):
-                raise RulesDataError(f"{where}: call years {calls} overlap {other.calls} for {raw['activity']}")
+            if other.activity == raw["activity"] and (
+                other.calls.first <= calls.last and calls.first <= other.calls.last
+            ):
+                raise RulesDataError(
+                    f"{where}: call years {calls} overlap {other.calls} for {raw['activity']}"
+                )
         tables.append(_RawTable(raw["activity"], calls, raw.get("note"), tuple(raw["bands"])))
     return activities, tuple(tables)
 
@@ -176,8 +181,9 @@ def travel_bands(call_year: int, green: bool = False, activity: str | None = Non
             if b.get("green") is not None:
                 eur, is_green = int(b["green"]), True
                 if "green_source" in b:
-                    prov = provenance({"source": b["green_source"], "confidence": b["green_confidence"]},
-                                      where=where)
+                    prov = provenance(
+                        {"source": b["green_source"], "confidence": b["green_confidence"]}, where=where
+                    )
             else:
                 missing = True
         bands.append(Band(low, high, eur, prov, is_green, missing, b.get("note")))

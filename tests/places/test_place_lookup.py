@@ -14,37 +14,72 @@ def taken(text: str, **kw: object) -> tuple[str, str | None]:
     return p.name, p.country
 
 
-@pytest.mark.parametrize(("query", "name", "country"), [
-    ("Praha", "Prague", "CZ"), ("Prague", "Prague", "CZ"), ("Prag", "Prague", "CZ"), ("PRAHA", "Prague", "CZ"),
-    ("Wien", "Vienna", "AT"), ("Vienna", "Vienna", "AT"),
-    ("Warszawa", "Warsaw", "PL"), ("Warschau", "Warsaw", "PL"),
-    ("Bruxelles", "Brussels", "BE"), ("Brussel", "Brussels", "BE"),
-    ("Köln", "Köln", "DE"), ("Koln", "Köln", "DE"), ("Cologne", "Köln", "DE"),
-    ("București", "Bucharest", "RO"), ("Bucureşti", "Bucharest", "RO"), ("bucuresti", "Bucharest", "RO"),
-    ("Kraków", "Kraków", "PL"), ("Krakow", "Kraków", "PL"),
-    ("Laibach", "Ljubljana", "SI"), ("Lodz", "Łódź", "PL"), ("St. Pölten", "Sankt Pölten", "AT"),
-    ("Den Haag", "The Hague", "NL"), ("Lisboa", "Lisbon", "PT"), ("Lefkosia", "Nicosia", "CY"),
-    ("Prishtina", "Pristina", "XK"), ("Reykjavik", "Reykjavík", "IS"), ("Αθήνα", "Athens", "GR"),
-    ("София", "Sofia", "BG"), ("Aix-la-Chapelle", "Aachen", "DE"), ("saint etienne", "Saint-Étienne", "FR"),
-])
+@pytest.mark.parametrize(
+    ("query", "name", "country"),
+    [
+        ("Praha", "Prague", "CZ"),
+        ("Prague", "Prague", "CZ"),
+        ("Prag", "Prague", "CZ"),
+        ("PRAHA", "Prague", "CZ"),
+        ("Wien", "Vienna", "AT"),
+        ("Vienna", "Vienna", "AT"),
+        ("Warszawa", "Warsaw", "PL"),
+        ("Warschau", "Warsaw", "PL"),
+        ("Bruxelles", "Brussels", "BE"),
+        ("Brussel", "Brussels", "BE"),
+        ("Köln", "Köln", "DE"),
+        ("Koln", "Köln", "DE"),
+        ("Cologne", "Köln", "DE"),
+        ("București", "Bucharest", "RO"),
+        ("Bucureşti", "Bucharest", "RO"),
+        ("bucuresti", "Bucharest", "RO"),
+        ("Kraków", "Kraków", "PL"),
+        ("Krakow", "Kraków", "PL"),
+        ("Laibach", "Ljubljana", "SI"),
+        ("Lodz", "Łódź", "PL"),
+        ("St. Pölten", "Sankt Pölten", "AT"),
+        ("Den Haag", "The Hague", "NL"),
+        ("Lisboa", "Lisbon", "PT"),
+        ("Lefkosia", "Nicosia", "CY"),
+        ("Prishtina", "Pristina", "XK"),
+        ("Reykjavik", "Reykjavík", "IS"),
+        ("Αθήνα", "Athens", "GR"),
+        ("София", "Sofia", "BG"),
+        ("Aix-la-Chapelle", "Aachen", "DE"),
+        ("saint etienne", "Saint-Étienne", "FR"),
+    ],
+)
 def test_endonyms_and_exonyms(query: str, name: str, country: str) -> None:
     assert taken(query) == (name, country)
 
 
-@pytest.mark.parametrize(("query", "name", "country", "max_pop"), [
-    ("Idrija", "Idrija", "SI", 10_000),  # Slovenian town, ~6 000
-    ("Bled", "Bled", "SI", 10_000),
-    ("Vaduz", "Vaduz", "LI", 10_000),
-    ("Hallstatt", "Hallstatt", "AT", 10_000),
-])
+@pytest.mark.parametrize(
+    ("query", "name", "country", "max_pop"),
+    [
+        ("Idrija", "Idrija", "SI", 10_000),  # Slovenian town, ~6 000
+        ("Bled", "Bled", "SI", 10_000),
+        ("Vaduz", "Vaduz", "LI", 10_000),
+        ("Hallstatt", "Hallstatt", "AT", 10_000),
+    ],
+)
 def test_towns_under_10000(query: str, name: str, country: str, max_pop: int) -> None:
     m = resolve_place(query)
     assert (m.place.name, m.place.country) == (name, country)
     assert m.place.population is not None and 500 <= m.place.population < max_pop
 
 
-@pytest.mark.parametrize("query", ["Ljubljana", "Ljubljana, SI", "Ljubljana (Slovenia)", "Ljubljana, Slovenija",
-                                   "ljubljana ,si", "Ljubljana; Slovenia", "Ljubljana (SI)"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Ljubljana",
+        "Ljubljana, SI",
+        "Ljubljana (Slovenia)",
+        "Ljubljana, Slovenija",
+        "ljubljana ,si",
+        "Ljubljana; Slovenia",
+        "Ljubljana (SI)",
+    ],
+)
 def test_name_forms(query: str) -> None:
     m = resolve_place(query)
     assert (m.place.name, m.place.country, m.place.admin1) == ("Ljubljana", "SI", "Ljubljana")
@@ -65,10 +100,16 @@ def test_frankfurt_with_country_is_still_ambiguous() -> None:
     assert len(e.value.candidates) == 2
 
 
-@pytest.mark.parametrize(("query", "admin1"), [
-    ("Frankfurt am Main", "Hessen"), ("Frankfurt (Oder)", "Brandenburg"), ("Frankfurt, Brandenburg", "Brandenburg"),
-    ("Frankfurt, Hessen, DE", "Hessen"), ("Frankfurt an der Oder", "Brandenburg"),
-])
+@pytest.mark.parametrize(
+    ("query", "admin1"),
+    [
+        ("Frankfurt am Main", "Hessen"),
+        ("Frankfurt (Oder)", "Brandenburg"),
+        ("Frankfurt, Brandenburg", "Brandenburg"),
+        ("Frankfurt, Hessen, DE", "Hessen"),
+        ("Frankfurt an der Oder", "Brandenburg"),
+    ],
+)
 def test_frankfurt_disambiguated(query: str, admin1: str) -> None:
     m = resolve_place(query)
     assert m.place.admin1 == admin1 and m.place.country == "DE"
@@ -111,10 +152,16 @@ def test_country_given_but_place_elsewhere() -> None:
     assert any("Ljubljana" in s and "SI" in s for s in e.value.suggestions)
 
 
-@pytest.mark.parametrize(("typo", "expected"), [
-    ("Wein", "Vienna"), ("Ljubljna", "Ljubljana"), ("Bucurest", "Bucharest"), ("Brusels", "Brussels"),
-    ("Frankfurd", "Frankfurt am Main"),
-])
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("Wein", "Vienna"),
+        ("Ljubljna", "Ljubljana"),
+        ("Bucurest", "Bucharest"),
+        ("Brusels", "Brussels"),
+        ("Frankfurd", "Frankfurt am Main"),
+    ],
+)
 def test_typos_give_suggestions(typo: str, expected: str) -> None:
     with pytest.raises(UnknownPlaceError) as e:
         resolve_place(typo)
@@ -140,8 +187,20 @@ def test_overseas_part_keeps_its_code_and_says_so() -> None:
 
 # ───────────── coordinates ─────────────
 
-@pytest.mark.parametrize("text", ["46.05, 14.51", "46.05 14.51", "46,05; 14,51", "46,05 14,51", "46.05;14.51",
-                                  "46.05N 14.51E", "14.51E 46.05N", "46.05 N, 14.51 E"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "46.05, 14.51",
+        "46.05 14.51",
+        "46,05; 14,51",
+        "46,05 14,51",
+        "46.05;14.51",
+        "46.05N 14.51E",
+        "14.51E 46.05N",
+        "46.05 N, 14.51 E",
+    ],
+)
 def test_coordinate_forms(text: str) -> None:
     c = parse_coordinates(text)
     assert c is not None and (c.lat, c.lon) == (46.05, 14.51)
@@ -185,3 +244,16 @@ def test_swapped_pair_without_country_is_warned_about() -> None:
 def test_out_of_range_coordinates_are_refused() -> None:
     with pytest.raises(UnknownPlaceError):
         resolve_place("200, 300")
+
+
+@pytest.mark.parametrize("query", ["Oxford", "Birmingham", "Cambridge", "Berg"])
+def test_largest_below_the_dominance_ratio_is_refused(query: str) -> None:
+    # Oxford GB is 7.3x Oxford (Mississippi); Birmingham GB 5.9x Birmingham (Alabama): under 10x, so refused
+    with pytest.raises(AmbiguousPlaceError):
+        resolve_place(query, call_year=2025)
+
+
+def test_own_name_beats_alternate_names() -> None:
+    assert taken("Saint-Étienne") == ("Saint-Étienne", "FR")
+    assert taken("Valencia") == ("Valencia", "ES")
+    assert taken("Piran") == ("Piran", "SI")

@@ -17,20 +17,23 @@ def amounts(year: int, green: bool = False, activity: str | None = None) -> list
     return [b.eur for b in travel_bands(year, green, activity).bands]
 
 
-@pytest.mark.parametrize(("year", "expected"), [
-    (2014, [0, 180, 275, 360, 530, 820, 1100]),
-    (2016, [0, 180, 275, 360, 530, 820, 1100]),
-    (2017, [None, 20, 180, 275, 360, 530, 820, 1300]),
-    (2018, [None, 20, 180, 275, 360, 530, 820, 1500]),
-    (2019, [None, 20, 180, 275, 360, 530, 820, 1500]),
-    (2020, [None, 20, 180, 275, 360, 530, 820, 1500]),
-    (2021, [None, 23, 180, 275, 360, 530, 820, 1500]),
-    (2022, [None, 23, 180, 275, 360, 530, 820, 1500]),
-    (2023, [None, 23, 180, 275, 360, 530, 820, 1500]),
-    (2024, [None, 28, 211, 309, 395, 580, 1188, 1735]),
-    (2025, [None, 28, 211, 309, 395, 580, 1188, 1735]),
-    (2026, [None, 28, 211, 309, 395, 580, 1188, 1735]),
-])
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2014, [0, 180, 275, 360, 530, 820, 1100]),
+        (2016, [0, 180, 275, 360, 530, 820, 1100]),
+        (2017, [None, 20, 180, 275, 360, 530, 820, 1300]),
+        (2018, [None, 20, 180, 275, 360, 530, 820, 1500]),
+        (2019, [None, 20, 180, 275, 360, 530, 820, 1500]),
+        (2020, [None, 20, 180, 275, 360, 530, 820, 1500]),
+        (2021, [None, 23, 180, 275, 360, 530, 820, 1500]),
+        (2022, [None, 23, 180, 275, 360, 530, 820, 1500]),
+        (2023, [None, 23, 180, 275, 360, 530, 820, 1500]),
+        (2024, [None, 28, 211, 309, 395, 580, 1188, 1735]),
+        (2025, [None, 28, 211, 309, 395, 580, 1188, 1735]),
+        (2026, [None, 28, 211, 309, 395, 580, 1188, 1735]),
+    ],
+)
 def test_standard_tables_by_call_year(year: int, expected: list[int | None]) -> None:
     assert amounts(year) == expected
 
@@ -48,12 +51,15 @@ def test_top_band_change_1100_to_1500_and_10_99_from_0_to_20() -> None:
     assert travel_bands(2020).band_for(50).eur == 20
 
 
-@pytest.mark.parametrize(("year", "expected"), [
-    (2021, [None, 23, 210, 320, 410, 610, 820, 1500]),
-    (2023, [None, 23, 210, 320, 410, 610, 820, 1500]),
-    (2024, [None, 56, 285, 417, 535, 785, 1188, 1735]),
-    (2025, [None, 56, 285, 417, 535, 785, 1188, 1735]),
-])
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (2021, [None, 23, 210, 320, 410, 610, 820, 1500]),
+        (2023, [None, 23, 210, 320, 410, 610, 820, 1500]),
+        (2024, [None, 56, 285, 417, 535, 785, 1188, 1735]),
+        (2025, [None, 56, 285, 417, 535, 785, 1188, 1735]),
+    ],
+)
 def test_green_tables(year: int, expected: list[int | None]) -> None:
     assert amounts(year, green=True) == expected
 
@@ -114,19 +120,42 @@ def test_every_band_has_a_known_source_and_confidence() -> None:
             assert band["source"]
 
 
-@pytest.mark.parametrize(("km", "label"), [(0, "0-9"), (9, "0-9"), (10, "10-99"), (99, "10-99"), (100, "100-499"),
-                                           (499, "100-499"), (500, "500-1999"), (1999, "500-1999"),
-                                           (2000, "2000-2999"), (7999, "4000-7999"), (8000, "8000+"),
-                                           (20000, "8000+")])
+@pytest.mark.parametrize(
+    ("km", "label"),
+    [
+        (0, "0-9"),
+        (9, "0-9"),
+        (10, "10-99"),
+        (99, "10-99"),
+        (100, "100-499"),
+        (499, "100-499"),
+        (500, "500-1999"),
+        (1999, "500-1999"),
+        (2000, "2000-2999"),
+        (7999, "4000-7999"),
+        (8000, "8000+"),
+        (20000, "8000+"),
+    ],
+)
 def test_band_for(km: int, label: str) -> None:
     assert travel_bands(2025).band_for(km).label == label
 
 
 def test_loader_refuses_gaps_in_bands(monkeypatch: pytest.MonkeyPatch) -> None:
-    broken = {"activities": {"standard": "x"}, "tables": [{"activity": "standard", "calls": "2021-2022", "bands": [
-        {"km": "0-9", "eur": None, "source": "project", "confidence": "unconfirmed"},
-        {"km": "20-99", "eur": 23, "source": "project", "confidence": "unconfirmed"},
-        {"km": "100-", "eur": 180, "source": "project", "confidence": "unconfirmed"}]}]}
+    broken = {
+        "activities": {"standard": "x"},
+        "tables": [
+            {
+                "activity": "standard",
+                "calls": "2021-2022",
+                "bands": [
+                    {"km": "0-9", "eur": None, "source": "project", "confidence": "unconfirmed"},
+                    {"km": "20-99", "eur": 23, "source": "project", "confidence": "unconfirmed"},
+                    {"km": "100-", "eur": 180, "source": "project", "confidence": "unconfirmed"},
+                ],
+            }
+        ],
+    }
     rt._tables.cache_clear()
     rt.travel_bands.cache_clear()
     monkeypatch.setattr(rt, "read_yaml", lambda name: broken)
@@ -140,9 +169,13 @@ def test_loader_refuses_gaps_in_bands(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_loader_refuses_overlapping_years(monkeypatch: pytest.MonkeyPatch) -> None:
     band = [{"km": "0-", "eur": 0, "source": "project", "confidence": "unconfirmed"}]
-    broken = {"activities": {"standard": "x"}, "tables": [
-        {"activity": "standard", "calls": "2021-2023", "bands": band},
-        {"activity": "standard", "calls": "2023-2024", "bands": band}]}
+    broken = {
+        "activities": {"standard": "x"},
+        "tables": [
+            {"activity": "standard", "calls": "2021-2023", "bands": band},
+            {"activity": "standard", "calls": "2023-2024", "bands": band},
+        ],
+    }
     rt._tables.cache_clear()
     rt.travel_bands.cache_clear()
     monkeypatch.setattr(rt, "read_yaml", lambda name: broken)

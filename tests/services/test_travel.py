@@ -1,4 +1,4 @@
-"""travel(): distances, rounding and band edges, call years, green, tpm; travel_many(); an independent check."""
+"""travel(): distances, rounding and band edges, call years, green, tpm; travel_many(); geodesic check."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def pair_at(km: float) -> tuple[str, str]:
 
 # ───────────── distances ─────────────
 
+
 def test_haversine_matches_the_reference_file() -> None:
     # places-and-peers.md §2: Ljubljana → Vienna 278.36 km (haversine, R = 6371)
     r = travel("Ljubljana", "Vienna", 2025)
@@ -41,11 +42,21 @@ def test_haversine_matches_the_reference_file() -> None:
     assert (r.band, r.unit_cost_eur) == ("100-499", 211)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Ljubljana", "Vienna"), ("Prague", "Vienna"), ("Tallinn", "Helsinki"), ("Lisbon", "Helsinki"),
-    ("Lisbon", "Nicosia"), ("Valletta", "Reykjavík"), ("Cayenne", "Paris"), ("Brno", "Maribor"),
-    ("Kraków", "Porto"), ("Ljubljana", "Tokyo"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ljubljana", "Vienna"),
+        ("Prague", "Vienna"),
+        ("Tallinn", "Helsinki"),
+        ("Lisbon", "Helsinki"),
+        ("Lisbon", "Nicosia"),
+        ("Valletta", "Reykjavík"),
+        ("Cayenne", "Paris"),
+        ("Brno", "Maribor"),
+        ("Kraków", "Porto"),
+        ("Ljubljana", "Tokyo"),
+    ],
+)
 def test_distances_agree_with_wgs84_geodesic_within_half_a_percent(a: str, b: str) -> None:
     r = travel(a, b, 2025)
     f, t = r.from_place, r.to_place
@@ -62,21 +73,40 @@ def test_haversine_many_equals_haversine() -> None:
 
 # ───────────── rounding and band edges ─────────────
 
-@pytest.mark.parametrize(("km", "rounded", "band"), [
-    (99.4, 99, "10-99"), (99.6, 100, "100-499"), (100.0, 100, "100-499"), (99.5, 100, "100-499"),
-    (9.4, 9, "0-9"), (9.6, 10, "10-99"), (499.49, 499, "100-499"), (499.5, 500, "500-1999"),
-])
+
+@pytest.mark.parametrize(
+    ("km", "rounded", "band"),
+    [
+        (99.4, 99, "10-99"),
+        (99.6, 100, "100-499"),
+        (100.0, 100, "100-499"),
+        (99.5, 100, "100-499"),
+        (9.4, 9, "0-9"),
+        (9.6, 10, "10-99"),
+        (499.49, 499, "100-499"),
+        (499.5, 500, "500-1999"),
+    ],
+)
 def test_round_half_up_before_banding(km: float, rounded: int, band: str) -> None:
     assert round_km(km) == rounded
     assert travel_bands(2025).band_for(round_km(km)).label == band
 
 
-@pytest.mark.parametrize(("km", "band", "cost", "near_edge"), [
-    (99.4, "10-99", 28, True), (99.6, "100-499", 211, True), (99.9, "100-499", 211, True),
-    (100.6, "100-499", 211, False),
-    (120.0, "100-499", 211, False), (9.3, "0-9", None, False), (9.6, "10-99", 28, False),
-    (5.0, "0-9", None, False), (1999.0, "500-1999", 309, True), (2000.0, "2000-2999", 395, True),
-])
+@pytest.mark.parametrize(
+    ("km", "band", "cost", "near_edge"),
+    [
+        (99.4, "10-99", 28, True),
+        (99.6, "100-499", 211, True),
+        (99.9, "100-499", 211, True),
+        (100.6, "100-499", 211, False),
+        (120.0, "100-499", 211, False),
+        (9.3, "0-9", None, False),
+        (9.6, "10-99", 28, False),
+        (5.0, "0-9", None, False),
+        (1999.0, "500-1999", 309, True),
+        (2000.0, "2000-2999", 395, True),
+    ],
+)
 def test_band_edges_end_to_end(km: float, band: str, cost: int | None, near_edge: bool) -> None:
     r = travel(*pair_at(km), call_year=2025)
     assert r.distance_km == pytest.approx(km, abs=1e-6)
@@ -98,13 +128,28 @@ def test_same_place_twice() -> None:
 
 # ───────────── call years, green, tpm ─────────────
 
-@pytest.mark.parametrize(("year", "cost"), [(2014, 180), (2016, 180), (2017, 180), (2020, 180), (2021, 180),
-                                            (2023, 180), (2024, 211), (2025, 211), (2026, 211)])
+
+@pytest.mark.parametrize(
+    ("year", "cost"),
+    [
+        (2014, 180),
+        (2016, 180),
+        (2017, 180),
+        (2020, 180),
+        (2021, 180),
+        (2023, 180),
+        (2024, 211),
+        (2025, 211),
+        (2026, 211),
+    ],
+)
 def test_each_call_year_100_499(year: int, cost: int) -> None:
     assert travel("Ljubljana", "Vienna", year).unit_cost_eur == cost
 
 
-@pytest.mark.parametrize(("year", "cost"), [(2016, 1100), (2017, 1300), (2018, 1500), (2023, 1500), (2025, 1735)])
+@pytest.mark.parametrize(
+    ("year", "cost"), [(2016, 1100), (2017, 1300), (2018, 1500), (2023, 1500), (2025, 1735)]
+)
 def test_each_call_year_8000_plus(year: int, cost: int) -> None:
     r = travel("Lisbon", "Tokyo", year)
     assert r.band == "8000+" and r.unit_cost_eur == cost
@@ -177,9 +222,16 @@ def test_to_dict_shape() -> None:
 
 # ───────────── travel_many ─────────────
 
+
 def test_travel_many_matches_travel_and_keeps_going_after_errors() -> None:
-    pairs = [("Ljubljana", "Vienna"), ("Frankfurt", "Praha"), TravelRequest("Praha", "Brno", 2019),
-             ("Wein", "Graz"), TravelRequest("Ljubljana", "Vienna", None, True), ("Ljubljana", "Vienna", 2030)]
+    pairs = [
+        ("Ljubljana", "Vienna"),
+        ("Frankfurt", "Praha"),
+        TravelRequest("Praha", "Brno", 2019),
+        ("Wein", "Graz"),
+        TravelRequest("Ljubljana", "Vienna", None, True),
+        ("Ljubljana", "Vienna", 2030),
+    ]
     out = travel_many(pairs, call_year=2025)
     assert out[0].unit_cost_eur == travel("Ljubljana", "Vienna", 2025).unit_cost_eur  # type: ignore[union-attr]
     assert isinstance(out[1], AmbiguousPlaceError)

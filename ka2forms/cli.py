@@ -126,5 +126,7 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
 
 # `rules` lives in its own module (it is long); registered here so `ka2forms --help` lists it.
 from ka2forms.cli_rules import rules  # noqa: E402
+from ka2forms.cli_travel import travel  # noqa: E402
 
 main.add_command(rules)
+main.add_command(travel)

@@ -1,0 +1,538 @@
+"""Resolving what people type to one place: names in any language, with a country or region, or coordinates.
+
+Accepted forms: ``Ljubljana``, ``Ljubljana, SI``, ``Ljubljana (Slovenia)``, ``Ljubljana, Slovenija``,
+``Frankfurt, Brandenburg``, ``Frankfurt (Oder)``, ``46.05, 14.51``, ``46.05 14.51``, ``46,05; 14,51``,
+``46.05N 14.51E``, ``46.05, 14.51 (SI)``. Case, accents, hyphens and dots are ignored (:func:`name_key`).
+
+Ambiguity policy (docs/travel.md, "Which place is taken"). It is never silent: every result names the place
+taken (name, region, country, coordinates), and any choice among several places adds a note naming the
+others.
+
+1. A country (or region) given with the name restricts the candidates to it. Overseas parts count under
+   their state: ``Cayenne, FR`` finds Cayenne in French Guiana (GF).
+2. Candidates of one country lying within 5 km of each other are one place (GeoNames lists some towns twice,
+   e.g. "London" and "City of London"); the most populous stands for them.
+3. One candidate left: taken.
+4. The pool: the candidates in EU Member States or associated third countries (for the call year asked), if
+   there are any; else all candidates.
+5. One candidate in the pool: taken ("Vienna" → Wien, not Vienna, Virginia).
+6. Several: the most populous is taken if it *dominates*: it has at least ``DOMINANCE_RATIO`` (10) times the
+   inhabitants of the next in the pool, and either is a metropolis (≥ ``METROPOLIS_POPULATION``, 1 000 000)
+   or is a major place (≥ ``MAJOR_POPULATION``, 100 000) whose runner-up is no city
+   (< ``CITY_POPULATION``, 50 000). "Cologne" → Köln (1 024 621; next 7 032 in Italy); "Porto" → Porto, PT.
+   Else the only candidate of the pool whose own (primary) name is the name asked, the others carrying it as
+   an alternate name, is taken if none of the pool is ``DOMINANCE_RATIO`` times larger: "Saint-Étienne"
+   (176 280) over Saint-Étienne-du-Rouvray (28 953); "Piran" (SI) over Delice (TR), once called Piran.
+7. Guard: a place taken in steps 5–6 must not be passed over a place outside the pool that is at least
+   ``DOMINANCE_RATIO`` times larger ("Minsk" is not quietly Mińsk Mazowiecki in Poland).
+8. Otherwise :class:`AmbiguousPlaceError` listing the candidates. Bare "Frankfurt" is refused: Frankfurt am
+   Main (650 000, not a metropolis) has 11.4 times the inhabitants of Frankfurt (Oder), but Frankfurt (Oder)
+   (57 107) is a city in its own right; so is "Frankfurt, DE".
+
+A name that matches nothing raises :class:`UnknownPlaceError` with near misses ("Wein" → Wien).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
+from ka2forms.places._coords import Coordinates, parse_coordinates, valid
+from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
+from ka2forms.places._keys import name_key
+from ka2forms.places.distance import haversine_km
+from ka2forms.text import fold
+
+DOMINANCE_RATIO = 10
+MAJOR_POPULATION = 100_000
+CITY_POPULATION = 50_000
+METROPOLIS_POPULATION = 1_000_000
+SAME_PLACE_KM = 5.0
+POINT_NEAR_KM = 100.0  # a point farther than this from every gazetteer place is "in the middle of nowhere"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place: a gazetteer entry, or a point given as coordinates (``kind == "point"``)."""
+
+    name: str
+    country: str | None  # the GeoNames code (GF for Cayenne; see ``member_state``)
+    admin1: str | None
+    lat: float
+    lon: float
+    population: int | None = None
+    geonameid: int | None = None
+    kind: str = "place"
+    near: str | None = None  # for a point: the nearest gazetteer place and its distance
+
+    @property
+    def member_state(self) -> str | None:
+        """The state an overseas part belongs to (FR for GF), else ``None``."""
+        if self.country is None:
+            return None
+        return OUTERMOST.get(self.country) or LINKED.get(self.country)
+
+    @property
+    def eligibility_country(self) -> str | None:
+        """The code that decides programme status: outermost regions (GF, RE, AX …) count as their state."""
+        if self.country is None:
+            return None
+        return OUTERMOST.get(self.country, self.country)
+
+    def label(self) -> str:
+        """``"Frankfurt (Oder), Brandenburg, DE"``; a point adds the place it is near."""
+        parts = [self.name]
+        if self.admin1 and self.admin1 != self.name:
+            parts.append(self.admin1)
+        if self.country:
+            parts.append(self.country)
+        text = ", ".join(parts)
+        if self.kind == "point" and self.near:
+            text = f"{self.name} (near {self.near})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+        }
+        if self.population is not None:
+            out["population"] = self.population
+        if self.geonameid is not None:
+            out["geonameid"] = self.geonameid
+        if self.member_state:
+            out["member_state"] = self.member_state
+        if self.kind != "place":
+            out["kind"] = self.kind
+            out["near"] = self.near
+        return out
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """The place taken for one query, and why: ``notes`` explain choices, ``warnings`` ask for a check."""
+
+    query: str
+    place: Place
+    notes: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
+
+
+# ───────────────────────────── helpers over gazetteer rows ─────────────────────────────
+
+
+def _place(g: Gazetteer, row: int) -> Place:
+    return Place(
+        g.name(row),
+        g.cc(row),
+        g.admin1_name(row),
+        g.lat(row),
+        g.lon(row),
+        int(g.population[row]),
+        int(g.geonameid[row]),
+    )
+
+
+def _row_label(g: Gazetteer, row: int, *, population: bool = True) -> str:
+    parts = [g.name(row)]
+    a1 = g.admin1_name(row)
+    if a1 and a1 != parts[0]:
+        parts.append(a1)
+    parts.append(g.cc(row))
+    text = ", ".join(parts)
+    if population:
+        text += f" (pop. {g.population[row]:,})"
+    return text
+
+
+def _in_country(g: Gazetteer, row: int, code: str) -> bool:
+    cc = g.cc(row)
+    return cc == code or OUTERMOST.get(cc) == code or LINKED.get(cc) == code
+
+
+def _default_call_year() -> int:
+    from ka2forms.rules.travel import default_call_year
+
+    return default_call_year()
+
+
+@lru_cache(maxsize=4096)
+def _eligible(code: str, call_year: int) -> bool:
+    """EU Member State or associated third country in ``call_year`` (outermost regions count as their state)."""
+    from ka2forms.errors import RuleNotDefinedError
+    from ka2forms.rules.countries import country_status
+
+    try:
+        return country_status(OUTERMOST.get(code, code), call_year).eligible
+    except (RuleNotDefinedError, UnknownValueError):
+        return False
+
+
+def _country_hint(text: str) -> str | None:
+    from ka2forms.rules.countries import resolve_country
+
+    try:
+        return resolve_country(text.strip())
+    except UnknownValueError:
+        return None
+
+
+def _territory_hint(text: str) -> str | None:
+    """GeoNames codes and names of overseas parts that the country list may not know (``GF``, ``Guyane``)."""
+    t = text.strip()
+    if t.upper() in TERRITORY_NAMES:
+        return t.upper()
+    k = fold(t)
+    for code, name in TERRITORY_NAMES.items():
+        if fold(name) == k:
+            return code
+    return None
+
+
+# ───────────────────────────── the policy ─────────────────────────────
+
+
+def _merge_same_place(g: Gazetteer, rows: list[int]) -> list[int]:
+    kept: list[int] = []
+    for r in rows:  # most populous first
+        if not any(
+            g.country[k] == g.country[r]
+            and haversine_km(g.lat(k), g.lon(k), g.lat(r), g.lon(r)) <= SAME_PLACE_KM
+            for k in kept
+        ):
+            kept.append(r)
+    return kept
+
+
+def _others_note(g: Gazetteer, taken: int, rows: list[int], why: str) -> str:
+    others = [r for r in rows if r != taken]
+    shown = "; ".join(_row_label(g, r) for r in others[:4])
+    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
+    return (
+        f"took {_row_label(g, taken)}: {why}; other places of that name: {shown}{more} "
+        "(add a country or region to choose another)"
+    )
+
+
+def _dominates(pop: Sequence[int], top: int, second: int) -> bool:
+    """Whether the most populous candidate clearly is *the* place of that name (see the module docstring)."""
+    p1, p2 = pop[top], max(pop[second], 1)
+    if p1 < DOMINANCE_RATIO * p2:
+        return False
+    return p1 >= METROPOLIS_POPULATION or (p1 >= MAJOR_POPULATION and p2 < CITY_POPULATION)
+
+
+def _choose(
+    g: Gazetteer, query: str, key: str, rows: list[int], call_year: int, where: Location | None
+) -> tuple[int, list[str]]:
+    rows = _merge_same_place(g, rows)
+    if len(rows) == 1:
+        return rows[0], []
+    pop = g.population
+    eligible = [r for r in rows if _eligible(g.cc(r), call_year)]
+    pool = eligible or rows
+    chosen: int | None = None
+    why = ""
+    if len(pool) == 1:
+        chosen = pool[0]
+        why = f"the only one in an EU Member State or associated third country (call year {call_year})"
+    elif _dominates(pop, pool[0], pool[1]):
+        chosen = pool[0]
+        why = f"it has {pop[pool[0]] / max(pop[pool[1]], 1):.0f} times the population of the next"
+        if eligible and len(eligible) < len(rows):
+            why += f" in an EU Member State or associated third country (call year {call_year})"
+    elif len(own := [r for r in pool if name_key(g.name(r)) == key]) == 1 and not any(
+        pop[r] >= DOMINANCE_RATIO * max(pop[own[0]], 1) for r in pool
+    ):
+        chosen = own[0]
+        why = "the only one whose own name this is (the others carry it as an alternate name)"
+    # never pass over a much larger place outside the pool for a small one inside it ("Minsk", "Lemberg")
+    if chosen is not None and not any(
+        r not in pool and pop[r] >= DOMINANCE_RATIO * max(pop[chosen], 1) for r in rows
+    ):
+        return chosen, [_others_note(g, chosen, rows, why)]
+    raise AmbiguousPlaceError(query, [_row_label(g, r) for r in rows[:8]], where=where)
+
+
+def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> list[str]:
+    """Near misses for a key, most similar and then most populous first."""
+    if not key:
+        return []
+    keys = _all_keys(g)
+    try:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        # optimal string alignment: a swapped pair of letters ("Wein" for "Wien") costs one edit
+        hits = [
+            (k, score)
+            for k, score, _ in process.extract(
+                key, keys, scorer=OSA.normalized_similarity, limit=60, score_cutoff=0.6
+            )
+        ]
+    except ImportError:  # pragma: no cover - rapidfuzz is a dependency; difflib over a prefix bucket
+        import difflib
+
+        bucket = [k for k in keys if k[:1] == key[:1]]
+        hits = [
+            (k, difflib.SequenceMatcher(None, key, k).ratio())
+            for k in difflib.get_close_matches(key, bucket, n=60, cutoff=0.6)
+        ]
+    near = set(g.header["near_countries"])
+    scored = []
+    for k, score in hits:
+        rows = [r for r in g.rows_for_key(k) if country is None or _in_country(g, r, country)]
+        if rows:
+            # similarity first; among similar names the bigger place is the likelier meaning
+            # (a small bonus for Europe and its neighbours: that is where ka2forms users travel)
+            bonus = 0.05 if g.cc(rows[0]) in near else 0.0
+            scored.append((score + 0.03 * math.log10(g.population[rows[0]] + 1) + bonus, rows[0]))
+    scored.sort(key=lambda t: -t[0])
+    out: list[str] = []
+    for _, row in scored:
+        label = _row_label(g, row, population=False)
+        if label not in out:
+            out.append(label)
+    return out[:n]
+
+
+_keys_cache: list[str] | None = None
+
+
+def _all_keys(g: Gazetteer) -> list[str]:
+    global _keys_cache
+    if _keys_cache is None:
+        _keys_cache = g.keys.all()
+    return _keys_cache
+
+
+_SUFFIX_PAREN = re.compile(r"^(?P<base>.+?)\s*\((?P<hint>[^()]+)\)\s*$")
+_SUFFIX_COMMA = re.compile(r"^(?P<base>.+?)\s*[,;]\s*(?P<hint>[^,;]+?)\s*$")
+
+
+def _split_hint(text: str) -> tuple[str, str] | None:
+    for pattern in (_SUFFIX_PAREN, _SUFFIX_COMMA):
+        m = pattern.match(text)
+        if m:
+            return m.group("base"), m.group("hint")
+    return None
+
+
+def _admin1_filter(g: Gazetteer, rows: list[int], hint: str) -> list[int]:
+    k = name_key(hint)
+    return [
+        r for r in rows if (a1 := g.admin1_name(r)) and (name_key(a1) == k or k in name_key(a1).split(" "))
+    ]
+
+
+# ───────────────────────────── coordinates ─────────────────────────────
+
+_grid: dict[tuple[int, int], list[int]] | None = None
+
+
+def _nearest(g: Gazetteer, lat: float, lon: float) -> tuple[int, float] | None:
+    """The gazetteer row nearest to a point and its distance in km (within about 200 km), else ``None``."""
+    global _grid
+    if _grid is None:
+        grid: dict[tuple[int, int], list[int]] = {}
+        la, lo = g.lat_e5, g.lon_e5
+        for r in range(len(g)):
+            grid.setdefault((la[r] // 100_000, lo[r] // 100_000), []).append(r)
+        _grid = grid
+    ci, cj = int(lat // 1), int(lon // 1)
+    best: tuple[int, float] | None = None
+    for di in (-1, 0, 1):
+        for dj in (-2, -1, 0, 1, 2):
+            j = (cj + dj + 180) % 360 - 180
+            for r in _grid.get((ci + di, j), ()):
+                d = haversine_km(lat, lon, g.lat(r), g.lon(r))
+                if best is None or d < best[1]:
+                    best = (r, d)
+    return best
+
+
+def _point(g: Gazetteer, lat: float, lon: float) -> tuple[Place, int | None, float | None]:
+    near = _nearest(g, lat, lon)
+    name = f"{lat:.5f}".rstrip("0").rstrip(".") + ", " + f"{lon:.5f}".rstrip("0").rstrip(".")
+    if near is None or near[1] > POINT_NEAR_KM:
+        return Place(name, None, None, lat, lon, kind="point"), None, None
+    row, d = near
+    return (
+        Place(
+            name,
+            g.cc(row),
+            g.admin1_name(row),
+            lat,
+            lon,
+            kind="point",
+            near=f"{_row_label(g, row, population=False)}, {d:.1f} km",
+        ),
+        row,
+        d,
+    )
+
+
+def _resolve_point(
+    g: Gazetteer, query: str, c: Coordinates, hint: str | None, where: Location | None
+) -> PlaceMatch:
+    given_ok = valid(c.lat, c.lon)
+    swapped_ok = not c.order_known and valid(c.lon, c.lat)
+    if not given_ok and not swapped_ok:
+        raise UnknownPlaceError(
+            query,
+            where=where,
+            suggestions=["coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51"],
+        )
+    given = _point(g, c.lat, c.lon) if given_ok else None
+    swapped = _point(g, c.lon, c.lat) if swapped_ok else None
+    near_countries = set(g.header["near_countries"])
+
+    def country_of(p: tuple[Place, int | None, float | None] | None) -> str | None:
+        return p[0].country if p and p[1] is not None else None
+
+    def in_hint(p: tuple[Place, int | None, float | None] | None) -> bool:
+        return p is not None and p[1] is not None and hint is not None and _in_country(g, p[1], hint)
+
+    swap_msg = (
+        "coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, "
+        "near {near}; write them as latitude, longitude"
+    )
+    warnings: list[str] = []
+    if hint:
+        if in_hint(given):
+            chosen = given
+        elif in_hint(swapped):
+            chosen = swapped
+            assert swapped is not None
+            warnings.append(swap_msg.format(lat=c.lon, lon=c.lat, near=swapped[0].near))
+        else:
+            chosen = given or swapped
+            assert chosen is not None
+            warnings.append(
+                f"the point {chosen[0].name} is not in {hint}"
+                + (f": it is near {chosen[0].near}" if chosen[0].near else "")
+            )
+    elif given is not None and given[1] is not None:
+        chosen = given
+        if (
+            swapped is not None
+            and swapped[1] is not None
+            and country_of(given) not in near_countries
+            and country_of(swapped) in near_countries
+        ):
+            warnings.append(
+                f"check the order of the coordinates: as latitude, longitude the point is near "
+                f"{given[0].near}; the other way round it would be near {swapped[0].near}"
+            )
+    elif swapped is not None and swapped[1] is not None:
+        chosen = swapped
+        warnings.append(swap_msg.format(lat=c.lon, lon=c.lat, near=swapped[0].near))
+    else:
+        chosen = given or swapped
+        assert chosen is not None
+        if given is None:
+            warnings.append(
+                f"latitude {c.lat} is impossible: took latitude {c.lon}, longitude {c.lat} "
+                "(coordinates look swapped); write them as latitude, longitude"
+            )
+        warnings.append(f"no town within {POINT_NEAR_KM:.0f} km of {chosen[0].name}: check the coordinates")
+    place = chosen[0]
+    notes = [f"point {place.name} taken as given" + (f" (near {place.near})" if place.near else "")]
+    return PlaceMatch(query, place, tuple(notes), tuple(warnings))
+
+
+# ───────────────────────────── entry point ─────────────────────────────
+
+
+def _overseas_note(place: Place) -> list[str]:
+    cc = place.country
+    if cc in OUTERMOST:
+        return [
+            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), an outermost region "
+            f"of {OUTERMOST[cc]} and part of the EU: counted as {OUTERMOST[cc]} for programme status"
+        ]
+    if cc in LINKED:
+        return [
+            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), linked to "
+            f"{LINKED[cc]} but not part of the EU: its own status applies"
+        ]
+    return []
+
+
+def resolve_place(text: str, *, call_year: int | None = None, where: Location | None = None) -> PlaceMatch:
+    """The one place ``text`` names; raises :class:`UnknownPlaceError` or :class:`AmbiguousPlaceError`.
+
+    ``call_year`` decides which countries are "EU or associated" when that breaks a tie (default: the latest
+    call year of the travel rules).
+    """
+    query = (text or "").strip()
+    if not query:
+        raise UnknownPlaceError(text or "", where=where)
+    g = gazetteer()
+
+    coords = parse_coordinates(query)
+    if coords is not None:
+        return _resolve_point(g, query, coords, None, where)
+
+    rows = g.rows_for_key(name_key(query))
+    country = admin1 = None
+    base = query
+    if not rows:
+        split = _split_hint(query)
+        while split and not rows:
+            base, hint = split
+            code = _country_hint(hint) or _territory_hint(hint)
+            if code is not None and country is None:
+                country = code
+            elif admin1 is None:
+                admin1 = hint
+            else:
+                break
+            coords = parse_coordinates(base)
+            if coords is not None and admin1 is None:
+                return _resolve_point(g, query, coords, country, where)
+            rows = g.rows_for_key(name_key(base))
+            split = None if rows else _split_hint(base)
+    if not rows:
+        raise UnknownPlaceError(query, suggestions=_suggest(g, name_key(base), country), where=where)
+
+    if country is not None:
+        inside = [r for r in rows if _in_country(g, r, country)]
+        if not inside:
+            elsewhere = [_row_label(g, r, population=False) for r in rows[:3]]
+            raise UnknownPlaceError(
+                f"{base} in {country}",
+                where=where,
+                suggestions=elsewhere or _suggest(g, name_key(base), country),
+            )
+        rows = inside
+    if admin1 is not None:
+        inside = _admin1_filter(g, rows, admin1)
+        if not inside:
+            raise UnknownPlaceError(
+                f"{base} in {admin1}",
+                where=where,
+                suggestions=[_row_label(g, r, population=False) for r in rows[:3]],
+            )
+        rows = inside
+
+    year = call_year if call_year is not None else _default_call_year()
+    row, notes = _choose(g, query, name_key(base), rows, year, where)
+    place = _place(g, row)
+    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), ())
+
+
+def nearest_place(lat: float, lon: float) -> tuple[Place, float] | None:
+    """The gazetteer place nearest to a point and its distance in km, if one lies within about 100 km."""
+    g = gazetteer()
+    near = _nearest(g, lat, lon)
+    if near is None:
+        return None
+    return _place(g, near[0]), near[1]

@@ -158,6 +158,107 @@ def KA2_GRANT(action: Any, call_year: Any = None, duration: Any = None) -> Any:
     return float(g.max) if g.max is not None else PREFIX + "no fixed ceiling in the rules data"
 
 
+# ───────────────────────────── travel: whole columns in one call ─────────────────────────────
+
+
+def _grid(value: Any) -> tuple[list[list[Any]], str]:
+    """Any shape Excel passes → rows of cells, and how to give the answer back (scalar, 1-D, 2-D)."""
+    if isinstance(value, list):
+        if value and all(isinstance(r, list) for r in value):
+            return value, "2d"
+        return [[v] for v in value], "1d"
+    return [[value]], "scalar"
+
+
+def _ungrid(rows: list[list[Any]], kind: str) -> Any:
+    if kind == "scalar":
+        return rows[0][0]
+    if kind == "1d":
+        return [r[0] for r in rows]
+    return rows
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _flag(value: Any) -> bool:
+    if _blank(value):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "green", "ja", "da", "ano")
+    return bool(value)
+
+
+def _place_text(v: Any) -> str:
+    return str(v).strip()
+
+
+def _travel_grid(from_places: Any, to_places: Any, call_year: Any, green: Any, pick: Callable[[Any], Any]) -> Any:
+    """Resolve every (from, to) pair of two equally shaped ranges with one travel_many call.
+
+    A single cell on either side is paired with every cell of the other (a home town against a column of
+    destinations). Blank pairs stay blank; a pair that fails shows its own message, the others still compute.
+    """
+    from ka2forms.services.travel import travel_many
+
+    a, kind_a = _grid(from_places)
+    b, kind_b = _grid(to_places)
+    single_a, single_b = len(a) == 1 and len(a[0]) == 1, len(b) == 1 and len(b[0]) == 1  # xlwings: [[v]]
+    if single_a and not single_b:
+        a, kind = [[a[0][0]] * len(row) for row in b], kind_b
+    elif single_b and not single_a:
+        b, kind = [[b[0][0]] * len(row) for row in a], kind_a
+    else:
+        kind = kind_a
+    if [len(r) for r in a] != [len(r) for r in b]:
+        return PREFIX + (f"from and to must have the same shape ({len(a)}×{len(a[0]) if a else 0} vs "
+                         f"{len(b)}×{len(b[0]) if b else 0}), or one of them a single cell")
+    year = _year(call_year) if not _blank(call_year) else None
+    cells = [(i, j) for i, row in enumerate(a) for j in range(len(row))
+             if not (_blank(a[i][j]) or _blank(b[i][j]))]
+    results = travel_many([(_place_text(a[i][j]), _place_text(b[i][j])) for i, j in cells],
+                          call_year=year, green=_flag(green))
+    out: list[list[Any]] = [[None] * len(row) for row in a]
+    for (i, j), r in zip(cells, results, strict=True):
+        out[i][j] = _message(r) if isinstance(r, Exception) else pick(r)
+    return _ungrid(out, kind)
+
+
+def _eur(r: Any) -> float:
+    return float(r.unit_cost_eur) if r.unit_cost_eur is not None else 0.0
+
+
+@_func(category=CATEGORY)
+@_arg("from_place", ndim=2, doc='Where the trip starts: a town ("Ljubljana", "Brno, CZ") or a column of them')
+@_arg("to_place", ndim=2, doc="Where it goes (the venue): a town or a column of the same size")
+@_arg("call_year", doc="Call year (default: the latest year with travel rules)")
+@_arg("green", doc="TRUE for green travel (train, bus, car-sharing)")
+@_cell_safe
+def KA2_TRAVEL(from_place: Any, to_place: Any, call_year: Any = None, green: Any = None) -> Any:
+    """Travel unit cost in EUR per participant (return trip) for the one-way distance band; 0 below 10 km."""
+    return _travel_grid(from_place, to_place, call_year, green, _eur)
+
+
+@_func(category=CATEGORY)
+@_arg("from_place", ndim=2, doc="A town or a column of towns")
+@_arg("to_place", ndim=2, doc="A town or a column of the same size")
+@_cell_safe
+def KA2_DISTANCE(from_place: Any, to_place: Any) -> Any:
+    """One-way great-circle distance in km, as the Commission's distance calculator measures it."""
+    return _travel_grid(from_place, to_place, None, None, lambda r: round(r.distance_km, 2))
+
+
+@_func(category=CATEGORY)
+@_arg("from_place", ndim=2, doc="A town or a column of towns")
+@_arg("to_place", ndim=2, doc="A town or a column of the same size")
+@_arg("call_year", doc="Call year (default: the latest year with travel rules)")
+@_cell_safe
+def KA2_BAND(from_place: Any, to_place: Any, call_year: Any = None) -> Any:
+    """The distance band, e.g. "100-499" (km, one way), that sets the travel unit cost."""
+    return _travel_grid(from_place, to_place, call_year, None, lambda r: r.band)
+
+
 @_func(category=CATEGORY)
 @_cell_safe
 def KA2_VERSION() -> str:

@@ -530,6 +530,45 @@ def _add_formulas(wb: Workbook, sample: Sample, project_rows: dict[str, int], n_
     ws.column_dimensions["A"].width = 70
     for col in "BCD":
         ws.column_dimensions[col].width = 18
+    _add_travel_sheet(wb, sample, year)
+
+
+def _add_travel_sheet(wb: Workbook, sample: Sample, year: str) -> None:
+    """From the coordinator's town to each partner's town: distance, band and unit cost, per row and as one
+    whole-column array formula (one call for the whole range, as Excel users should write it for long lists).
+    """
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    from ka2forms import udfs
+    from ka2forms.rules import resolve_country
+
+    def town(row: Row) -> str:
+        org = ORGS[row.org]
+        return f"{org.city}, {resolve_country(row.country)}"
+
+    coordinator = next(r for r in sample.rows if r.role == "C")
+    trips = [(town(coordinator), town(r)) for r in sample.rows if r.role != "C"]
+    ws = wb.create_sheet("Travel")
+    head = ["From", "To", "Distance (km)", "Band (km)", "EUR per participant", "EUR green", "EUR (one array call)"]
+    for j, title in enumerate(head, start=1):
+        ws.cell(row=1, column=j, value=title).font = Font(bold=True)
+    n = len(trips)
+    for i, (origin, venue) in enumerate(trips, start=2):
+        ws[f"A{i}"], ws[f"B{i}"] = origin, venue
+        ws[f"C{i}"] = f"=KA2_DISTANCE(A{i},B{i})"
+        ws[f"D{i}"] = f"=KA2_BAND(A{i},B{i},{year})"
+        ws[f"E{i}"] = f"=KA2_TRAVEL(A{i},B{i},{year})"
+        ws[f"F{i}"] = f"=KA2_TRAVEL(A{i},B{i},{year},TRUE)"
+        ws[f"C{i}"].number_format = "0.0"
+        check = udfs.KA2_TRAVEL(origin, venue, sample.call_year)
+        assert not isinstance(check, str), f"{sample.file}: {origin} → {venue}: {check}"
+    ws["G2"] = ArrayFormula(f"G2:G{n + 1}", f"=KA2_TRAVEL(A2:A{n + 1},B2:B{n + 1},{year})")
+    ws[f"A{n + 3}"] = "Total EUR per participant (one trip each)"
+    ws[f"E{n + 3}"] = f"=SUM(E2:E{n + 1})"
+    ws[f"A{n + 3}"].font = ws[f"E{n + 3}"].font = Font(bold=True)
+    for col, width in zip("ABCDEFG", (34, 34, 14, 12, 20, 12, 22), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
 
 
 def _deterministic_zip(raw: bytes) -> bytes:

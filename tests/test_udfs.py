@@ -88,3 +88,45 @@ def test_version_names_package_and_rules_edition():
 def test_without_pywin32_the_decorators_leave_plain_functions():
     # On Linux xlwings' decorators are identity functions: the bodies above are what Excel would call.
     assert not hasattr(udfs.KA2_ELIGIBLE, "__xlfunc__")
+
+
+# ───────────────────────────── travel ─────────────────────────────
+
+
+def test_travel_distance_and_band_for_one_pair_of_cells():
+    assert udfs.KA2_TRAVEL("Ljubljana", "Wien", 2025.0) == 211.0
+    assert udfs.KA2_TRAVEL("Ljubljana", "Wien", 2025.0, True) == 285.0
+    assert udfs.KA2_BAND("Praha", "Brno", 2025.0) == "100-499"
+    assert 180 < udfs.KA2_DISTANCE("Praha", "Brno") < 190
+
+
+def test_travel_over_a_whole_column_is_one_call_with_blanks_and_errors_in_place():
+    froms = [["Ljubljana"], ["Brno, CZ"], [None], ["Ljubjana"], ["Frankfurt"]]
+    tos = [["Wien"], ["Kraków"], [None], ["Graz"], ["Köln"]]
+    out = udfs.KA2_TRAVEL(froms, tos, 2025.0)
+    assert out[0] == [211.0] and out[1] == [211.0] and out[2] == [None]
+    assert out[3][0].startswith("KA2: ") and "did you mean Ljubljana" in out[3][0]
+    assert out[4][0].startswith("KA2: ") and "ambiguous" in out[4][0] and "Frankfurt (Oder)" in out[4][0]
+
+
+def test_one_home_town_against_a_column_of_destinations():
+    assert udfs.KA2_TRAVEL([["Maribor"]], [["Wien"], ["Lisboa"]], 2019.0) == [[180.0], [360.0]]
+    assert udfs.KA2_DISTANCE("Maribor", ["Wien", "Graz"])[1] < 60
+
+
+def test_ranges_of_different_shapes_are_refused_with_a_message():
+    assert udfs.KA2_TRAVEL([["Wien"], ["Graz"]], [["Brno"], ["Praha"], ["Plzeň"]], 2025.0).startswith(
+        "KA2: from and to must have the same shape")
+
+
+def test_no_grant_below_10_km_shows_zero_and_a_year_without_rates_explains_itself():
+    assert udfs.KA2_TRAVEL("46.05, 14.51", "46.06, 14.52", 2025.0) == 0.0
+    assert udfs.KA2_TRAVEL("Ljubljana", "Wien", 2030.0).startswith("KA2: no rules for travel bands in call year 2030")
+
+
+def test_ten_thousand_rows_in_one_call():
+    towns = ["Ljubljana", "Maribor", "Brno", "Praha", "Wien", "Graz", "Kraków", "Łódź", "Győr", "Zagreb"]
+    froms = [[towns[i % 10]] for i in range(10_000)]
+    tos = [[towns[(i * 7 + 3) % 10]] for i in range(10_000)]
+    out = udfs.KA2_TRAVEL(froms, tos, 2025.0)
+    assert len(out) == 10_000 and all(isinstance(r[0], float) for r in out)

@@ -78,3 +78,31 @@ def test_a_formula_saved_with_an_add_in_prefix_still_evaluates(tmp_path):
     values = recalculate(tmp_path / "prefixed.xlsx", work)
     assert values["DATA!B1"] == "Partner Country, Region 1"
     assert values["DATA!B2"] == "Programme Country (non-EU)"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_the_travel_sheet_agrees_with_ka2forms_travel(sample, recalculated):
+    """Every row of the recalculated Travel sheet equals what `ka2forms travel --json` says for that pair."""
+    import json
+
+    import openpyxl
+    from click.testing import CliRunner
+
+    from ka2forms.cli import main
+
+    values = recalculated[sample.name]
+    year = read_workbook(sample).call_year
+    ws = openpyxl.load_workbook(sample, read_only=True)["Travel"]
+    pairs = [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True) if r[0] and r[1]
+             and not str(r[0]).startswith("Total")]
+    assert pairs
+    last = len(pairs) + 1
+    array = values[f"TRAVEL!G2:G{last}"] if last > 2 else [[values["TRAVEL!G2"]]]
+    for i, (origin, venue) in enumerate(pairs, start=2):
+        run = CliRunner().invoke(main, ["travel", origin, venue, "--year", str(year), "--json"])
+        assert run.exit_code == 0, run.output
+        answer = json.loads(run.stdout)
+        assert values[f"TRAVEL!C{i}"] == pytest.approx(answer["distance_km"], abs=0.01)
+        assert values[f"TRAVEL!D{i}"] == answer["band"]
+        assert values[f"TRAVEL!E{i}"] == (answer["unit_cost_eur"] or 0)
+        assert array[i - 2][0] == values[f"TRAVEL!E{i}"]  # the one-call array formula agrees row by row

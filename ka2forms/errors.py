@@ -12,9 +12,12 @@ Hierarchy::
     │   ├── WorkbookInvalid           a workbook was read but has problems; carries every Problem found
     │   ├── UnknownValueError         a name we do not know: action, country, organisation type, role
     │   │                             (also a LookupError)
-    │   └── PlaceError                a place name cannot be resolved (also a LookupError)
-    │       ├── UnknownPlaceError     no such place; carries suggestions
-    │       └── AmbiguousPlaceError   several comparable places; carries the candidates
+    │   ├── PlaceError                a place name cannot be resolved (also a LookupError)
+    │   │   ├── UnknownPlaceError     no such place; carries suggestions
+    │   │   └── AmbiguousPlaceError   several comparable places; carries the candidates
+    │   └── TemplateError             an annex template is wrong or unsafe: syntax, undefined variable, refused
+    │                                 by the sandbox, over its time or memory limit (names template and line)
+    ├── RendererUnavailableError      an output format needs a library or system package that is missing
     ├── RuleNotDefinedError           the rules have no data for this action and call year (also a LookupError)
     └── RulesDataError                our own rules data is malformed: a bug in ka2forms, not in the input
 
@@ -157,6 +160,22 @@ class AmbiguousPlaceError(PlaceError):
         super().__init__(f"{query!r} is ambiguous: {shown} — add a country or region", where=where)
 
 
+class TemplateError(InputError):
+    """An annex template cannot be rendered. ``where.file`` names the template and ``where.line`` the line (when
+    Jinja knows it); the message says what is wrong: a syntax error, a variable the template uses but the annex
+    does not provide, an operation the sandbox refused, or a time or memory limit reached."""
+
+    def __init__(self, message: str, *, template: str, line: int | None = None) -> None:
+        self.template = template
+        self.line = line
+        super().__init__(message, where=Location(file=template, line=line))
+
+
+class RendererUnavailableError(Ka2Error):
+    """A format cannot be produced on this machine (e.g. PDF without WeasyPrint's Pango); the message says what
+    to install or which other format to use."""
+
+
 class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
@@ -180,8 +199,10 @@ __all__ = [
     "Location",
     "PlaceError",
     "Problem",
+    "RendererUnavailableError",
     "RuleNotDefinedError",
     "RulesDataError",
+    "TemplateError",
     "UnknownPlaceError",
     "UnknownValueError",
     "WorkbookError",

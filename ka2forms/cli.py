@@ -125,3 +125,9 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
 from ka2forms.cli_rules import rules  # noqa: E402
 
 main.add_command(rules)
+
+# `fields` and `fill` (PDF forms) live in cli_forms.py.
+from ka2forms.cli_forms import fields, fill  # noqa: E402
+
+main.add_command(fields)
+main.add_command(fill)

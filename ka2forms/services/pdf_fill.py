@@ -93,6 +93,7 @@ class FormTemplate:
     removed_active_content: int = 0
     _reader: Any = field(default=None, repr=False)
     _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
+    _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
 
     # ─────────────────────────────── loading ───────────────────────────────
 
@@ -273,7 +274,7 @@ class FormTemplate:
                                                                if e in opts)
                 else:
                     texts[name] = value
-            fallback = [n for n, t in texts.items() if not t.isascii() and not _form_font_shows(acro, nodes[n], t)]
+            fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(acro, nodes[n], t)]
             font_name = _embed_fallback_font(w, acro, [texts[n] for n in fallback], self, fallback) \
                 if fallback else ""
             for name, text in texts.items():
@@ -297,6 +298,14 @@ class FormTemplate:
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))
+
+
+    def _shows_text(self, acro: Any, node: FieldNode, text: str) -> bool:
+        """:func:`_form_font_shows`, remembered per field and letters (the template's fonts never change)."""
+        key = (node.name, frozenset(text))
+        if key not in self._shows:
+            self._shows[key] = _form_font_shows(acro, node, text)
+        return self._shows[key]
 
 
 # ─────────────────────────────── helpers ───────────────────────────────

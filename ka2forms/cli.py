@@ -129,5 +129,7 @@ from ka2forms.cli_annex import annex  # noqa: E402
 from ka2forms.cli_rules import rules  # noqa: E402
 from ka2forms.cli_travel import travel  # noqa: E402
 
-for _command in (rules, travel, annex):
+from ka2forms.cli_forms import fields, fill  # noqa: E402
+
+for _command in (rules, travel, annex, fields, fill):
     main.add_command(_command)

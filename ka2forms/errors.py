@@ -15,8 +15,13 @@ Hierarchy::
     │   ├── PlaceError                a place name cannot be resolved (also a LookupError)
     │   │   ├── UnknownPlaceError     no such place; carries suggestions
     │   │   └── AmbiguousPlaceError   several comparable places; carries the candidates
-    │   └── TemplateError             an annex template is wrong or unsafe: syntax, undefined variable, refused
-    │                                 by the sandbox, over its time or memory limit (names template and line)
+    │   ├── TemplateError             an annex template is wrong or unsafe: syntax, undefined variable, refused
+    │   │                             by the sandbox, over its time or memory limit (names template and line)
+    │   └── FormError                 a PDF form or its map cannot be used
+    │       ├── FormFileError         a form cannot be read: not a PDF, damaged, encrypted, no fillable fields
+    │       ├── FormMapError          a map file is malformed, or names a field the form lacks
+    │       └── FormValueError        a value does not fit its field (not an on-state, not an option, a text
+    │                                 the form's font cannot show); carries the valid options
     ├── RendererUnavailableError      an output format needs a library or system package that is missing
     ├── RuleNotDefinedError           the rules have no data for this action and call year (also a LookupError)
     └── RulesDataError                our own rules data is malformed: a bug in ka2forms, not in the input
@@ -176,6 +181,30 @@ class RendererUnavailableError(Ka2Error):
     to install or which other format to use."""
 
 
+class FormError(InputError):
+    """A PDF form, or the map that says how to fill it, cannot be used. ``where`` names the file and field."""
+
+
+class FormFileError(FormError):
+    """A form cannot be read: not a PDF, damaged, password-protected, or without fillable fields."""
+
+
+class FormMapError(FormError):
+    """A map file is malformed, names a field the form lacks, or a template in it fails."""
+
+
+class FormValueError(FormError):
+    """A value does not fit its field. ``options`` lists what the field accepts (on-states, export values)."""
+
+    def __init__(self, message: str, *, options: Iterable[str] = (), where: Location | None = None) -> None:
+        self.options = tuple(options)
+        if self.options:
+            shown = ", ".join(repr(o) for o in self.options[:40])
+            more = f" and {len(self.options) - 40} more" if len(self.options) > 40 else ""
+            message = f"{message} (valid: {shown}{more})"
+        super().__init__(message, where=where)
+
+
 class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
@@ -194,6 +223,10 @@ class RulesDataError(Ka2Error):
 
 __all__ = [
     "AmbiguousPlaceError",
+    "FormError",
+    "FormFileError",
+    "FormMapError",
+    "FormValueError",
     "InputError",
     "Ka2Error",
     "Location",

@@ -1,0 +1,115 @@
+"""``ka2forms fields`` and ``ka2forms fill``: what a PDF form asks for, and filling it from a partner workbook.
+
+Registered in ``cli.py`` with ``main.add_command(fields)`` and ``main.add_command(fill)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from ka2forms.readers.pdf_form import FormField, inspect_form
+
+
+def _options(f: FormField) -> str:
+    if f.kind == "checkbox":
+        return "on: " + ", ".join(f.on_states) if f.on_states else ""
+    if f.kind == "radio":
+        return ", ".join(o.export if o.export == o.display else f"{o.export} ({o.display})" for o in f.options)
+    if f.options:
+        shown = [o.export if o.export == o.display else f"{o.export} = {o.display}" for o in f.options[:12]]
+        more = f" … (+{len(f.options) - 12})" if len(f.options) > 12 else ""
+        return ", ".join(shown) + more
+    return ""
+
+
+def _flags(f: FormField) -> str:
+    parts = [n for n in f.flags if n != "comb"]
+    if f.comb:
+        parts.append(f"comb {f.maxlen}")
+    elif f.maxlen is not None:
+        parts.append(f"max {f.maxlen}")
+    return ", ".join(parts)
+
+
+@click.command()
+@click.argument("form", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the fields as JSON.")
+def fields(form: str, as_json: bool) -> None:
+    """List the fields of a PDF FORM: name, type, options or on-states, flags — what a map needs."""
+    from ka2forms.cli import EXIT_OK, _guard, out
+
+    def body() -> int:
+        info = inspect_form(form)
+        if as_json:
+            click.echo(json.dumps(info.as_dict(), ensure_ascii=False, indent=2))
+            return EXIT_OK
+        out.print(Text(f"{form}", style="bold") + Text(f": {len(info.fields)} fields on {info.pages} "
+                                                       f"page{'s' if info.pages != 1 else ''}"))
+        table = Table(header_style="bold", pad_edge=False)
+        for col in ("Field", "Type", "Page", "Options / on-states", "Flags", "Tooltip"):
+            table.add_column(col, overflow="fold")
+        for f in info.fields:
+            table.add_row(f.name, f.kind, str(f.page or ""), _options(f), _flags(f), f.tooltip or "")
+        out.print(table)
+        notes = []
+        if info.xfa:
+            notes.append("an XFA hybrid: filled copies drop the XFA part (Acrobat would show it instead)")
+        if info.active_content:
+            notes.append(f"{info.active_content} active-content item(s) (scripts, actions, attachments): "
+                         "removed from filled copies")
+        if info.encrypted:
+            notes.append("encrypted without a user password: filled copies are written unencrypted")
+        for n in notes:
+            out.print(Text("note: ", style="yellow") + Text(n))
+        return EXIT_OK
+
+    sys.exit(_guard(body))
+
+
+@click.command()
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option("--form", "form", required=True, type=click.Path(dir_okay=False), help="The PDF form to fill.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False), help="A map file (YAML, docs/forms.md).")
+@click.option("--per-partner/--per-project", "per_partner", default=None,
+              help="One PDF per organisation (default: as the map says, else one for the project).")
+@click.option("--flatten", is_flag=True, help="Write non-editable copies (fields painted into the page).")
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the filled PDFs (created if needed).")
+def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | None, flatten: bool,
+         outdir: str) -> None:
+    """Fill a PDF form from WORKBOOK: one PDF for the project, or one per organisation.
+
+    Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
+    a map; a map sets the rest. Exit code 2 when the workbook, form or map cannot be used.
+    """
+    from ka2forms.cli import EXIT_OK, _guard, err, out
+    from ka2forms.readers.workbook import read_workbook
+    from ka2forms.services.forms import FormMap, FormTemplate, fill_project
+
+    def body() -> int:
+        project = read_workbook(workbook)
+        fmap = FormMap.load(map_file) if map_file else None
+        template = FormTemplate.open(form)
+        protect = [p for p in (workbook, form, map_file) if p]
+        written = fill_project(project, template, fmap, outdir, per_partner=per_partner, flatten=flatten,
+                               protect=protect)
+        if template.removed_active_content:
+            err.print(Text("note: ", style="yellow") + Text(f"removed {template.removed_active_content} "
+                                                            f"active-content item(s) from {form}"))
+        for w in written:
+            who = f" ({w.partner.organisation}, {w.partner.role.label.lower()})" if w.partner else ""
+            out.print(Text("wrote ", style="green") + Text(str(w.path)) + Text(f" – {w.filled} fields{who}",
+                                                                                  style="dim"))
+            for warning in w.warnings:
+                err.print(Text("warning: ", style="yellow") + Text(f"{Path(w.path).name}: {warning}"))
+        out.print(Text(f"{len(written)} filled form{'s' if len(written) != 1 else ''} in {outdir}"
+                       f"{' (flattened)' if flatten else ''}", style="bold"))
+        return EXIT_OK
+
+    sys.exit(_guard(body))

@@ -1,0 +1,483 @@
+"""Forms from partner workbooks: which value goes into which field, and one filled PDF per partner (or project).
+
+The map file format is documented in ``docs/forms.md``. In short:
+
+* A field named like a workbook column or Project label (``Organisation``, ``PIC``, ``Country``, ``Project
+  title``, ``Naziv organizacije``…; case, spaces and diacritics ignored, the reader's own synonym tables) is
+  filled without a map. Hierarchical names (``form1[0].page1[0].PIC[0]``) match on their last part.
+* A map (YAML) sets any field from a template: a string is a Jinja template rendered in Jinja's
+  ``ImmutableSandboxedEnvironment`` with ``StrictUndefined`` (``"{{ partner.organisation }}"``; a string
+  without ``{{ }}`` is a constant), ``true``/``false`` set checkboxes, ``null`` leaves a field alone. Workbook
+  cells are *data* passed to templates, never compiled as templates.
+* ``per_partner: true`` makes one PDF per organisation, ``roles: [...]`` says which roles get one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ka2forms.errors import FormMapError, InputError, Location
+from ka2forms.model import Partner, Project
+from ka2forms.readers.pdf_form import FormField
+from ka2forms.readers.workbook import PARTNER_HEADERS, PROJECT_LABELS
+from ka2forms.rules import Role, country_name, resolve_role, type_label
+from ka2forms.services.pdf_fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
+from ka2forms.text import fold, fold_compact
+
+__all__ = [
+    "FilledForm",
+    "FormMap",
+    "FormPlan",
+    "FormTemplate",
+    "Written",
+    "fallback_font_path",
+    "fill_project",
+    "flatten_pdf",
+    "plan_values",
+    "safe_filename",
+    "write_atomic",
+]
+
+MAP_KEYS = {"per_partner", "roles", "fields", "filename", "auto"}
+
+_PARTNER_INDEX = {fold_compact(label): key for key, labels in PARTNER_HEADERS.items() for label in labels}
+_PROJECT_INDEX = {fold_compact(label): key for key, labels in PROJECT_LABELS.items() for label in labels}
+
+
+# ─────────────────────────────── the map file ───────────────────────────────
+
+@cache
+def _environment() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters["country_name"] = country_name
+    env.filters["type_label"] = type_label
+    env.filters["date"] = lambda d, fmt="%d. %m. %Y": d.strftime(fmt) if hasattr(d, "strftime") else str(d)
+    return env
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One map entry: a compiled template, a boolean, or ``None`` (leave the field alone)."""
+
+    field: str
+    source: str | bool | None
+    template: Any = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class FormMap:
+    """How to fill one form: per partner or not, for which roles, and a rule per field."""
+
+    rules: tuple[Rule, ...] = ()
+    per_partner: bool | None = None
+    roles: tuple[Role, ...] | None = None
+    filename: Rule | None = None
+    auto: bool = True                       # fill fields named like workbook columns without a rule
+    file: str | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> FormMap:
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise FormMapError("map file not found", where=Location(file=str(p))) from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise FormMapError(f"cannot read the map file ({e})", where=Location(file=str(p))) from None
+        return cls.parse(text, file=str(p))
+
+    @classmethod
+    def parse(cls, text: str, *, file: str = "map.yaml") -> FormMap:
+        from jinja2 import TemplateSyntaxError
+
+        where = Location(file=file)
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            raise FormMapError(f"not valid YAML: {getattr(e, 'problem', None) or e}",
+                               where=Location(file=file, line=line)) from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise FormMapError("a map is a YAML mapping with 'fields:' (and optionally 'per_partner:', 'roles:')",
+                               where=where)
+        unknown = set(data) - MAP_KEYS
+        if unknown:
+            raise FormMapError(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(map(str, unknown)))}"
+                               f" (known: {', '.join(sorted(MAP_KEYS))})", where=where)
+        lines = _field_lines(node)
+        per_partner = data.get("per_partner")
+        if per_partner is not None and not isinstance(per_partner, bool):
+            raise FormMapError(f"per_partner must be true or false, not {per_partner!r}", where=where)
+        auto = data.get("auto", True)
+        if not isinstance(auto, bool):
+            raise FormMapError(f"auto must be true or false, not {auto!r}", where=where)
+        roles = None
+        if data.get("roles") is not None:
+            raw = data["roles"]
+            if isinstance(raw, str):
+                raw = [raw]
+            if not isinstance(raw, list):
+                raise FormMapError("roles is a list such as [coordinator, partner]", where=where)
+            try:
+                roles = tuple(resolve_role(str(r)) for r in raw)
+            except InputError as e:
+                raise FormMapError(f"roles: {e.message}", where=where) from None
+        fields = data.get("fields") or {}
+        if not isinstance(fields, dict):
+            raise FormMapError("fields is a mapping of field name → value or template", where=where)
+        env = _environment()
+        rules = []
+        for name, source in fields.items():
+            line = lines.get(str(name))
+            fwhere = Location(file=file, field=str(name), line=line)
+            if isinstance(source, (int, float)) and not isinstance(source, bool):
+                source = str(source)
+            if source is not None and not isinstance(source, (str, bool)):
+                raise FormMapError("a field's value is text (a Jinja template), true/false or null, "
+                                   f"not {type(source).__name__}", where=fwhere)
+            template = None
+            if isinstance(source, str):
+                try:
+                    template = env.from_string(source)  # the map author's template, never a workbook cell
+                except TemplateSyntaxError as e:
+                    raise FormMapError(f"template error: {e.message}", where=fwhere) from None
+            rules.append(Rule(str(name), source, template, line))
+        filename = None
+        if data.get("filename") is not None:
+            try:
+                filename = Rule("filename", str(data["filename"]), env.from_string(str(data["filename"])),
+                                lines.get("filename"))
+            except TemplateSyntaxError as e:
+                raise FormMapError(f"filename: template error: {e.message}", where=where) from None
+        return cls(tuple(rules), per_partner, roles, filename, auto, file)
+
+
+def _field_lines(node: Any) -> dict[str, int]:
+    """Line numbers of the keys under ``fields:`` (and ``filename``), for messages."""
+    out: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return out
+    for k, v in node.value:
+        if k.value == "filename":
+            out["filename"] = k.start_mark.line + 1
+        if k.value == "fields" and isinstance(v, yaml.MappingNode):
+            for fk, _ in v.value:
+                out[str(fk.value)] = fk.start_mark.line + 1
+    return out
+
+
+# ─────────────────────────────── values ───────────────────────────────
+
+def partner_context(p: Partner | None) -> dict[str, Any] | None:
+    """A partner as plain data for templates (never live objects)."""
+    if p is None:
+        return None
+    return {
+        "organisation": p.organisation, "name": p.organisation, "country": p.country,
+        "country_name": country_name(p.country), "city": p.city or "", "type": p.org_type,
+        "type_label": type_label(p.org_type), "role": p.role.value, "role_label": p.role.label,
+        "pic": p.pic or "", "oid": p.oid or "",
+    }
+
+
+def project_context(project: Project) -> dict[str, Any]:
+    grant = project.requested_grant
+    return {
+        "action": project.action, "call_year": project.call_year, "title": project.title or "",
+        "acronym": project.acronym or "", "duration_months": project.duration_months or "",
+        "requested_grant": f"{grant:.2f}" if grant is not None else "",
+    }
+
+
+def template_context(project: Project, partner: Partner | None, *, today: dt.date | None = None) -> dict[str, Any]:
+    return {
+        "project": project_context(project),
+        "partner": partner_context(partner) if partner is not None else partner_context(project.coordinator),
+        "coordinator": partner_context(project.coordinator),
+        "partners": [partner_context(p) for p in project.partners],
+        "today": today or dt.date.today(),
+    }
+
+
+def _partner_candidates(key: str, p: Partner) -> tuple[str, ...]:
+    """Ways to write a partner's value, best for text first; dropdowns and radios take the first that matches."""
+    if key == "role":
+        return (p.role.label, p.role.value)
+    if key == "organisation":
+        return (p.organisation,)
+    if key == "country":
+        return (country_name(p.country), p.country)
+    if key == "city":
+        return (p.city,) if p.city else ()
+    if key == "type":
+        return (type_label(p.org_type), p.org_type)
+    if key == "pic":
+        return (p.pic,) if p.pic else ()
+    if key == "oid":
+        return (p.oid,) if p.oid else ()
+    return ()
+
+
+def _project_candidates(key: str, project: Project) -> tuple[str, ...]:
+    value = getattr(project, key, None)
+    if value is None:
+        return ()
+    if key == "requested_grant":
+        return (f"{value:.2f}",)
+    return (str(value),)
+
+
+def _short_name(name: str) -> str:
+    """``form1[0].page1[0].PIC[0]`` → ``PIC``."""
+    return re.sub(r"\[\d+\]$", "", name.rsplit(".", 1)[-1])
+
+
+def auto_source(field_name: str, *, per_partner: bool) -> tuple[str, str] | None:
+    """("partner" | "project", key) for a field named like a workbook column or Project label."""
+    for key in dict.fromkeys((fold_compact(field_name), fold_compact(_short_name(field_name)))):
+        order = ((_PARTNER_INDEX, "partner"), (_PROJECT_INDEX, "project"))
+        for index, kind in order if per_partner else order[::-1]:
+            if key in index:
+                return kind, index[key]
+    return None
+
+
+@dataclass(frozen=True)
+class FormPlan:
+    """The values for one filled form and where each came from (``map`` / ``workbook``)."""
+
+    values: dict[str, Value]
+    sources: dict[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+def _fits(f: FormField, candidates: Iterable[str]) -> str | None:
+    cands = [c for c in candidates if c]
+    if f.kind in ("combo", "list", "radio") and f.options:
+        for c in cands:
+            for o in f.options:
+                if fold(c) in (fold(o.export), fold(o.display)):
+                    return c
+        return None if not (f.kind == "combo" and f.editable) else (cands[0] if cands else None)
+    if f.kind in ("checkbox", "signature", "button"):
+        return None
+    return cands[0] if cands else None
+
+
+def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner: Partner | None, *,
+                per_partner: bool, today: dt.date | None = None) -> FormPlan:
+    """Field → value for one form: map rules first, then fields named like workbook columns."""
+    from jinja2 import TemplateError
+
+    fields = template.fields
+    values: dict[str, Value] = {}
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+    context = template_context(project, partner, today=today)
+    ruled = set()
+    for rule in fmap.rules:
+        where = Location(file=fmap.file, field=rule.field, line=rule.line)
+        if rule.field not in fields:
+            from ka2forms.services.pdf_fill import _similar
+
+            raise FormMapError(f"the map names field {rule.field!r}, but {Path(template.name).name} has no such "
+                               f"field" + _similar(rule.field, fields), where=where)
+        ruled.add(rule.field)
+        if rule.source is None:
+            continue
+        if isinstance(rule.source, bool):
+            values[rule.field] = rule.source
+        else:
+            try:
+                values[rule.field] = rule.template.render(context)
+            except TemplateError as e:
+                raise FormMapError(f"template {rule.source!r} failed: {e.__class__.__name__}: {e}",
+                                   where=where) from None
+            except (OverflowError, MemoryError, RecursionError) as e:
+                raise FormMapError(f"template {rule.source!r} is too expensive to render ({e.__class__.__name__})",
+                                   where=where) from None
+        sources[rule.field] = "map"
+    if fmap.auto:
+        who = partner if partner is not None else project.coordinator
+        for name, f in fields.items():
+            if name in ruled:
+                continue
+            hit = auto_source(name, per_partner=per_partner)
+            if hit is None:
+                continue
+            kind, key = hit
+            if kind == "partner":
+                if who is None:
+                    continue
+                cands = _partner_candidates(key, who)
+            else:
+                cands = _project_candidates(key, project)
+            value = _fits(f, cands)
+            if value is None:
+                if cands and f.kind in ("combo", "list", "radio"):
+                    warnings.append(f"field {name!r}: workbook value {cands[0]!r} is not one of its options; "
+                                    "left as it was (map it in the map file)")
+                continue
+            if f.maxlen is not None and len(value) > f.maxlen:
+                warnings.append(f"field {name!r}: {key} has {len(value)} characters, the field takes {f.maxlen}; "
+                                "left empty")
+                continue
+            values[name] = value
+            sources[name] = f"workbook {kind} {key}"
+    template.check(values)
+    return FormPlan(values, sources, tuple(warnings))
+
+
+# ─────────────────────────────── file names and writing ───────────────────────────────
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def safe_filename(name: str, *, suffix: str = ".pdf", taken: set[str] | None = None, max_bytes: int = 180) -> str:
+    """A file name from an organisation name that is valid on Windows, macOS and Linux; diacritics kept (NFC).
+
+    Path separators, control and reserved characters are dropped, spaces collapsed, trailing dots and spaces
+    stripped, Windows device names (``CON``, ``COM1``…) avoided, the UTF-8 length capped; with ``taken``
+    (case-folded names already used) duplicates get `` (2)``, `` (3)``… and the result is added to it.
+    """
+    text = _FORBIDDEN.sub(" ", re.sub(r"\s", " ", unicodedata.normalize("NFC", name)))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    if not text:
+        text = "form"
+    if text.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
+        text = f"{text}_"
+
+    def cut(t: str, limit: int) -> str:
+        while len(t.encode("utf-8")) > limit:
+            t = t[:-1]
+        return t.rstrip(" .")
+
+    base = cut(text, max_bytes - len(suffix.encode("utf-8")))
+    candidate, n = base + suffix, 2
+    while taken is not None and candidate.casefold() in taken:
+        tail = f" ({n})"
+        candidate = cut(base, max_bytes - len((tail + suffix).encode("utf-8"))) + tail + suffix
+        n += 1
+    if taken is not None:
+        taken.add(candidate.casefold())
+    return candidate
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ka2forms-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ─────────────────────────────── the whole job ───────────────────────────────
+
+@dataclass(frozen=True)
+class Written:
+    """One filled PDF written to disk."""
+
+    path: Path
+    partner: Partner | None
+    filled: int                              # how many fields got a value
+    warnings: tuple[str, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None, outdir: str | Path, *,
+                 per_partner: bool | None = None, flatten: bool = False, today: dt.date | None = None,
+                 protect: Iterable[str | Path] = ()) -> list[Written]:
+    """Fill ``template`` for ``project``: one PDF, or one per partner whose role the map selects.
+
+    Every value is planned and checked before the first file is written, so a bad map or value writes nothing.
+    ``protect`` lists input files (form, workbook, map) that an output must never replace.
+    """
+    fmap = fmap or FormMap()
+    each = per_partner if per_partner is not None else bool(fmap.per_partner)
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot create the output folder ({e.strerror or e})", where=Location(file=str(out))) \
+            from None
+    guarded = {Path(p).resolve() for p in (*protect, template.name)}
+    taken: set[str] = set()
+    jobs: list[tuple[Partner | None, FormPlan, Path]] = []
+    if each:
+        partners = [p for p in project.partners if fmap.roles is None or p.role in fmap.roles]
+        if not partners:
+            roles = ", ".join(r.value for r in fmap.roles or ())
+            raise InputError(f"no organisation in the workbook has a role the map selects ({roles})",
+                             where=Location(file=project.source or fmap.file))
+    else:
+        partners = [None]
+    for partner in partners:
+        plan = plan_values(template, fmap, project, partner, per_partner=each, today=today)
+        stem = _output_stem(template, fmap, project, partner, today)
+        jobs.append((partner, plan, out / safe_filename(stem, taken=taken)))
+    for _, _, path in jobs:
+        if path.resolve() in guarded:
+            raise InputError("refusing to overwrite an input file; choose another output folder",
+                             where=Location(file=str(path)))
+    written = []
+    for partner, plan, path in jobs:
+        filled = template.fill(plan.values, flatten=flatten)
+        write_atomic(path, filled.data)
+        written.append(Written(path, partner, len(plan.values), plan.warnings + filled.warnings, plan.sources))
+    return written
+
+
+def _output_stem(template: FormTemplate, fmap: FormMap, project: Project, partner: Partner | None,
+                 today: dt.date | None) -> str:
+    from jinja2 import TemplateError
+
+    if fmap.filename is not None:
+        try:
+            return fmap.filename.template.render(template_context(project, partner, today=today))
+        except TemplateError as e:
+            raise FormMapError(f"filename template failed: {e}", where=Location(file=fmap.file, field="filename",
+                                                                                 line=fmap.filename.line)) from None
+    if partner is not None:
+        return partner.organisation
+    form = Path(template.name).stem
+    label = project.acronym or (Path(project.source).stem if project.source else "")
+    return f"{label} – {form}" if label else form
+
+
+def forms_to_fill(project: Project, fmap: FormMap, *, per_partner: bool | None = None) -> list[Partner | None]:
+    """The partners that get a form (``[None]`` for one project-level form)."""
+    each = per_partner if per_partner is not None else bool(fmap.per_partner)
+    if not each:
+        return [None]
+    return [p for p in project.partners if fmap.roles is None or p.role in fmap.roles]
+
+
+def describe_sources(sources: Mapping[str, str]) -> str:
+    return ", ".join(f"{k} ← {v}" for k, v in sources.items())

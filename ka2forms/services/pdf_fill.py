@@ -1,0 +1,533 @@
+"""Filling one PDF form, fast and visibly: :class:`FormTemplate` (parse once) → :meth:`FormTemplate.fill` (per partner).
+
+``FormTemplate.load(data)`` parses the form once, removes active content (``readers/pdf_active.py``), and
+normalises the field tree so that every terminal field carries its own ``/FT``, ``/Ff``, ``/Opt``, ``/Q`` and
+``/MaxLen`` and every widget its own ``/DA`` (trap 10: forms from other tools inherit them), with multi-line
+fields at font size 0 so that long text wraps (trap 5). Each :meth:`fill` clones that parsed template
+(no re-parse), sets values and draws appearances, and returns new PDF bytes.
+
+How each kind is filled (the traps are in ``shared/reference/pdf-and-templates.md``):
+
+* text: ``/V`` and an appearance drawn by pypdf (≥ 6.16: core fonts get a cp1250/cp1252/… ``/Differences``
+  encoding, so č š ž ř ě ů ő ł ß are *drawn*, not only stored). Text the form's font cannot show (Romanian ș ț,
+  Greek, Cyrillic…) is drawn with an embedded subset of DejaVu Sans (or the TrueType font named by
+  ``KA2FORMS_FONT``); without such a font the fill fails with a message instead of writing ``?``.
+* checkbox: the widget's real on-state (``/Yes``, ``/On``, ``/1``, ``/Ja``…) as a name, or ``/Off`` (trap 2).
+* radio group: ``/V`` as a *name* (trap 3) and ``/AS`` on every widget.
+* combo box: ``/V`` is the option's export value; the appearance shows its display text (trap 4).
+* list box: ``/V`` and ``/I`` are set; the form's own appearance is kept (pypdf's list-box drawing is invalid).
+
+``NeedAppearances`` is set to false (trap 1): every value we set has its appearance. ``flatten=True`` flattens
+with pikepdf/qpdf (trap 6), keeping checkbox and radio states.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
+from ka2forms.readers.pdf_active import strip_active_content
+from ka2forms.readers.pdf_form import (
+    FF_COMB,
+    FF_MULTILINE,
+    FieldNode,
+    FormField,
+    FormInfo,
+    choice_options,
+    describe,
+    on_states,
+    open_pdf,
+    page_index,
+    quiet_pypdf,
+    radio_options,
+    read_bytes,
+    walk_fields,
+)
+from ka2forms.text import fold
+
+Value = str | bool | Sequence[str] | None
+
+FALLBACK_FONT_ENV = "KA2FORMS_FONT"
+FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",      # Debian, Ubuntu: fonts-dejavu-core
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",                   # Arch
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",     # Fedora
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+    "/Library/Fonts/DejaVuSans.ttf",
+    "C:/Windows/Fonts/DejaVuSans.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",  # macOS
+    "C:/Windows/Fonts/arial.ttf",                            # Windows: Latin, Greek, Cyrillic
+)
+_FALLBACK_NAME = "/KA2Sans"
+_TRUTHY = {"true", "yes", "on", "1", "x", "ja", "da", "ano", "tak", "igen", "checked"}
+_FALSY = {"false", "no", "off", "0", "", "nein", "ne", "nie", "nem", "unchecked", "none"}
+_TF = re.compile(r"\s(-?\d*\.?\d+)\s+Tf")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class FilledForm:
+    """A filled form's bytes, with what a user should hear about (fields drawn with the fallback font…)."""
+
+    data: bytes
+    warnings: tuple[str, ...] = ()
+    fallback_fields: tuple[str, ...] = ()
+
+
+@dataclass
+class FormTemplate:
+    """A parsed, cleaned form, filled many times without parsing it again."""
+
+    name: str
+    info: FormInfo
+    clean: bytes                             # the sanitised, normalised form (what every fill starts from)
+    removed_active_content: int = 0
+    _reader: Any = field(default=None, repr=False)
+    _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
+    _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
+
+    # ─────────────────────────────── loading ───────────────────────────────
+
+    @classmethod
+    def open(cls, path: str | Path) -> FormTemplate:
+        """Load the form at ``path``; the file itself is only read."""
+        return cls.load(read_bytes(path), name=str(path))
+
+    @classmethod
+    def load(cls, data: bytes, *, name: str = "form.pdf") -> FormTemplate:
+        """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files)."""
+        from pypdf import PdfReader, PdfWriter
+
+        reader, encrypted = open_pdf(data, name=name)
+        try:
+            with quiet_pypdf():
+                w = PdfWriter(clone_from=reader)
+                removed = strip_active_content(w._root_object, w.pages)
+                _normalise(w._root_object, w.pages)
+                buf = io.BytesIO()
+                w.write(buf)
+                clean = buf.getvalue()
+                template_reader = PdfReader(io.BytesIO(clean))
+                root = template_reader.trailer["/Root"].get_object()
+                pages = list(template_reader.pages)
+                nodes = walk_fields(root, pages)
+                where = page_index(pages)
+                fields = tuple(describe(n, where) for n in nodes)
+        except FormFileError:
+            raise
+        except Exception as e:  # pypdf raises many kinds on damaged objects deep in a file
+            raise FormFileError(f"damaged PDF form, cannot be prepared for filling ({e.__class__.__name__}: {e})",
+                                where=Location(file=name)) from None
+        info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
+                        encrypted=encrypted)
+        return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
+                   _fields={f.name: f for f in fields})
+
+    @property
+    def fields(self) -> dict[str, FormField]:
+        return dict(self._fields)
+
+    def where(self, field_name: str | None = None) -> Location:
+        return Location(file=self.name, field=field_name)
+
+    # ─────────────────────────────── filling ───────────────────────────────
+
+    def check(self, values: Mapping[str, Value]) -> None:
+        """Raise the first error :meth:`fill` would raise for these values, without drawing anything."""
+        for name, value in values.items():
+            if value is not None:
+                self._coerce(name, value)
+
+    def _coerce(self, name: str, value: Value) -> tuple[str, Any]:
+        """(kind, normalised value) for a field; FormMapError / FormValueError for what cannot be filled."""
+        f = self._fields.get(name)
+        if f is None:
+            raise FormMapError(f"the form has no field {name!r}" + _similar(name, self._fields),
+                               where=self.where(name))
+        where = self.where(name)
+        if f.kind == "checkbox":
+            return f.kind, self._checkbox_state(f, value)
+        if f.kind == "radio":
+            return f.kind, self._radio_option(f, value)
+        if f.kind == "combo":
+            return f.kind, self._choice(f, value, multi=False)
+        if f.kind == "list":
+            return f.kind, self._choice(f, value, multi=f.multiselect)
+        if f.kind in ("signature", "button", "unknown"):
+            raise FormValueError(f"a {f.kind} field cannot be filled", where=where)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise FormValueError(f"a text field needs text, not {value!r}", where=where)
+        text = _clean_text(str(value), multiline=f.multiline)
+        if f.maxlen is not None and len(text) > f.maxlen:
+            raise FormValueError(f"{len(text)} characters, but the field takes at most {f.maxlen}: {text!r}",
+                                 where=where)
+        return f.kind, text
+
+    def _checkbox_state(self, f: FormField, value: Value) -> str:
+        states = f.on_states
+        if not states:
+            raise FormValueError("this checkbox has no 'on' appearance to select", where=self.where(f.name))
+        if isinstance(value, bool):
+            return "/" + states[0] if value else "/Off"
+        if isinstance(value, str):
+            v = value.strip().removeprefix("/")
+            if v in states:
+                return "/" + v
+            if v == "Off" or v.casefold() in _FALSY:
+                return "/Off"
+            if v.casefold() in _TRUTHY:
+                return "/" + states[0]
+        raise FormValueError(f"a checkbox takes true or false (or its on-state), not {value!r}",
+                             options=("true", "false", *states), where=self.where(f.name))
+
+    def _radio_option(self, f: FormField, value: Value) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise FormValueError(f"a radio group takes one of its options, not {value!r}",
+                                 options=[o.export for o in f.options], where=self.where(f.name))
+        v = str(value).strip().removeprefix("/")
+        if v in ("", "Off"):
+            return None
+        for o in f.options:
+            if v == o.export:
+                return o.export
+        for o in f.options:
+            if fold(v) in (fold(o.export), fold(o.display)):
+                return o.export
+        raise FormValueError(f"{value!r} is not an option of this radio group",
+                             options=[o.export for o in f.options], where=self.where(f.name))
+
+    def _choice(self, f: FormField, value: Value, *, multi: bool) -> tuple[tuple[str, str], ...]:
+        """((export, display), …) for a dropdown or list box value (a list for multi-select list boxes)."""
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        if len(items) > 1 and not multi:
+            raise FormValueError("this field takes one option, not a list", where=self.where(f.name))
+        chosen = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                raise FormValueError(f"an option is text, not {item!r}", options=[o.export for o in f.options],
+                                     where=self.where(f.name))
+            v = str(item).strip()
+            match = next((o for o in f.options if v == o.export), None) or \
+                next((o for o in f.options if v == o.display), None) or \
+                next((o for o in f.options if fold(v) in (fold(o.export), fold(o.display))), None)
+            if match is not None:
+                chosen.append((match.export, match.display))
+            elif f.editable or not f.options:
+                chosen.append((_clean_text(v, multiline=False),) * 2)
+            elif v == "":
+                continue
+            else:
+                shown = [o.export if o.export == o.display else f"{o.export} ({o.display})" for o in f.options]
+                raise FormValueError(f"{v!r} is not an option of this {'dropdown' if f.kind == 'combo' else 'list'}",
+                                     options=shown, where=self.where(f.name))
+        return tuple(chosen)
+
+    def fill(self, values: Mapping[str, Value], *, flatten: bool = False) -> FilledForm:
+        """A filled copy. ``values``: field name → text, bool (checkbox), option, or a list (multi-select)."""
+        from pypdf import PdfWriter
+        from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
+
+        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
+        warnings: list[str] = []
+        with quiet_pypdf():
+            w = PdfWriter(clone_from=self._reader)
+            root = w._root_object
+            acro = root["/AcroForm"].get_object()
+            pages = list(w.pages)
+            nodes = {n.name: n for n in walk_fields(root, pages)}
+            page_of = _page_objects(pages)
+            texts: dict[str, str] = {}
+            combos: dict[str, tuple[str, str]] = {}
+            for name, (kind, value) in coerced.items():
+                node = nodes[name]
+                if kind in ("checkbox", "radio"):
+                    state = value if kind == "checkbox" else ("/" + value if value else "/Off")
+                    if kind == "radio" and value is not None:
+                        state = _radio_state(node, value)
+                    node.field[NameObject("/V")] = NameObject(state)
+                    for widget in node.widgets:
+                        widget[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
+                        if widget is not node.field and "/T" not in widget:
+                            widget.pop("/V", None)
+                elif kind == "combo":
+                    if value:
+                        combos[name] = value[0]
+                        texts[name] = value[0][1]
+                    else:
+                        texts[name] = ""
+                        combos[name] = ("", "")
+                elif kind == "list":
+                    exports = [e for e, _ in value]
+                    opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
+                    node.field[NameObject("/V")] = (ArrayObject(TextStringObject(e) for e in exports)
+                                                    if len(exports) != 1 else TextStringObject(exports[0]))
+                    node.field[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports
+                                                               if e in opts)
+                else:
+                    texts[name] = value
+            fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(acro, nodes[n], t)]
+            font_name = _embed_fallback_font(w, acro, [texts[n] for n in fallback], self, fallback) \
+                if fallback else ""
+            for name, text in texts.items():
+                node = nodes[name]
+                node.field[NameObject("/V")] = TextStringObject(text)
+                node.field.pop("/I", None)
+                for widget in node.widgets:
+                    page = page_of.get(_key(widget))
+                    if page is None or "/Rect" not in widget:
+                        continue
+                    _draw(w, page, acro, node, widget, font_name if name in fallback else "")
+                if name in combos:
+                    node.field[NameObject("/V")] = TextStringObject(combos[name][0])
+            if fallback:
+                warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
+                                f"{', '.join(fallback)}")
+            acro[NameObject("/NeedAppearances")] = _false()
+            buf = io.BytesIO()
+            w.write(buf)
+        data = buf.getvalue()
+        if flatten:
+            data = flatten_pdf(data, name=self.name)
+        return FilledForm(data, tuple(warnings), tuple(fallback))
+
+
+    def _shows_text(self, acro: Any, node: FieldNode, text: str) -> bool:
+        """:func:`_form_font_shows`, remembered per field and letters (the template's fonts never change)."""
+        key = (node.name, frozenset(text))
+        if key not in self._shows:
+            self._shows[key] = _form_font_shows(acro, node, text)
+        return self._shows[key]
+
+
+# ─────────────────────────────── helpers ───────────────────────────────
+
+def _false() -> Any:
+    from pypdf.generic import BooleanObject
+
+    return BooleanObject(False)
+
+
+def _key(x: Any) -> Any:
+    ref = getattr(x, "indirect_reference", None)
+    return (ref.idnum, ref.generation) if ref is not None else id(x)
+
+
+def _page_objects(pages: list[Any]) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for page in pages:
+        for annot in page.get("/Annots") or []:
+            out.setdefault(_key(annot.get_object()), page)
+    return out
+
+
+def _similar(name: str, fields: Mapping[str, Any]) -> str:
+    import difflib
+
+    names = list(fields)
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6) or \
+        [n for n in names if fold(n) == fold(name)]
+    if close:
+        return " — did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return " (fields: " + ", ".join(repr(n) for n in names[:30]) + (" …)" if len(names) > 30 else ")")
+
+
+def _clean_text(text: str, *, multiline: bool) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL.sub("", text)
+    if not multiline:
+        text = re.sub(r"\s*\n\s*", " ", text)
+    return text.strip() if not multiline else text.strip("\n ")
+
+
+def _radio_state(node: FieldNode, export: str) -> str:
+    """The appearance state name of a radio option (``/export``, or ``/i`` when ``/Opt`` names the exports)."""
+    states = [s for w in node.widgets for s in on_states(w)]
+    if "/" + export in states:
+        return "/" + export
+    for o, state in zip(radio_options(node), dict.fromkeys(states), strict=False):
+        if o.export == export:
+            return state
+    return "/" + export
+
+
+def _normalise(root: Any, pages: Any) -> None:
+    """Put inherited attributes on terminal fields and widgets; multi-line fields at font size 0 (traps 5, 10)."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    for node in walk_fields(root, pages):
+        for key in ("/FT", "/Ff", "/Opt", "/Q", "/MaxLen"):
+            if key in node.attrs and key not in node.field:
+                node.field[NameObject(key)] = node.attrs[key]
+        da = node.attrs.get("/DA")
+        multiline = node.kind == "text" and bool(node.flags & FF_MULTILINE)
+        comb = node.kind == "text" and bool(node.flags & FF_COMB) and not multiline
+        if len(node.widgets) == 1 and node.widgets[0] is not node.field:
+            for key in ("/MK", "/BS"):  # pypdf reads the border and background from the field
+                if key in node.widgets[0] and key not in node.field:
+                    node.field[NameObject(key)] = node.widgets[0][key]
+        for widget in node.widgets:
+            if da is not None and "/DA" not in widget:
+                widget[NameObject("/DA")] = da
+            if "/MaxLen" in node.attrs and "/MaxLen" not in widget:
+                widget[NameObject("/MaxLen")] = node.attrs["/MaxLen"]
+            if "/DA" not in widget:
+                continue
+            da_text = str(widget["/DA"])
+            if multiline:
+                widget[NameObject("/DA")] = TextStringObject(_TF.sub(" 0 Tf", da_text))
+            elif comb and (m := _TF.search(da_text)) and float(m.group(1)) == 0:
+                # pypdf auto-sizes before spacing combs: a 0-size comb field would not be spaced into cells
+                height = abs(float(widget["/Rect"][3]) - float(widget["/Rect"][1])) if "/Rect" in widget else 20
+                size = round(min(12.0, max(6.0, height * 0.6)), 1)
+                widget[NameObject("/DA")] = TextStringObject(_TF.sub(f" {size} Tf", da_text))
+
+
+def _form_font_shows(acro: Any, node: FieldNode, text: str) -> bool:
+    """Whether pypdf can draw ``text`` with the field's own font (core fonts: after trying cp1250 and others)."""
+    from pypdf.generic._appearance_stream import TextStreamAppearance
+
+    widget = node.widgets[0] if node.widgets else node.field
+    da = widget.get("/DA") or acro.get("/DA")
+    font_name = "/Helv"
+    if da is not None:
+        font_name = TextStreamAppearance._parse_default_appearance(da)[0] or "/Helv"
+    _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, text.replace("\n", ""))
+    return bool(font.can_encode(text.replace("\n", "")))
+
+
+def fallback_font_path() -> Path | None:
+    """The TrueType font used for text the form's font cannot show: ``$KA2FORMS_FONT``, else DejaVu Sans…"""
+    env = os.environ.get(FALLBACK_FONT_ENV)
+    candidates = ([env] if env else []) + list(FALLBACK_FONTS)
+    try:  # matplotlib ships DejaVu Sans; use it when the system has none
+        import importlib.util
+
+        spec = importlib.util.find_spec("matplotlib")
+        if spec and spec.origin:
+            candidates.append(str(Path(spec.origin).parent / "mpl-data/fonts/ttf/DejaVuSans.ttf"))
+    except (ImportError, ValueError):
+        pass
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+@lru_cache(maxsize=8)
+def _font_coverage(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as f:
+        return frozenset(f.getBestCmap() or {})
+
+
+@lru_cache(maxsize=64)
+def _subset(path: str, chars: frozenset[str]) -> bytes:
+    """A subset of the font with the glyphs for ``chars`` and printable ASCII (a few KB instead of 700)."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.layout_features = []
+    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern"]
+    font = subset.load_font(path, options)
+    s = subset.Subsetter(options)
+    s.populate(text="".join(sorted(chars)) + "".join(chr(c) for c in range(32, 127)))
+    s.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _embed_fallback_font(w: Any, acro: Any, texts: list[str], template: FormTemplate, names: list[str]) -> str:
+    """Add a subset of the fallback font to ``/AcroForm/DR``; its resource name. FormValueError if impossible."""
+    from pypdf.generic import DictionaryObject, NameObject
+    from pypdf.generic._font import Font
+
+    chars = frozenset(ch for t in texts for ch in t if ch != "\n")
+    path = fallback_font_path()
+    where = template.where(names[0])
+    shown = "".join(sorted(ch for ch in chars if not ch.isascii()))
+    if path is None:
+        raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
+                             f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
+                             f".ttf file", where=where)
+    missing = "".join(sorted(ch for ch in chars if ord(ch) not in _font_coverage(str(path)) and not ch.isspace()))
+    if missing:
+        raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
+                             f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
+    try:
+        font = Font.from_truetype_font_file(io.BytesIO(_subset(str(path), chars)))
+    except Exception as e:
+        raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
+    dr = acro.get("/DR")
+    if dr is None:
+        dr = DictionaryObject()
+        acro[NameObject("/DR")] = dr
+    dr = dr.get_object()
+    fonts = dr.get("/Font")
+    if fonts is None:
+        fonts = DictionaryObject()
+        dr[NameObject("/Font")] = fonts
+    fonts = fonts.get_object()
+    name, i = _FALLBACK_NAME, 1
+    while name in fonts:
+        name, i = f"{_FALLBACK_NAME}{i}", i + 1
+    font._add_to_writer(w, fonts, NameObject(name))
+    return name
+
+
+def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name: str) -> None:
+    """Draw a text or combo widget's normal appearance with pypdf (its TextStreamAppearance)."""
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+    from pypdf.generic._appearance_stream import TextStreamAppearance
+
+    stream = TextStreamAppearance.from_text_annotation(w, page, False, acro, node.field, widget, font_name, -1)
+    ap = widget.get("/AP")
+    ap = ap.get_object() if ap is not None else None
+    old = ap.get("/N") if ap is not None else None
+    ref = old.indirect_reference if old is not None and hasattr(old, "indirect_reference") else None
+    if isinstance(old, IndirectObject):
+        ref = old
+    if ref is not None and getattr(ref, "pdf", None) is w:
+        w._objects[ref.idnum - 1] = stream          # replace in place: no orphaned stream in the output
+        stream.indirect_reference = IndirectObject(ref.idnum, 0, w)
+        new_ref = stream.indirect_reference
+    else:
+        new_ref = w._add_object(stream)
+    if ap is None:
+        widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): new_ref})
+    else:
+        ap[NameObject("/N")] = new_ref
+        ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
+
+
+def flatten_pdf(data: bytes, *, name: str = "form.pdf") -> bytes:
+    """Paint every widget's appearance into its page and drop the form (pikepdf/qpdf; keeps radio states)."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pdf.flatten_annotations("all")
+            if "/AcroForm" in pdf.Root:
+                del pdf.Root["/AcroForm"]
+            for page in pdf.pages:  # widgets without an appearance (fields never filled) cannot be painted
+                annots = page.obj.get("/Annots")
+                if annots is not None:
+                    keep = [a for a in annots if a.get("/Subtype") != "/Widget"]
+                    if keep:
+                        page.obj["/Annots"] = pikepdf.Array(keep)
+                    else:
+                        del page.obj["/Annots"]
+            out = io.BytesIO()
+            pdf.save(out)
+            return out.getvalue()
+    except pikepdf.PdfError as e:
+        raise FormFileError(f"cannot flatten the filled form ({e})", where=Location(file=name)) from None

@@ -15,9 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from typing import Any
 import click
 
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, UnknownPlaceError
+from ka2forms.files import write_atomic
 
 BATCH_COLUMNS = [
     "from",
@@ -314,19 +313,6 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
-def _write_atomically(path: Path, write: Any) -> None:
-    """Write via a temporary file in the same folder, then ``os.replace``: never a half-written output."""
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _batch(
     csv_path: Path, output: Path, year: int | None, green: bool, activity: str | None, as_json: bool
 ) -> None:
@@ -364,7 +350,7 @@ def _batch(
             wb.save(f)
 
     try:
-        _write_atomically(output, write)
+        write_atomic(output, write, protect=[csv_path])
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror or e}")
     errors = sum(1 for r in out_rows if r["error"])

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ka2forms.errors import Ka2Error, RendererUnavailableError, WorkbookInvalid
+from ka2forms.files import write_atomic
 from ka2forms.readers.workbook import read_workbook
-from ka2forms.services.annex import default_output, render_annex, write_atomic
+from ka2forms.services.annex import default_output, render_annex
 from ka2forms.services.check import check_project
 
 # Word first: coordinators edit the annex before sending it. PDF when WeasyPrint's Pango is installed (on
@@ -85,5 +86,5 @@ def _saved(book: object) -> bool:
     """Excel's own 'no unsaved changes' flag (Windows COM); True where it cannot be read."""
     try:
         return bool(book.api.Saved)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - not on Windows, or a COM hiccup: do not block the annex
+    except Exception:
         return True

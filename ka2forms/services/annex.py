@@ -30,7 +30,6 @@ import pickle
 import re
 import subprocess
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ import yaml
 
 from ka2forms import __version__
 from ka2forms.errors import InputError, Location, RendererUnavailableError, RulesDataError, TemplateError
+from ka2forms.files import same_file, write_atomic
 from ka2forms.model import Project
 from ka2forms.rules import Role, country_name, rules_for, type_label
 from ka2forms.services.check import CheckResult
@@ -535,42 +535,6 @@ def default_output(workbook: Path | str, fmt: str) -> Path:
     return wb.with_name(f"{wb.stem}-annex{SUFFIXES[fmt]}")
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
-
-
-def write_atomic(path: Path | str, data: bytes, *, protect: Sequence[Path | str] = ()) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``; refuse to write
-    over any file in ``protect`` (the inputs)."""
-    target = Path(path)
-    for p in protect:
-        if _same_file(target, Path(p)):
-            raise InputError("refusing to write the annex over its input workbook: choose another output name",
-                             where=Location(file=str(target)))
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("the output folder does not exist", where=Location(file=str(folder)))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the annex: {e.strerror or e}", where=Location(file=str(target))) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *, fmt: str | None = None,
                 lang: str = "en", template: Path | str | None = None, today: dt.date | None = None,
                 limits: Limits | None = DEFAULT_LIMITS) -> WrittenAnnex:
@@ -585,7 +549,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
 
     _check_lang(lang)
     wb = Path(workbook_path)
-    if out_path is not None and _same_file(Path(out_path), wb):
+    if out_path is not None and same_file(Path(out_path), wb):
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(out_path)))
     fmt = resolve_format(fmt, out_path, template)
@@ -595,7 +559,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
         target = Path(out_path) / default_output(wb, fmt).name
     else:
         target = Path(out_path)
-    if _same_file(target, wb):
+    if same_file(target, wb):
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(target)))
     project = read_workbook(wb)
@@ -621,5 +585,4 @@ __all__ = [
     "resolve_format",
     "templates_dir",
     "write_annex",
-    "write_atomic",
 ]

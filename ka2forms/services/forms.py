@@ -15,9 +15,7 @@ The map file format is documented in ``docs/forms.md``. In short:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from typing import Any
 import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
+from ka2forms.files import refuse_inputs, write_atomic
 from ka2forms.model import Partner, Project
 from ka2forms.readers.pdf_form import FormField
 from ka2forms.readers.workbook import PARTNER_HEADERS, PROJECT_LABELS
@@ -46,7 +45,6 @@ __all__ = [
     "flatten_pdf",
     "plan_values",
     "safe_filename",
-    "write_atomic",
 ]
 
 MAP_KEYS = {"per_partner", "roles", "fields", "filename", "auto"}
@@ -384,20 +382,6 @@ def safe_filename(name: str, *, suffix: str = ".pdf", taken: set[str] | None = N
     return candidate
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ka2forms-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ─────────────────────────────── the whole job ───────────────────────────────
 
 @dataclass(frozen=True)
@@ -427,7 +411,7 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
     except OSError as e:
         raise InputError(f"cannot create the output folder ({e.strerror or e})", where=Location(file=str(out))) \
             from None
-    guarded = {Path(p).resolve() for p in (*protect, template.name)}
+    guarded = (*protect, template.name)
     taken: set[str] = set()
     jobs: list[tuple[Partner | None, FormPlan, Path]] = []
     if each:
@@ -443,13 +427,11 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
         stem = _output_stem(template, fmap, project, partner, today)
         jobs.append((partner, plan, out / safe_filename(stem, taken=taken)))
     for _, _, path in jobs:
-        if path.resolve() in guarded:
-            raise InputError("refusing to overwrite an input file; choose another output folder",
-                             where=Location(file=str(path)))
+        refuse_inputs(path, guarded)
     written = []
     for partner, plan, path in jobs:
         filled = template.fill(plan.values, flatten=flatten)
-        write_atomic(path, filled.data)
+        write_atomic(path, filled.data, protect=guarded)
         written.append(Written(path, partner, len(plan.values), plan.warnings + filled.warnings, plan.sources))
     return written
 

@@ -28,7 +28,6 @@ from ka2forms.services.annex import (
     render_annex,
     resolve_format,
     write_annex,
-    write_atomic,
 )
 from ka2forms.services.check import check_project
 
@@ -502,18 +501,6 @@ def test_write_annex_never_writes_over_the_workbook(tmp_path, monkeypatch, how):
     with pytest.raises(errors.InputError, match="over its input workbook"):
         write_annex(wb, target, fmt="html")
     assert wb.read_bytes() == before
-
-
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "a.html"
-    target.write_text("old", encoding="utf-8")
-    write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
-    with pytest.raises(errors.InputError, match="over its input"):
-        write_atomic(target, b"x", protect=[target])
-    with pytest.raises(errors.InputError, match="folder does not exist"):
-        write_atomic(tmp_path / "nope" / "a.html", b"x")
 
 
 def test_a_failed_render_leaves_the_previous_annex_untouched(tmp_path):

@@ -329,7 +329,7 @@ def test_input_form_is_never_modified(tmp_path, project) -> None:  # type: ignor
     template = FormTemplate.open(form)
     fill_project(project, template, FormMap.load(SAMPLE_MAP), tmp_path, flatten=True)
     assert form.read_bytes() == before and form.stat().st_mtime == 1_700_000_000
-    with pytest.raises(InputError, match="overwrite an input"):   # the form itself is always protected
+    with pytest.raises(InputError, match="over an input file"):   # the form itself is always protected
         fill_project(project, template, FormMap.parse("filename: form\n"), tmp_path)
 
 

@@ -14,6 +14,10 @@ from rich.text import Text
 from ka2forms.services.annex import FORMATS, LANGUAGES
 
 
+
+def _criteria(n: int) -> str:
+    return f"{n} criterion" if n == 1 else f"{n} criteria"
+
 @click.command()
 @click.argument("workbook", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", type=click.Path(),
@@ -37,7 +41,7 @@ def annex(workbook: str, output: str | None, fmt: str | None, lang: str, templat
     def body() -> int:
         written = write_annex(workbook, output, fmt=fmt, lang=lang, template=template)
         verdict = (Text("eligible", style="green") if written.result.eligible
-                   else Text(f"not eligible ({len(written.result.failing)} criteria not met)", style="red"))
+                   else Text(f"not eligible ({_criteria(len(written.result.failing))} not met)", style="red"))
         out.print(Text(f"wrote {written.path} ({written.fmt}, {written.lang}): consortium ") + verdict)
         return EXIT_OK
 

@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check ka2forms tests scripts
+	$(BIN)/ruff check ka2forms tests scripts addin bench
 
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do [ -e "$$b" ] && $(BIN)/python $$b; done; true

@@ -14,7 +14,6 @@ from rich.text import Text
 from ka2forms.services.annex import FORMATS, LANGUAGES
 
 
-
 def _criteria(n: int) -> str:
     return f"{n} criterion" if n == 1 else f"{n} criteria"
 

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# tests/ has no __init__.py, so pytest puts only tests/readers/ on sys.path for these modules; the builder
-# module sits one level up.
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-import pytest  # noqa: E402
-from conftest_workbooks import make_workbook  # noqa: E402
+import pytest
+from conftest_workbooks import make_workbook  # tests/ is on sys.path (pyproject: pythonpath = ["tests"])
 
 
 @pytest.fixture

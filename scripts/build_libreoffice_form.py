@@ -219,6 +219,7 @@ def export(doc: Any, target: Path) -> None:
     os.close(fd)
     try:
         doc.storeToURL(Path(tmp).as_uri(), (pv("FilterName", "writer_pdf_Export"), pv("FilterData", data)))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -400,8 +400,18 @@ def _form_font_shows(acro: Any, node: FieldNode, text: str) -> bool:
     font_name = "/Helv"
     if da is not None:
         font_name = TextStreamAppearance._parse_default_appearance(da)[0] or "/Helv"
-    _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, text.replace("\n", ""))
-    return bool(font.can_encode(text.replace("\n", "")))
+    flat = text.replace("\n", "")
+    _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, flat)
+    if not font.can_encode(flat):
+        return False
+    # A font that is not embedded is drawn by the viewer's substitute. Substitutes for the standard fonts
+    # cover WinAnsi (cp1252) at least; beyond it (č ř ů ě ő ł …, written with a cp1250 /Differences
+    # encoding) pdfium, as in Chrome and Edge, draws nothing. So such text needs an embedded font.
+    try:
+        flat.encode("cp1252")
+        return True
+    except UnicodeEncodeError:
+        return bool(font.font_descriptor.font_file)
 
 
 def fallback_font_path() -> Path | None:

@@ -85,6 +85,14 @@ def test_text_is_drawn_with_diacritics(filled: bytes) -> None:
     assert text.count("Łukasz") == 4
 
 
+def test_letters_beyond_winansi_are_drawn_by_pdfium_not_only_poppler(sample: FormTemplate) -> None:
+    """pdfium (Chrome, Edge) substitutes unembedded core fonts with a Latin-1 font: č ř ů ě ő must be embedded."""
+    data = sample.fill({"Organisation": "ČŘŮĚŐčřůěő"}).data
+    rect = sample.fields["Organisation"].rect
+    assert dark_pixels(render_pdfium(data), rect, A4_HEIGHT) > 30
+    assert dark_pixels(render_pdfium(sample.fill({"Organisation": ""}).data), rect, A4_HEIGHT) == 0
+
+
 @pytest.mark.parametrize("field", ["Organisation", "legal_representative", "PIC", "declaration", "Country"])
 def test_fields_are_not_blank_in_poppler_and_pdfium(filled: bytes, sample: FormTemplate, field: str) -> None:
     rect = sample.fields[field].rect

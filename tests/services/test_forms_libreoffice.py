@@ -237,10 +237,6 @@ def test_czech_letters_are_drawn_by_poppler(lo: FormTemplate) -> None:
     assert dark_pixels(img, lo.fields["City"].rect, PAGE_HEIGHT) > 30
 
 
-@pytest.mark.xfail(reason="bug: č ř ů ě ő Č Ř Ů Ě Ő in fields with LibreOffice's non-embedded /He (Helvetica) are "
-                          "drawn with a cp1250 /Differences encoding of the unembedded font; pdfium (Chrome, Edge) "
-                          "substitutes its built-in Latin font, which lacks these glyphs, so they are not drawn "
-                          "at all (also for samples/forms/partner-mandate.pdf)", strict=True)
 def test_czech_letters_are_drawn_by_pdfium(lo: FormTemplate) -> None:
     data = lo.fill({"City": "ČŘŮĚŐčřůěő"}).data
     assert dark_pixels(render_pdfium(data), lo.fields["City"].rect, PAGE_HEIGHT) > 30

@@ -80,7 +80,9 @@ class _Walker:
 def _walk(root: Any, pages: Any, remove: bool) -> int:
     w = _Walker(remove)
     root = _obj(root)
-    w.drop(root, "/OpenAction")
+    opening = root.get("/OpenAction")
+    if opening is not None and _unsafe_action(opening):
+        w.drop(root, "/OpenAction")  # a plain destination ("open at page 1", as LibreOffice writes) stays
     w.drop(root, "/AA")
     names = _obj(root.get("/Names"))
     if _is_dict(names):

@@ -160,10 +160,6 @@ def test_fields_cli_json(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert r.exit_code == 0 and "10 fields on 1 page" in " ".join(r.output.split())
 
 
-@pytest.mark.xfail(reason="bug: LibreOffice's /OpenAction is a plain destination ([page /XYZ null null 0], "
-                          "i.e. 'open at page 1'), not an action, but pdf_active.py counts it as active content, "
-                          "so `ka2forms fields` warns about scripts/actions on every LibreOffice form",
-                   strict=True)
 def test_open_at_page_one_is_not_active_content() -> None:
     assert inspect_form(LO_FORM).active_content == 0
 

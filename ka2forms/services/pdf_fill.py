@@ -316,18 +316,16 @@ class FormTemplate:
         return buf.getvalue(), fallback
 
     def _shows_text(self, field_name: str, text: str) -> bool:
-        """Whether the field's own font (core fonts: after trying cp1250 and others) can draw ``text``;
-        remembered per field and letters (the template's fonts never change)."""
-        key = (field_name, frozenset(text))
+        """Whether the field's own font (core fonts: in cp1250, cp1252… too) can draw ``text``."""
+        flat = text.replace("\n", "")
+        if self._inc is not None and self._inc.widgets.get(field_name):
+            _, font = self._inc.font_for(self._inc.widgets[field_name][0], flat)
+            return set(flat) <= _encodable(font)
+        key = (field_name, frozenset(flat))
         if key not in self._shows:
-            if self._inc is not None and self._inc.widgets.get(field_name):
-                tw = self._inc.widgets[field_name][0]
-                self._shows[key] = bool(self._inc.font_for(tw, text.replace("\n", ""))[1]
-                                        .can_encode(text.replace("\n", "")))
-            else:
-                root = self._reader.trailer["/Root"].get_object()
-                node = next(n for n in walk_fields(root, list(self._reader.pages)) if n.name == field_name)
-                self._shows[key] = _form_font_shows(root["/AcroForm"].get_object(), node, text)
+            root = self._reader.trailer["/Root"].get_object()
+            node = next(n for n in walk_fields(root, list(self._reader.pages)) if n.name == field_name)
+            self._shows[key] = _form_font_shows(root["/AcroForm"].get_object(), node, text)
         return self._shows[key]
 
 
@@ -345,10 +343,11 @@ class _IncrementalForm:
     nodes: dict[str, FieldNode]
     widgets: dict[str, list[Any]]                       # text/combo field → its TextWidgets
     dr_fonts: Any                                       # /AcroForm /DR /Font of the template (resolved)
-    base_chars: dict[str, frozenset[str]] = field(default_factory=dict)
+    variants: dict[str, list[tuple[str, Any, frozenset[str]]]] = field(default_factory=dict)
     fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
+    drawings: Any = None                                # pdf_increment.Drawings, made in prepare()
 
     @classmethod
     def prepare(cls, clean: bytes, reader: Any, root: Any, pages: list[Any], nodes: list[FieldNode], *,
@@ -357,7 +356,7 @@ class _IncrementalForm:
         object of its own, a catalog without a number, a cross-reference we cannot extend)."""
         from pypdf.generic import DictionaryObject
 
-        from ka2forms.services.pdf_increment import NotIncremental, startxref, text_widget
+        from ka2forms.services.pdf_increment import Drawings, NotIncremental, startxref, text_widget
 
         try:
             prev = startxref(clean)
@@ -378,24 +377,29 @@ class _IncrementalForm:
         fonts = dr.get_object().get("/Font") if dr is not None else None
         fonts = fonts.get_object() if fonts is not None else DictionaryObject()
         return cls(clean=clean, reader=reader, prev=prev, size=int(reader.trailer["/Size"]), acro=acro,
-                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts)
+                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings())
 
     def font_for(self, tw: Any, text: str) -> tuple[str, Any]:
-        """(font name, pypdf Font) that pypdf would draw ``text`` with in this widget: the ``/DA`` font, or a
-        cp1250/cp1252/… variant of a core font for Central-European letters; remembered per letters."""
-        from pypdf.generic._appearance_stream import TextStreamAppearance
-
-        base = self.base_chars.get(tw.da_font)
-        if base is None:
-            _, font = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, "")
-            base = self.base_chars[tw.da_font] = frozenset(ch for ch in map(chr, range(128)) if font.can_encode(ch))
-        # The variant pypdf picks depends on the letters outside ASCII (and any ASCII the base font lacks).
-        key = (tw.da_font, frozenset(ch for ch in text if not ch.isascii() or ch not in base))
+        """(font name, pypdf Font) to draw ``text`` in this widget with: the ``/DA`` font when it can encode
+        the text, else for a core font (Helvetica…) the first of its cp1250, cp1252, cp1254, cp1257 and
+        ISO 8859-15 encodings that can, as pypdf ≥ 6.16 does (but in a fixed order: pypdf tries a *set*, so
+        two processes could pick different encodings for Polish or Baltic text and write different bytes).
+        Remembered per set of letters outside ASCII."""
+        fonts = self.variants.get(tw.da_font)
+        if fonts is None:
+            fonts = self.variants[tw.da_font] = _font_variants(tw, self.acro)
+        base_name, base, base_chars = fonts[0]
+        key = (tw.da_font, frozenset(ch for ch in text if not ch.isascii() or ch not in base_chars))
         hit = self.fonts.get(key)
         if hit is None:
-            name, font = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, text)
-            _remember_maps(font)
-            hit = self.fonts[key] = (name, font)
+            letters = set(text)
+            hit = next(((name, font) for name, font, chars in fonts if letters <= chars), None)
+            if hit is None and base.font_descriptor.font_file and base.sub_type == "TrueType":
+                from pypdf.generic._appearance_stream import TextStreamAppearance
+
+                hit = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, text)
+                _remember_maps(hit[1])
+            hit = self.fonts[key] = hit or (base_name, base)
         return hit
 
     def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
@@ -461,7 +465,7 @@ class _IncrementalForm:
                     resource = self.dr_fonts[font_name]
                 else:
                     resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
-                draw(inc, tw, text, font_name, font, resource)
+                draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
             if name in combos:
                 f[NameObject("/V")] = text_string(combos[name])
         return inc.write(), fallback
@@ -488,6 +492,44 @@ class _IncrementalForm:
 
 
 # ─────────────────────────────── helpers ───────────────────────────────
+
+CORE_ENCODINGS = ("cp1250", "cp1252", "cp1254", "cp1257", "iso8859_15")   # those pypdf ≥ 6.16 tries
+
+
+def _font_variants(tw: Any, acro: Any) -> list[tuple[str, Any, frozenset[str]]]:
+    """A widget's ``/DA`` font and, for the 14 core fonts, its variants in other 8-bit encodings, each with
+    the letters it can encode (the variant code follows pypdf's ``_find_annotation_font_resource``)."""
+    import copy
+
+    from pypdf._codecs import encoding_dict_from_named_encoding
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+    from pypdf.generic._appearance_stream import TextStreamAppearance
+
+    name, base = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, acro, "")
+    _remember_maps(base)
+    out = [(name, base, _encodable(base))]
+    if base.sub_type == "Type1" and base.name in CORE_FONT_METRICS:
+        metrics = CORE_FONT_METRICS[base.name]
+        for encoding in CORE_ENCODINGS:
+            font = copy.copy(base)
+            font.encoding = encoding_dict_from_named_encoding(encoding)
+            font.character_widths = {chr(code): metrics.character_widths[glyph]
+                                     for code, glyph in font.encoding.items() if glyph in metrics.character_widths}
+            font.character_widths["default"] = metrics.character_widths["default"]
+            vars(font).pop("_get_typographic_maps", None)
+            _remember_maps(font)
+            out.append(("/PYPDF1" + encoding, font, _encodable(font)))
+    return out
+
+
+def _encodable(font: Any) -> frozenset[str]:
+    """The letters a pypdf Font can encode (what its ``can_encode`` checks, as a set)."""
+    if font.character_map:
+        return frozenset(font.character_map.values())
+    if isinstance(font.encoding, dict):
+        return frozenset(font.encoding.values())
+    return frozenset()
+
 
 def _remember_maps(font: Any) -> None:
     """Compute a cached font's text-to-glyph maps once instead of on every appearance drawn with it."""

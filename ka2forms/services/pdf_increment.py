@@ -312,16 +312,77 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
                             where=Location(file=file, field=name)) from None
 
 
-def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any) -> None:
-    """Draw ``text`` as ``tw``'s normal appearance with ``font`` (resource ``font_ref`` named ``font_name``)."""
+class Raw:
+    """An object already serialised (an appearance stream assembled from cached parts)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.indirect_reference: Any = None
+
+    def write_to_stream(self, stream: Any) -> None:
+        stream.write(self.data)
+
+
+class Drawings:
+    """Appearance streams already drawn for a template, by (widget, font, text): a project's title, acronym
+    and date are the same on every partner's form. At most ``size`` are kept (oldest dropped)."""
+
+    def __init__(self, size: int = 512) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self.items: OrderedDict[tuple[int, str, str], tuple[bytes, bytes]] = OrderedDict()
+
+    def get(self, key: tuple[int, str, str]) -> tuple[bytes, bytes] | None:
+        hit = self.items.get(key)
+        if hit is not None:
+            self.items.move_to_end(key)
+        return hit
+
+    def put(self, key: tuple[int, str, str], value: tuple[bytes, bytes]) -> None:
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+def _ref_bytes(resource: Any) -> bytes:
+    """``N 0 R`` for an indirect font resource, else the (direct) resource itself."""
+    out = io.BytesIO()
+    ref = getattr(resource, "indirect_reference", None)
+    (ref if ref is not None else resource).write_to_stream(out)
+    return out.getvalue()
+
+
+def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any,
+         drawings: Drawings | None = None) -> None:
+    """Draw ``text`` as ``tw``'s normal appearance with ``font`` (resource ``font_ref`` named ``font_name``).
+
+    The stream is pypdf's ``TextStreamAppearance``; with ``drawings`` it is drawn once per widget, font and
+    text and then copied, the font resource's object number filled in per fill."""
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
     from pypdf.generic._appearance_stream import TextStreamAppearance
 
-    stream = TextStreamAppearance(replace(tw.layout), text, [], font, font_ref, font_name=font_name,
-                                  font_size=tw.font_size, font_color=tw.font_color, is_multiline=tw.multiline,
-                                  alignment=tw.alignment, is_comb=tw.comb, max_length=tw.max_length)
-    for key, value in tw.keep:
-        stream[NameObject(key)] = value
+    key = (id(tw), font_name, text)
+    parts = drawings.get(key) if drawings is not None else None
+    if parts is None:
+        stream = TextStreamAppearance(replace(tw.layout), text, [], font, font_ref, font_name=font_name,
+                                      font_size=tw.font_size, font_color=tw.font_color,
+                                      is_multiline=tw.multiline, alignment=tw.alignment, is_comb=tw.comb,
+                                      max_length=tw.max_length)
+        for k, value in tw.keep:
+            stream[NameObject(k)] = value
+        data = stream.get_data()
+        head = io.BytesIO()
+        DictionaryObject({k: v for k, v in stream.items() if k not in ("/Resources", "/Length")}) \
+            .write_to_stream(head)
+        name = io.BytesIO()
+        NameObject(font_name).write_to_stream(name)
+        parts = (head.getvalue()[:-2] + b"/Resources << /Font << " + name.getvalue() + b" ", data)
+        if drawings is not None:
+            drawings.put(key, parts)
+    head, data = parts
+    stream = Raw(head + _ref_bytes(font_ref) + b" >> >>\n/Length %d\n>>\nstream\n" % len(data) + data
+                 + b"\nendstream")
     widget = None
     if font_name != tw.da_font:
         widget = inc.edit(tw.widget)

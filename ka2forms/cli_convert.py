@@ -5,7 +5,7 @@ progress (Rich, on stderr) and prints the outcome. Guide: ``docs/batch.md``.
 
 Exit codes: 0 every workbook converted (eligible or not: the verdicts are in the summary), 2 some workbooks
 could not be converted (each on stderr and in the summary; the others were converted) or the options are
-wrong (a missing form, a bad map…), 3 an internal error.
+wrong (a missing form, a bad map…), 3 an internal error, 130 interrupted (Ctrl+C or SIGTERM; --resume goes on).
 """
 
 from __future__ import annotations
@@ -107,6 +107,12 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
             signal.signal(signal.SIGTERM, _terminate)      # killed: stop cleanly (temporary files removed)
             try:
                 rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row)
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print(Text("interrupted: ", style="bold red") + Text(
+                    "finished workbooks are complete, nothing is half-written; run again with --resume to "
+                    "convert the rest"), soft_wrap=True)
+                return EXIT_INTERRUPTED
             finally:
                 signal.signal(signal.SIGTERM, previous)
         write_summary(rows, target, protect=protect)
@@ -123,6 +129,9 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         return EXIT_INPUT if failed else EXIT_OK
 
     sys.exit(_guard(body))
+
+
+EXIT_INTERRUPTED = 130     # as shells report a run stopped by Ctrl+C
 
 
 def _terminate(signum: int, frame: object) -> None:

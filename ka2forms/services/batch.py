@@ -40,8 +40,8 @@ from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
 
 MANIFEST = "check.json"
-SUMMARY_COLUMNS = ("file", "output", "status", "action", "call_year", "verdict", "failing", "errors", "outputs",
-                   "seconds")
+SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
+                   "errors", "outputs", "seconds")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
 #: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -86,6 +86,8 @@ class Row:
     file: str
     output: str
     status: str                      # converted | up to date | failed
+    acronym: str = ""
+    coordinator: str = ""            # the coordinator's organisation name, as the workbook writes it
     action: str = ""
     call_year: int | None = None
     verdict: str = ""                # eligible | not eligible | "" (not checked)
@@ -244,6 +246,8 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
     try:
         stamp = _input_stamp(source) if source.is_file() else None
         project = read_workbook(source)
+        row.acronym = project.acronym or ""
+        row.coordinator = project.coordinator.organisation if project.coordinator else ""
         result = check_project(project)
         row.action, row.call_year = result.action, result.call_year
         row.verdict = "eligible" if result.eligible else "not eligible"
@@ -273,6 +277,7 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
             row.warnings = tuple(f"{x.path.name}: {warning}" for x in written for warning in x.warnings)
         payload = result.as_dict()
         payload["warnings_forms"] = list(row.warnings)
+        payload["coordinator"] = row.coordinator
         sizes = {rel: (out / rel).stat().st_size for rel in outputs}
         payload["batch"] = {"input": stamp, "options": w.fingerprint, "outputs": sizes}
         write_atomic(out / MANIFEST, (json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -298,6 +303,8 @@ def error_lines(e: Ka2Error) -> list[str]:
 
 def _row_from_manifest(row: Row, data: dict[str, Any], status: str) -> Row:
     row.status = status
+    row.acronym = str(data.get("acronym") or "")
+    row.coordinator = str(data.get("coordinator") or "")
     row.action = str(data.get("action") or "")
     row.call_year = data.get("call_year")
     row.verdict = "eligible" if data.get("eligible") else "not eligible"
@@ -403,7 +410,7 @@ def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[
                 cell.data_type = "s"          # written as an inline string: never a formula, whatever it says
                 if "\n" in value:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHIJ", (40, 24, 12, 26, 10, 13, 30, 70, 8, 8), strict=True):
+    for column, width in zip("ABCDEFGHIJKL", (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

@@ -2,6 +2,7 @@
 
     python bench/bench_convert.py                 # N = 100 and 1000, 1 and 2 jobs
     python bench/bench_convert.py --n 200 --jobs 2 --profile
+    python bench/bench_convert.py --n 1000 --jobs 2 --dir /dev/shm     # without the disk's latency
 
 Generates realistic workbooks (10–20 organisations each, Central-European names from scripts/build_samples.py,
 ~10 % of them not eligible) in a temporary folder, runs ``ka2forms convert`` in a subprocess and prints wall
@@ -131,8 +132,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="*", default=[100, 1000])
     ap.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--dir", help="where to generate and write (default: the system's temp folder; try /dev/shm "
+                                  "to take the disk's file-creation latency out)")
     args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="ka2-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="ka2-bench-", dir=args.dir))
     try:
         for n in args.n:
             inputs = tmp / f"in-{n}"

@@ -20,12 +20,19 @@ from ka2forms.errors import InputError, Location
 
 def same_file(a: Path | str, b: Path | str) -> bool:
     """True when two paths name one file (also through links, ``..`` and Windows case-insensitivity)."""
-    a, b = Path(a), Path(b)
     try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
+        sa: os.stat_result | None = os.stat(a)
+    except (OSError, ValueError):
+        sa = None
+    try:
+        sb: os.stat_result | None = os.stat(b)
+    except (OSError, ValueError):
+        sb = None
+    if sa is not None and sb is not None:
+        return os.path.samestat(sa, sb)
+    if (sa is None) != (sb is None):      # one exists, the other does not: two different files
+        return False
+    a, b = Path(a), Path(b)
     return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
 
 

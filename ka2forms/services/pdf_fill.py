@@ -344,6 +344,7 @@ class _IncrementalForm:
     widgets: dict[str, list[Any]]                       # text/combo field → its TextWidgets
     dr_fonts: Any                                       # /AcroForm /DR /Font of the template (resolved)
     variants: dict[str, list[tuple[str, Any, frozenset[str]]]] = field(default_factory=dict)
+    ascii_ok: dict[str, frozenset[str]] = field(default_factory=dict)
     fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
@@ -389,7 +390,10 @@ class _IncrementalForm:
         if fonts is None:
             fonts = self.variants[tw.da_font] = _font_variants(tw, self.acro)
         base_name, base, base_chars = fonts[0]
-        key = (tw.da_font, frozenset(ch for ch in text if not ch.isascii() or ch not in base_chars))
+        ascii_ok = self.ascii_ok.get(tw.da_font)
+        if ascii_ok is None:
+            ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
+        key = (tw.da_font, frozenset(set(text) - ascii_ok))
         hit = self.fonts.get(key)
         if hit is None:
             letters = set(text)
@@ -656,7 +660,7 @@ def _font_coverage(path: str) -> frozenset[int]:
         return frozenset(f.getBestCmap() or {})
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _subset(path: str, chars: frozenset[str]) -> bytes:
     """A subset of the font with the glyphs for ``chars`` and printable ASCII (a few KB instead of 700)."""
     from fontTools import subset
@@ -676,9 +680,10 @@ def _subset(path: str, chars: frozenset[str]) -> bytes:
 
 
 def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -> Any:
-    """A pypdf Font: a subset of the fallback font for ``texts``. FormValueError if there is none."""
-    from pypdf.generic._font import Font
+    """A pypdf Font: a subset of the fallback font for ``texts``. FormValueError if there is none.
 
+    The subset holds every glyph of the Unicode blocks the texts touch (Latin Extended-A, Cyrillic…), not
+    only their letters, so that one subset (made once per process) serves all the texts in those scripts."""
     chars = frozenset(ch for t in texts for ch in t if ch != "\n")
     path = fallback_font_path()
     where = template.where(names[0])
@@ -687,14 +692,27 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
                              f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
                              f".ttf file", where=where)
-    missing = "".join(sorted(ch for ch in chars if ord(ch) not in _font_coverage(str(path)) and not ch.isspace()))
+    coverage = _font_coverage(str(path))
+    missing = "".join(sorted(ch for ch in chars if ord(ch) not in coverage and not ch.isspace()))
     if missing:
         raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
                              f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
+    blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
     try:
-        return Font.from_truetype_font_file(io.BytesIO(_subset(str(path), chars)))
+        return _block_font(str(path), blocks)
     except Exception as e:
         raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
+
+
+@lru_cache(maxsize=32)
+def _block_font(path: str, blocks: frozenset[int]) -> Any:
+    """The fallback font subset to whole 128-character blocks, as a pypdf Font (glyph maps computed once)."""
+    from pypdf.generic._font import Font
+
+    wanted = frozenset(chr(c) for c in _font_coverage(path) if c >> 7 in blocks and not chr(c).isspace())
+    font = Font.from_truetype_font_file(io.BytesIO(_subset(path, wanted)))
+    _remember_maps(font)
+    return font
 
 
 def _child(parent: Any, key: str) -> Any:

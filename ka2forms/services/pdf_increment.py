@@ -28,6 +28,21 @@ from pypdf.generic import TextStringObject
 from ka2forms.errors import FormFileError, Location
 
 
+def _faster_rtl_test() -> None:
+    """pypdf asks ``is_char_rtl`` for every character of every line it draws (a range scan each time: a third
+    of drawing a long multi-line field). Give its appearance module the same test, remembered per character."""
+    import functools
+
+    from pypdf.generic import _appearance_stream
+
+    original = _appearance_stream.is_char_rtl
+    if not hasattr(original, "cache_info"):
+        _appearance_stream.is_char_rtl = functools.lru_cache(maxsize=4096)(original)
+
+
+_faster_rtl_test()
+
+
 class NotIncremental(Exception):
     """The form's structure does not allow a fill as an incremental update (the caller falls back to cloning)."""
 

@@ -126,9 +126,10 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
 
 # `rules` lives in its own module (it is long); registered here so `ka2forms --help` lists it.
 from ka2forms.cli_annex import annex  # noqa: E402
+from ka2forms.cli_convert import convert  # noqa: E402
 from ka2forms.cli_forms import fields, fill  # noqa: E402
 from ka2forms.cli_rules import rules  # noqa: E402
 from ka2forms.cli_travel import travel  # noqa: E402
 
-for _command in (rules, travel, annex, fields, fill):
+for _command in (rules, travel, annex, fields, fill, convert):
     main.add_command(_command)

@@ -20,12 +20,19 @@ from ka2forms.errors import InputError, Location
 
 def same_file(a: Path | str, b: Path | str) -> bool:
     """True when two paths name one file (also through links, ``..`` and Windows case-insensitivity)."""
-    a, b = Path(a), Path(b)
     try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
+        sa: os.stat_result | None = os.stat(a)
+    except (OSError, ValueError):
+        sa = None
+    try:
+        sb: os.stat_result | None = os.stat(b)
+    except (OSError, ValueError):
+        sb = None
+    if sa is not None and sb is not None:
+        return os.path.samestat(sa, sb)
+    if (sa is None) != (sb is None):      # one exists, the other does not: two different files
+        return False
+    a, b = Path(a), Path(b)
     return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
 
 
@@ -37,15 +44,44 @@ def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
                              where=Location(file=str(target)))
 
 
+def _temp_prefix(name: str) -> str:
+    return f".{name}."
+
+
+def remove_stale_temps(folder: Path | str) -> int:
+    """Delete what :func:`write_atomic` left behind when a run was killed outright (SIGKILL, power cut): hidden
+    ``.<name>.<random>.tmp`` files in ``folder``. Returns how many. A running writer's own temporary file is
+    only ever removed from its own folder by the run that owns the folder (e.g. ``ka2forms convert``)."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
 def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *,
-                 protect: Iterable[Path | str] = ()) -> Path:
-    """Write ``data`` (bytes, or a function writing to a binary file) to ``path`` atomically; return the path."""
+                 protect: Iterable[Path | str] = (), durable: bool = True) -> Path:
+    """Write ``data`` (bytes, or a function writing to a binary file) to ``path`` atomically; return the path.
+
+    ``durable=False`` skips the ``fsync`` before the rename: the write stays atomic for a killed process (the
+    rename happens only after the data is written), but after a power cut the file may be empty or missing.
+    ``ka2forms convert`` writes its many outputs so and then a durable manifest that records their sizes, so a
+    later ``--resume`` redoes what a power cut damaged (one journal commit per workbook instead of one per file).
+    """
     target = Path(path)
     refuse_inputs(target, protect)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the output folder does not exist", where=Location(file=str(folder)))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, (bytes, bytearray)):
@@ -53,7 +89,8 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
             else:
                 data(f)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

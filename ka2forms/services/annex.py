@@ -301,7 +301,34 @@ def _formats_for(kind: str) -> tuple[str, ...]:
 def _environment(kind: str, lang: str, *, sandbox: bool, source: str | None = None,
                  template_path: Path | None = None) -> Any:
     """The Jinja environment: ours for the default templates, the sandbox for a user's ``template_path``
-    (whose text is ``source``; docxtpl passes the document's XML itself, so Word templates need no loader)."""
+    (whose text is ``source``; docxtpl passes the document's XML itself, so Word templates need no loader).
+
+    Ours is made once per kind and language and keeps its compiled templates (a batch renders thousands of
+    annexes per process); a sandbox is made afresh for every user template."""
+    if not sandbox:
+        return _default_environment(kind, lang)
+    return _make_environment(kind, lang, sandbox=True, source=source, template_path=template_path)
+
+
+@cache
+def _default_environment(kind: str, lang: str) -> Any:
+    return _make_environment(kind, lang, sandbox=False)
+
+
+def warm_up(lang: str, formats: Sequence[str] = ("html",)) -> None:
+    """Compile the default templates for ``formats`` now (a batch worker does this once, before its first
+    workbook)."""
+    _check_lang(lang)
+    for fmt in formats:
+        _check_format(fmt)
+        kind = template_kind(templates_dir() / DEFAULT_TEMPLATES[fmt])
+        env = _environment(kind, lang, sandbox=False)
+        if kind != "docx":
+            env.get_template(DEFAULT_TEMPLATES[fmt])
+
+
+def _make_environment(kind: str, lang: str, *, sandbox: bool, source: str | None = None,
+                      template_path: Path | None = None) -> Any:
     from jinja2 import BaseLoader, Environment, FileSystemLoader, FunctionLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

@@ -397,11 +397,12 @@ class Written:
 
 def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None, outdir: str | Path, *,
                  per_partner: bool | None = None, flatten: bool = False, today: dt.date | None = None,
-                 protect: Iterable[str | Path] = ()) -> list[Written]:
+                 protect: Iterable[str | Path] = (), durable: bool = True) -> list[Written]:
     """Fill ``template`` for ``project``: one PDF, or one per partner whose role the map selects.
 
     Every value is planned and checked before the first file is written, so a bad map or value writes nothing.
-    ``protect`` lists input files (form, workbook, map) that an output must never replace.
+    ``protect`` lists input files (form, workbook, map) that an output must never replace; ``durable=False``
+    leaves flushing to disk to the caller (see :func:`ka2forms.files.write_atomic`).
     """
     fmap = fmap or FormMap()
     each = per_partner if per_partner is not None else bool(fmap.per_partner)
@@ -431,7 +432,7 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
     written = []
     for partner, plan, path in jobs:
         filled = template.fill(plan.values, flatten=flatten)
-        write_atomic(path, filled.data, protect=guarded)
+        write_atomic(path, filled.data, durable=durable)     # every path was checked against the inputs above
         written.append(Written(path, partner, len(plan.values), plan.warnings + filled.warnings, plan.sources))
     return written
 

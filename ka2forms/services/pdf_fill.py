@@ -94,6 +94,7 @@ class FormTemplate:
     _reader: Any = field(default=None, repr=False)
     _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
     _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
+    _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
 
     # ─────────────────────────────── loading ───────────────────────────────
 
@@ -106,6 +107,7 @@ class FormTemplate:
     def load(cls, data: bytes, *, name: str = "form.pdf") -> FormTemplate:
         """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files)."""
         from pypdf import PdfReader, PdfWriter
+        from pypdf.generic import NameObject
 
         reader, encrypted = open_pdf(data, name=name)
         try:
@@ -113,6 +115,10 @@ class FormTemplate:
                 w = PdfWriter(clone_from=reader)
                 removed = strip_active_content(w._root_object, w.pages)
                 _normalise(w._root_object, w.pages)
+                if "/AcroForm" in w._root_object:   # every value we set gets its appearance (trap 1)
+                    w._root_object["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
+                # Fills append to these bytes: what stripping cut loose (scripts, attachments) must not stay in them.
+                w.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
                 buf = io.BytesIO()
                 w.write(buf)
                 clean = buf.getvalue()
@@ -122,6 +128,7 @@ class FormTemplate:
                 nodes = walk_fields(root, pages)
                 where = page_index(pages)
                 fields = tuple(describe(n, where) for n in nodes)
+                inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name)
         except FormFileError:
             raise
         except Exception as e:  # pypdf raises many kinds on damaged objects deep in a file
@@ -130,7 +137,7 @@ class FormTemplate:
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
                         encrypted=encrypted)
         return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
-                   _fields={f.name: f for f in fields})
+                   _fields={f.name: f for f in fields}, _inc=inc)
 
     @property
     def fields(self) -> dict[str, FormField]:
@@ -232,83 +239,309 @@ class FormTemplate:
         return tuple(chosen)
 
     def fill(self, values: Mapping[str, Value], *, flatten: bool = False) -> FilledForm:
-        """A filled copy. ``values``: field name → text, bool (checkbox), option, or a list (multi-select)."""
-        from pypdf import PdfWriter
-        from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
+        """A filled copy. ``values``: field name → text, bool (checkbox), option, or a list (multi-select).
 
+        The copy is the clean template followed by an incremental update holding only what changed (fast:
+        no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
+        """
         coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
-        warnings: list[str] = []
         with quiet_pypdf():
-            w = PdfWriter(clone_from=self._reader)
-            root = w._root_object
-            acro = root["/AcroForm"].get_object()
-            pages = list(w.pages)
-            nodes = {n.name: n for n in walk_fields(root, pages)}
-            page_of = _page_objects(pages)
-            texts: dict[str, str] = {}
-            combos: dict[str, tuple[str, str]] = {}
-            for name, (kind, value) in coerced.items():
-                node = nodes[name]
-                if kind in ("checkbox", "radio"):
-                    state = value if kind == "checkbox" else ("/" + value if value else "/Off")
-                    if kind == "radio" and value is not None:
-                        state = _radio_state(node, value)
-                    node.field[NameObject("/V")] = NameObject(state)
-                    for widget in node.widgets:
-                        widget[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
-                        if widget is not node.field and "/T" not in widget:
-                            widget.pop("/V", None)
-                elif kind == "combo":
-                    if value:
-                        combos[name] = value[0]
-                        texts[name] = value[0][1]
-                    else:
-                        texts[name] = ""
-                        combos[name] = ("", "")
-                elif kind == "list":
-                    exports = [e for e, _ in value]
-                    opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
-                    node.field[NameObject("/V")] = (ArrayObject(TextStringObject(e) for e in exports)
-                                                    if len(exports) != 1 else TextStringObject(exports[0]))
-                    node.field[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports
-                                                               if e in opts)
-                else:
-                    texts[name] = value
-            fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(acro, nodes[n], t)]
-            font_name = _embed_fallback_font(w, acro, [texts[n] for n in fallback], self, fallback) \
-                if fallback else ""
-            for name, text in texts.items():
-                node = nodes[name]
-                node.field[NameObject("/V")] = TextStringObject(text)
-                node.field.pop("/I", None)
-                for widget in node.widgets:
-                    page = page_of.get(_key(widget))
-                    if page is None or "/Rect" not in widget:
-                        continue
-                    _draw(w, page, acro, node, widget, font_name if name in fallback else "")
-                if name in combos:
-                    node.field[NameObject("/V")] = TextStringObject(combos[name][0])
-            if fallback:
-                warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
-                                f"{', '.join(fallback)}")
-            acro[NameObject("/NeedAppearances")] = _false()
-            buf = io.BytesIO()
-            w.write(buf)
-        data = buf.getvalue()
+            if self._inc is not None:
+                data, fallback = self._inc.fill(self, coerced)
+            else:
+                data, fallback = self._fill_by_cloning(coerced)
+        warnings = []
+        if fallback:
+            warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
+                            f"{', '.join(fallback)}")
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))
 
+    def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+        """Clone the parsed template with pypdf, set values, draw appearances, write the whole file."""
+        from pypdf import PdfWriter
+        from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
-    def _shows_text(self, acro: Any, node: FieldNode, text: str) -> bool:
-        """:func:`_form_font_shows`, remembered per field and letters (the template's fonts never change)."""
-        key = (node.name, frozenset(text))
+        w = PdfWriter(clone_from=self._reader)
+        root = w._root_object
+        acro = root["/AcroForm"].get_object()
+        pages = list(w.pages)
+        nodes = {n.name: n for n in walk_fields(root, pages)}
+        page_of = _page_objects(pages)
+        texts: dict[str, str] = {}
+        combos: dict[str, tuple[str, str]] = {}
+        for name, (kind, value) in coerced.items():
+            node = nodes[name]
+            if kind in ("checkbox", "radio"):
+                state = _button_state(node, kind, value)
+                node.field[NameObject("/V")] = NameObject(state)
+                for widget in node.widgets:
+                    widget[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
+                    if widget is not node.field and "/T" not in widget:
+                        widget.pop("/V", None)
+            elif kind == "combo":
+                combos[name] = value[0] if value else ("", "")
+                texts[name] = combos[name][1]
+            elif kind == "list":
+                exports = [e for e, _ in value]
+                opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
+                node.field[NameObject("/V")] = (ArrayObject(TextStringObject(e) for e in exports)
+                                                if len(exports) != 1 else TextStringObject(exports[0]))
+                node.field[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports
+                                                           if e in opts)
+            else:
+                texts[name] = value
+        fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(n, t)]
+        font_name = ""
+        if fallback:
+            font = _fallback_font([texts[n] for n in fallback], self, fallback)
+            fonts = _child(_child(acro, "/DR"), "/Font")
+            font_name = _free_name(fonts)
+            font._add_to_writer(w, fonts, NameObject(font_name))
+        for name, text in texts.items():
+            node = nodes[name]
+            node.field[NameObject("/V")] = TextStringObject(text)
+            node.field.pop("/I", None)
+            for widget in node.widgets:
+                page = page_of.get(_key(widget))
+                if page is None or "/Rect" not in widget:
+                    continue
+                _draw(w, page, acro, node, widget, font_name if name in fallback else "")
+            if name in combos:
+                node.field[NameObject("/V")] = TextStringObject(combos[name][0])
+        acro[NameObject("/NeedAppearances")] = _false()
+        buf = io.BytesIO()
+        w.write(buf)
+        return buf.getvalue(), fallback
+
+    def _shows_text(self, field_name: str, text: str) -> bool:
+        """Whether the field's own font (core fonts: in cp1250, cp1252… too) can draw ``text``."""
+        flat = text.replace("\n", "")
+        if self._inc is not None and self._inc.widgets.get(field_name):
+            _, font = self._inc.font_for(self._inc.widgets[field_name][0], flat)
+            return set(flat) <= _encodable(font) and _viewers_draw(font, flat)
+        key = (field_name, frozenset(flat))
         if key not in self._shows:
-            self._shows[key] = _form_font_shows(acro, node, text)
+            root = self._reader.trailer["/Root"].get_object()
+            node = next(n for n in walk_fields(root, list(self._reader.pages)) if n.name == field_name)
+            self._shows[key] = _form_font_shows(root["/AcroForm"].get_object(), node, text)
         return self._shows[key]
 
 
+# ─────────────────────────────── filling as an incremental update ───────────────────────────────
+
+@dataclass
+class _IncrementalForm:
+    """What a fill as an incremental update needs, read once per template (``pdf_increment.py`` says why)."""
+
+    clean: bytes
+    reader: Any
+    prev: int
+    size: int
+    acro: Any
+    nodes: dict[str, FieldNode]
+    widgets: dict[str, list[Any]]                       # text/combo field → its TextWidgets
+    dr_fonts: Any                                       # /AcroForm /DR /Font of the template (resolved)
+    variants: dict[str, list[tuple[str, Any, frozenset[str]]]] = field(default_factory=dict)
+    ascii_ok: dict[str, frozenset[str]] = field(default_factory=dict)
+    fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
+    resources: dict[str, Any] = field(default_factory=dict)
+    entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
+    drawings: Any = None                                # pdf_increment.Drawings, made in prepare()
+
+    @classmethod
+    def prepare(cls, clean: bytes, reader: Any, root: Any, pages: list[Any], nodes: list[FieldNode], *,
+                name: str) -> _IncrementalForm | None:
+        """The prepared form, or None when a fill has to clone instead (a field or widget that is not an
+        object of its own, a catalog without a number, a cross-reference we cannot extend)."""
+        from pypdf.generic import DictionaryObject
+
+        from ka2forms.services.pdf_increment import Drawings, NotIncremental, startxref, text_widget
+
+        try:
+            prev = startxref(clean)
+        except NotIncremental:
+            return None
+        if getattr(root, "indirect_reference", None) is None or "/AcroForm" not in root:
+            return None
+        acro = root["/AcroForm"].get_object()
+        page_of = _page_objects(pages)
+        widgets: dict[str, list[Any]] = {}
+        for node in nodes:
+            if any(getattr(x, "indirect_reference", None) is None for x in (node.field, *node.widgets)):
+                return None
+            if node.kind in ("text", "combo"):
+                widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name, file=name)
+                                      for w in node.widgets if _key(w) in page_of and "/Rect" in w]
+        dr = acro.get("/DR")
+        fonts = dr.get_object().get("/Font") if dr is not None else None
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        return cls(clean=clean, reader=reader, prev=prev, size=int(reader.trailer["/Size"]), acro=acro,
+                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings())
+
+    def font_for(self, tw: Any, text: str) -> tuple[str, Any]:
+        """(font name, pypdf Font) to draw ``text`` in this widget with: the ``/DA`` font when it can encode
+        the text, else for a core font (Helvetica…) the first of its cp1250, cp1252, cp1254, cp1257 and
+        ISO 8859-15 encodings that can, as pypdf ≥ 6.16 does (but in a fixed order: pypdf tries a *set*, so
+        two processes could pick different encodings for Polish or Baltic text and write different bytes).
+        Remembered per set of letters outside ASCII."""
+        fonts = self.variants.get(tw.da_font)
+        if fonts is None:
+            fonts = self.variants[tw.da_font] = _font_variants(tw, self.acro)
+        base_name, base, base_chars = fonts[0]
+        ascii_ok = self.ascii_ok.get(tw.da_font)
+        if ascii_ok is None:
+            ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
+        key = (tw.da_font, frozenset(set(text) - ascii_ok))
+        hit = self.fonts.get(key)
+        if hit is None:
+            letters = set(text)
+            hit = next(((name, font) for name, font, chars in fonts if letters <= chars), None)
+            if hit is None and base.font_descriptor.font_file and base.sub_type == "TrueType":
+                from pypdf.generic._appearance_stream import TextStreamAppearance
+
+                hit = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, text)
+                _remember_maps(hit[1])
+            hit = self.fonts[key] = hit or (base_name, base)
+        return hit
+
+    def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+        from pypdf.generic import ArrayObject, NameObject, NumberObject
+        from pypdf.generic._font import Font
+
+        from ka2forms.services.pdf_increment import Increment, draw, text_string
+
+        inc = Increment(self.clean, self.reader, self.prev, self.size, self.entry_bytes)
+        texts: dict[str, str] = {}
+        combos: dict[str, str] = {}
+        for name, (kind, value) in coerced.items():
+            node = self.nodes[name]
+            if kind in ("checkbox", "radio"):
+                state = _button_state(node, kind, value)
+                inc.edit(node.field)[NameObject("/V")] = NameObject(state)
+                for widget in node.widgets:
+                    w = inc.edit(widget)
+                    w[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
+                    if widget is not node.field and "/T" not in widget:
+                        w.pop("/V", None)
+            elif kind == "combo":
+                export, display = value[0] if value else ("", "")
+                combos[name] = export
+                texts[name] = display
+            elif kind == "list":
+                exports = [e for e, _ in value]
+                opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
+                f = inc.edit(node.field)
+                f[NameObject("/V")] = (ArrayObject(text_string(e) for e in exports)
+                                       if len(exports) != 1 else text_string(exports[0]))
+                f[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports if e in opts)
+            else:
+                texts[name] = value
+        fallback = [n for n, t in texts.items() if not t.isascii() and not template._shows_text(n, t)]
+        added: dict[str, Any] = {}            # fonts added to /AcroForm /DR in this fill → their resource
+
+        def font_fonts() -> Any:
+            root = inc.edit(self.reader.trailer["/Root"].get_object())
+            return inc.edit_child(inc.edit_child(inc.edit_child(root, "/AcroForm"), "/DR"), "/Font")
+
+        fallback_name, fallback_font = "", None
+        if fallback:
+            font = _fallback_font([texts[n] for n in fallback], template, fallback)
+            fonts = font_fonts()
+            fallback_name = _free_name(fonts)
+            ref = font._add_to_writer(inc, fonts, NameObject(fallback_name))
+            added[fallback_name] = ref.get_object()
+            fallback_font = Font.from_font_resource(added[fallback_name])
+        for name, text in texts.items():
+            node = self.nodes[name]
+            f = inc.edit(node.field)
+            f[NameObject("/V")] = text_string(text)
+            f.pop("/I", None)
+            for tw in self.widgets.get(name, ()):
+                if name in fallback:
+                    font_name, font = fallback_name, fallback_font
+                else:
+                    font_name, font = self.font_for(tw, text)
+                if font_name in added:
+                    resource = added[font_name]
+                elif font_name in self.dr_fonts:
+                    resource = self.dr_fonts[font_name]
+                else:
+                    resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+                draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
+            if name in combos:
+                f[NameObject("/V")] = text_string(combos[name])
+        return inc.write(), fallback
+
+    def _add_font(self, inc: Any, fonts: Any, name: str, font: Any) -> Any:
+        """Add ``font`` to the update's ``/DR /Font`` as ``name``. A core-font variant (Helvetica with a
+        cp1250 ``/Differences`` encoding…) is built and serialised once per template, then only copied."""
+        from pypdf.generic import NameObject
+
+        from ka2forms.services.pdf_increment import Frozen
+
+        cached = self.resources.get(name)
+        if cached is None:
+            resource = font.as_font_resource()
+            if "/DescendantFonts" in resource or "/FontDescriptor" in resource:   # an embedded font: not shared
+                return font._add_to_writer(inc, fonts, NameObject(name)).get_object()
+            to_unicode = resource.pop("/ToUnicode", None)
+            cached = self.resources[name] = (Frozen.of(resource), Frozen.of(to_unicode) if to_unicode else None)
+        body, to_unicode = cached
+        extra = {"/ToUnicode": inc._add_object(to_unicode.copy())} if to_unicode is not None else {}
+        resource = body.with_entries(extra)
+        fonts[NameObject(name)] = inc._add_object(resource)
+        return resource
+
+
 # ─────────────────────────────── helpers ───────────────────────────────
+
+CORE_ENCODINGS = ("cp1250", "cp1252", "cp1254", "cp1257", "iso8859_15")   # those pypdf ≥ 6.16 tries
+
+
+def _font_variants(tw: Any, acro: Any) -> list[tuple[str, Any, frozenset[str]]]:
+    """A widget's ``/DA`` font and, for the 14 core fonts, its variants in other 8-bit encodings, each with
+    the letters it can encode (the variant code follows pypdf's ``_find_annotation_font_resource``)."""
+    import copy
+
+    from pypdf._codecs import encoding_dict_from_named_encoding
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+    from pypdf.generic._appearance_stream import TextStreamAppearance
+
+    name, base = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, acro, "")
+    _remember_maps(base)
+    out = [(name, base, _encodable(base))]
+    if base.sub_type == "Type1" and base.name in CORE_FONT_METRICS:
+        metrics = CORE_FONT_METRICS[base.name]
+        for encoding in CORE_ENCODINGS:
+            font = copy.copy(base)
+            font.encoding = encoding_dict_from_named_encoding(encoding)
+            font.character_widths = {chr(code): metrics.character_widths[glyph]
+                                     for code, glyph in font.encoding.items() if glyph in metrics.character_widths}
+            font.character_widths["default"] = metrics.character_widths["default"]
+            vars(font).pop("_get_typographic_maps", None)
+            _remember_maps(font)
+            out.append(("/PYPDF1" + encoding, font, _encodable(font)))
+    return out
+
+
+def _encodable(font: Any) -> frozenset[str]:
+    """The letters a pypdf Font can encode (what its ``can_encode`` checks, as a set)."""
+    if font.character_map:
+        return frozenset(font.character_map.values())
+    if isinstance(font.encoding, dict):
+        return frozenset(font.encoding.values())
+    return frozenset()
+
+
+def _remember_maps(font: Any) -> None:
+    """Compute a cached font's text-to-glyph maps once instead of on every appearance drawn with it."""
+    import functools
+
+    if "_get_typographic_maps" not in vars(font):
+        font._get_typographic_maps = functools.cache(font._get_typographic_maps)
+
 
 def _false() -> Any:
     from pypdf.generic import BooleanObject
@@ -402,13 +635,18 @@ def _form_font_shows(acro: Any, node: FieldNode, text: str) -> bool:
         font_name = TextStreamAppearance._parse_default_appearance(da)[0] or "/Helv"
     flat = text.replace("\n", "")
     _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, flat)
-    if not font.can_encode(flat):
-        return False
-    # A font that is not embedded is drawn by the viewer's substitute. Substitutes for the standard fonts
-    # cover WinAnsi (cp1252) at least; beyond it (č ř ů ě ő ł …, written with a cp1250 /Differences
-    # encoding) pdfium, as in Chrome and Edge, draws nothing. So such text needs an embedded font.
+    return bool(font.can_encode(flat)) and _viewers_draw(font, flat)
+
+
+def _viewers_draw(font: Any, text: str) -> bool:
+    """Whether every viewer draws ``text`` in ``font``, not only whether the font's encoding holds it.
+
+    A font that is not embedded is drawn by the viewer's substitute. Substitutes for the standard fonts cover
+    WinAnsi (cp1252) at least; beyond it (č ř ů ě ő ł …, written with a cp1250 /Differences encoding) pdfium,
+    as in Chrome and Edge, draws nothing. So such text needs an embedded font: the field's, or the fallback.
+    """
     try:
-        flat.encode("cp1252")
+        text.encode("cp1252")
         return True
     except UnicodeEncodeError:
         return bool(font.font_descriptor.font_file)
@@ -437,7 +675,7 @@ def _font_coverage(path: str) -> frozenset[int]:
         return frozenset(f.getBestCmap() or {})
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def _subset(path: str, chars: frozenset[str]) -> bytes:
     """A subset of the font with the glyphs for ``chars`` and printable ASCII (a few KB instead of 700)."""
     from fontTools import subset
@@ -456,11 +694,11 @@ def _subset(path: str, chars: frozenset[str]) -> bytes:
     return out.getvalue()
 
 
-def _embed_fallback_font(w: Any, acro: Any, texts: list[str], template: FormTemplate, names: list[str]) -> str:
-    """Add a subset of the fallback font to ``/AcroForm/DR``; its resource name. FormValueError if impossible."""
-    from pypdf.generic import DictionaryObject, NameObject
-    from pypdf.generic._font import Font
+def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -> Any:
+    """A pypdf Font: a subset of the fallback font for ``texts``. FormValueError if there is none.
 
+    The subset holds every glyph of the Unicode blocks the texts touch (Latin Extended-A, Cyrillic…), not
+    only their letters, so that one subset (made once per process) serves all the texts in those scripts."""
     chars = frozenset(ch for t in texts for ch in t if ch != "\n")
     path = fallback_font_path()
     where = template.where(names[0])
@@ -469,29 +707,52 @@ def _embed_fallback_font(w: Any, acro: Any, texts: list[str], template: FormTemp
         raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
                              f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
                              f".ttf file", where=where)
-    missing = "".join(sorted(ch for ch in chars if ord(ch) not in _font_coverage(str(path)) and not ch.isspace()))
+    coverage = _font_coverage(str(path))
+    missing = "".join(sorted(ch for ch in chars if ord(ch) not in coverage and not ch.isspace()))
     if missing:
         raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
                              f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
+    blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
     try:
-        font = Font.from_truetype_font_file(io.BytesIO(_subset(str(path), chars)))
+        return _block_font(str(path), blocks)
     except Exception as e:
         raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
-    dr = acro.get("/DR")
-    if dr is None:
-        dr = DictionaryObject()
-        acro[NameObject("/DR")] = dr
-    dr = dr.get_object()
-    fonts = dr.get("/Font")
-    if fonts is None:
-        fonts = DictionaryObject()
-        dr[NameObject("/Font")] = fonts
-    fonts = fonts.get_object()
+
+
+@lru_cache(maxsize=32)
+def _block_font(path: str, blocks: frozenset[int]) -> Any:
+    """The fallback font subset to whole 128-character blocks, as a pypdf Font (glyph maps computed once)."""
+    from pypdf.generic._font import Font
+
+    wanted = frozenset(chr(c) for c in _font_coverage(path) if c >> 7 in blocks and not chr(c).isspace())
+    font = Font.from_truetype_font_file(io.BytesIO(_subset(path, wanted)))
+    _remember_maps(font)
+    return font
+
+
+def _child(parent: Any, key: str) -> Any:
+    """``parent[key]`` as a dictionary of a writer's document, created when missing."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    child = parent.get(key)
+    if child is None:
+        child = DictionaryObject()
+        parent[NameObject(key)] = child
+    return child.get_object()
+
+
+def _free_name(fonts: Any) -> str:
     name, i = _FALLBACK_NAME, 1
     while name in fonts:
         name, i = f"{_FALLBACK_NAME}{i}", i + 1
-    font._add_to_writer(w, fonts, NameObject(name))
     return name
+
+
+def _button_state(node: FieldNode, kind: str, value: Any) -> str:
+    """The appearance state to select: a checkbox's on-state or /Off; a radio option's state name or /Off."""
+    if kind == "checkbox":
+        return str(value)
+    return _radio_state(node, value) if value is not None else "/Off"
 
 
 def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name: str) -> None:

@@ -1,0 +1,138 @@
+"""``ka2forms convert``: whole folders of partner workbooks → check, annexes and filled forms, in parallel.
+
+Registered in ``cli.py``. The work is in ``ka2forms/services/batch.py``; this module parses options, shows
+progress (Rich, on stderr) and prints the outcome. Guide: ``docs/batch.md``.
+
+Exit codes: 0 every workbook converted (eligible or not: the verdicts are in the summary), 2 some workbooks
+could not be converted (each on stderr and in the summary; the others were converted) or the options are
+wrong (a missing form, a bad map…), 3 an internal error, 130 interrupted (Ctrl+C or SIGTERM; --resume goes on).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from ka2forms.services.batch import BATCH_FORMATS
+
+    items = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in items if v not in BATCH_FORMATS]
+    if bad or not items:
+        raise click.BadParameter(f"{', '.join(bad) or 'nothing'}: use a comma-separated list of "
+                                 f"{', '.join(BATCH_FORMATS)}", param_hint="--format")
+    return items
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Output folder (created if needed): one folder per workbook, summary.xlsx and summary.csv.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Workbooks converted in parallel (default: all cores).")
+@click.option("--format", "formats", default="html", show_default=True,
+              help="Annex formats, comma-separated: html, pdf, docx, md.")
+@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "sl", "cs"]),
+              help="Annex language.")
+@click.option("--form", type=click.Path(dir_okay=False), help="A PDF form to fill for every workbook.")
+@click.option("--map", "map_file", type=click.Path(dir_okay=False), help="The form's map file (docs/forms.md).")
+@click.option("--flatten", is_flag=True, help="Filled forms not editable (fields painted into the page).")
+@click.option("--resume", is_flag=True,
+              help="Skip workbooks whose outputs are complete, newer than the workbook and made with the same "
+                   "options.")
+def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str, form: str | None,
+            map_file: str | None, flatten: bool, resume: bool) -> None:
+    """Convert partner workbooks: check, annex and filled forms for each, plus summary.xlsx/.csv.
+
+    PATH is a workbook or a folder (every *.xlsx below it; Excel's ~$ lock files and hidden files are
+    skipped). Each workbook gets OUTDIR/<name>/ with check.json, annex.<format> and forms/. A workbook that
+    cannot be read is reported (stderr and summary) and the others go on.
+
+    Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
+    """
+    from ka2forms.cli import EXIT_INPUT, EXIT_OK, _guard, err, out
+    from ka2forms.errors import InputError, Location
+    from ka2forms.services.batch import Options, collect, counts, run, write_summary
+
+    fmts = _formats(formats)
+    if map_file and not form:
+        raise click.UsageError("--map needs --form")
+
+    def body() -> int:
+        target = Path(outdir)
+        for given in (form, map_file):
+            if given and not Path(given).is_file():
+                raise InputError("no such file", where=Location(file=given))
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise InputError(f"cannot create the output folder ({e.strerror or e})",
+                             where=Location(file=outdir)) from None
+        collected = collect(paths, target)
+        if not collected.jobs:
+            raise InputError("no workbooks (*.xlsx) found", where=Location(file=", ".join(paths)))
+        workers = jobs or os.cpu_count() or 1
+        options = Options(formats=fmts, lang=lang, form=form, map_file=map_file, flatten=flatten)
+        protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
+        failed = 0
+
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=err,
+                      transient=False) as progress:
+            task = progress.add_task("converting", total=len(collected.jobs), status="")
+            tally = {"converted": 0, "up to date": 0, "failed": 0}
+
+            def on_row(row) -> None:  # type: ignore[no-untyped-def]
+                nonlocal failed
+                tally[row.status] = tally.get(row.status, 0) + 1
+                if not row.ok:
+                    failed += 1
+                    for line in row.errors.splitlines():
+                        progress.console.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True)
+                status = f"{tally['converted']} converted"
+                if tally["up to date"]:
+                    status += f", {tally['up to date']} up to date"
+                if tally["failed"]:
+                    status += f", [red]{tally['failed']} failed[/red]"
+                progress.update(task, advance=1, status=status)
+
+            previous = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, _terminate)      # killed: stop cleanly (temporary files removed)
+            try:
+                rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row)
+            except KeyboardInterrupt:
+                progress.stop()
+                err.print(Text("interrupted: ", style="bold red") + Text(
+                    "finished workbooks are complete, nothing is half-written; run again with --resume to "
+                    "convert the rest"), soft_wrap=True)
+                return EXIT_INTERRUPTED
+            finally:
+                signal.signal(signal.SIGTERM, previous)
+        write_summary(rows, target, protect=protect)
+        c = counts(rows)
+        line = (f"{c['workbooks']} workbook{'s' if c['workbooks'] != 1 else ''}: {c['converted']} converted"
+                + (f", {c['up to date']} up to date (--resume)" if c["up to date"] else "")
+                + f", {c['failed']} could not be converted; {c['eligible']} eligible, {c['not eligible']} not "
+                  f"eligible")
+        out.print(Text(line, style="bold"))
+        if collected.skipped:
+            out.print(Text(f"skipped {len(collected.skipped)} lock or hidden file"
+                           f"{'s' if len(collected.skipped) != 1 else ''} (~$…, .…)", style="dim"))
+        out.print(Text(f"summary: {target / 'summary.xlsx'}, {target / 'summary.csv'}", style="dim"))
+        return EXIT_INPUT if failed else EXIT_OK
+
+    sys.exit(_guard(body))
+
+
+EXIT_INTERRUPTED = 130     # as shells report a run stopped by Ctrl+C
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

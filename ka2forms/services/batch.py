@@ -1,0 +1,455 @@
+"""Converting whole folders of partner workbooks: check, annexes and filled forms per workbook, in parallel.
+
+``ka2forms convert`` is a thin skin over this module (``docs/batch.md`` is the user's guide):
+
+- :func:`collect` turns the paths given into the workbooks to convert (folders: every ``*.xlsx`` below them,
+  without Excel's ``~$`` lock files and hidden files or folders) and the output folder of each: ``OUTDIR/<stem>``,
+  or ``OUTDIR/<stem>-<8 hex digits>`` when two inputs share a stem (the digits come from the input's full path, so
+  they stay the same from run to run whatever else is converted).
+- :func:`convert_one` converts one workbook (in a worker process) and never raises for a bad workbook: a
+  :class:`Row` says what happened, with the reader's file/sheet/cell messages.
+- :func:`run` runs every job, in a process pool when ``jobs > 1`` (the form, its map and the annex templates
+  are parsed once per worker, in :func:`_init_worker`), and calls back after each workbook (progress).
+- :func:`write_summary` writes ``summary.xlsx`` and ``summary.csv``, with text that Excel could take for a
+  formula (``= + - @``, tab, CR, LF and the full-width ``＝ ＋ － ＠``) made inert.
+
+Every file is written through :func:`ka2forms.files.write_atomic` (a temporary file, then a rename), and
+``check.json`` is written last: its presence, with the input's size and time and the options it was made with,
+is what ``--resume`` trusts. Inputs are only ever read.
+
+This module never imports click, rich or xlwings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ka2forms import __version__
+from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
+from ka2forms.files import remove_stale_temps, same_file, write_atomic
+
+MANIFEST = "check.json"
+SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
+                   "errors", "outputs", "seconds")
+BATCH_FORMATS = ("html", "pdf", "docx", "md")
+#: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+# ───────────────────────────────────── options and jobs ─────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every workbook is converted with (pickled to each worker)."""
+
+    formats: tuple[str, ...] = ("html",)
+    lang: str = "en"
+    form: str | None = None
+    map_file: str | None = None
+    flatten: bool = False
+    today: dt.date | None = None
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What ``--resume`` compares: the version, the formats and language, and the form and map *contents*."""
+        def digest(path: str | None) -> str | None:
+            return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else None
+
+        return {"version": __version__, "formats": list(self.formats), "lang": self.lang,
+                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One workbook and its output folder."""
+
+    index: int
+    source: str
+    outdir: str
+
+
+@dataclass
+class Row:
+    """One workbook's line in the summary."""
+
+    file: str
+    output: str
+    status: str                      # converted | up to date | failed
+    acronym: str = ""
+    coordinator: str = ""            # the coordinator's organisation name, as the workbook writes it
+    action: str = ""
+    call_year: int | None = None
+    verdict: str = ""                # eligible | not eligible | "" (not checked)
+    failing: str = ""                # failing criteria ids, comma-separated
+    errors: str = ""                 # one problem per line, with file, sheet and cell
+    outputs: int = 0
+    seconds: float = 0.0
+    index: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def cells(self) -> list[Any]:
+        return [getattr(self, c) for c in SUMMARY_COLUMNS]
+
+
+@dataclass
+class Collected:
+    """The workbooks to convert, what was passed over, and what cannot even be tried."""
+
+    jobs: list[Job]
+    skipped: list[str] = field(default_factory=list)        # lock files, hidden files (found in folders)
+
+
+def _hidden(path: Path, top: Path) -> bool:
+    rel = path.relative_to(top)
+    return any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$")
+
+
+def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
+    """The jobs for ``paths`` (files as given; folders searched recursively for ``*.xlsx``), in a stable order.
+
+    A file named on the command line is always tried (a PDF or a lock file is then reported as bad, not
+    ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``.
+    """
+    out = Path(outdir)
+    found: list[Path] = []
+    skipped: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for f in sorted(p.rglob("*"), key=lambda x: str(x).casefold()):
+                if not f.is_file() or f.suffix.lower() != ".xlsx":
+                    continue
+                if out.exists() and _inside(f, out):
+                    continue
+                if _hidden(f, p):
+                    skipped.append(str(f))
+                    continue
+                found.append(f)
+        else:
+            found.append(p)            # missing files and non-workbooks are reported by the reader
+    unique: list[Path] = []
+    for f in found:
+        if not any(same_file(f, u) for u in unique if u.name == f.name):
+            unique.append(f)
+    stems: dict[str, int] = {}
+    for f in unique:
+        stems[_folder_name(f.stem).casefold()] = stems.get(_folder_name(f.stem).casefold(), 0) + 1
+    jobs = []
+    for i, f in enumerate(unique):
+        name = _folder_name(f.stem)
+        if stems[name.casefold()] > 1:
+            name = f"{name}-{hashlib.sha1(os.path.normcase(str(f.resolve())).encode()).hexdigest()[:8]}"
+        jobs.append(Job(i, str(f), str(out / name)))
+    return Collected(jobs, skipped)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _folder_name(stem: str) -> str:
+    from ka2forms.services.forms import safe_filename
+
+    return safe_filename(stem, suffix="", max_bytes=120)
+
+
+# ───────────────────────────────────── one workbook ─────────────────────────────────────
+
+
+@dataclass
+class _Worker:
+    options: Options
+    fingerprint: dict[str, Any]
+    template: Any = None
+    fmap: Any = None
+
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
+    """Per worker process: parse the form and its map once, and compile the annex templates once."""
+    global _WORKER
+    from ka2forms.services.annex import warm_up
+
+    worker = _Worker(options, fingerprint)
+    if options.form:
+        from ka2forms.services.forms import FormMap, FormTemplate
+
+        worker.template = FormTemplate.open(options.form)
+        worker.fmap = FormMap.load(options.map_file) if options.map_file else None
+    warm_up(options.lang, [f for f in options.formats if f != "pdf"])
+    _WORKER = worker
+
+
+def _input_stamp(source: Path) -> dict[str, Any]:
+    st = source.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def up_to_date(job: Job, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored ``check.json`` when the job's outputs are complete, newer than the input and made with the
+    same options; else None."""
+    out = Path(job.outdir)
+    manifest = out / MANIFEST
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        batch = data["batch"]
+        source = Path(job.source)
+        if batch["options"] != fingerprint or batch["input"] != _input_stamp(source):
+            return None
+        newest_input = source.stat().st_mtime_ns
+        if manifest.stat().st_mtime_ns < newest_input:
+            return None
+        for rel, size in batch["outputs"].items():      # sizes catch files a power cut left empty
+            st = (out / rel).stat()
+            if st.st_mtime_ns < newest_input or st.st_size != size:
+                return None
+        return data
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def convert_one(job: Job, *, resume: bool = False) -> Row:
+    """Convert one workbook with the worker's options; a bad workbook gives a failed Row, never an exception
+    (except for bugs, which the pool reports as such)."""
+    from ka2forms.readers.workbook import read_workbook
+    from ka2forms.services.annex import SUFFIXES, render_annex
+    from ka2forms.services.check import check_project
+
+    assert _WORKER is not None, "_init_worker was not called"
+    w = _WORKER
+    start = time.perf_counter()
+    source, out = Path(job.source), Path(job.outdir)
+    row = Row(file=job.source, output=out.name, status="failed", index=job.index)
+    if resume and (done := up_to_date(job, w.fingerprint)) is not None:
+        return _row_from_manifest(row, done, "up to date")
+    try:
+        stamp = _input_stamp(source) if source.is_file() else None
+        project = read_workbook(source)
+        row.acronym = project.acronym or ""
+        row.coordinator = project.coordinator.organisation if project.coordinator else ""
+        result = check_project(project)
+        row.action, row.call_year = result.action, result.call_year
+        row.verdict = "eligible" if result.eligible else "not eligible"
+        row.failing = ", ".join(c.id for c in result.failing)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise InputError(f"cannot create the output folder ({e.strerror or e})",
+                             where=Location(file=str(out))) from None
+        remove_stale_temps(out)
+        protect = [p for p in (source, w.options.form, w.options.map_file) if p]
+        outputs: list[str] = []
+        for fmt in w.options.formats:
+            data = render_annex(project, result, fmt=fmt, lang=w.options.lang, today=w.options.today)
+            name = "annex" + SUFFIXES[fmt]
+            write_atomic(out / name, data, protect=protect, durable=False)
+            outputs.append(name)
+        if w.template is not None:
+            from ka2forms.services.forms import fill_project
+
+            forms = out / "forms"
+            if forms.is_dir():
+                remove_stale_temps(forms)
+            written = fill_project(project, w.template, w.fmap, forms, flatten=w.options.flatten,
+                                   today=w.options.today, protect=protect, durable=False)
+            outputs += [f"forms/{x.path.name}" for x in written]
+            row.warnings = tuple(f"{x.path.name}: {warning}" for x in written for warning in x.warnings)
+        payload = result.as_dict()
+        payload["warnings_forms"] = list(row.warnings)
+        payload["coordinator"] = row.coordinator
+        sizes = {rel: (out / rel).stat().st_size for rel in outputs}
+        payload["batch"] = {"input": stamp, "options": w.fingerprint, "outputs": sizes}
+        write_atomic(out / MANIFEST, (json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+                     .encode("utf-8"), protect=protect)                              # last: marks completion
+        row.status, row.outputs = "converted", len(outputs) + 1
+    except Ka2Error as e:
+        row.errors = "\n".join(error_lines(e))
+        _forget(out)
+    row.seconds = round(time.perf_counter() - start, 3)
+    return row
+
+
+def _forget(out: Path) -> None:
+    """A workbook that fails now has no valid outputs: drop its completion marker, so nothing claims them."""
+    with contextlib.suppress(OSError):
+        (out / MANIFEST).unlink(missing_ok=True)
+
+
+def error_lines(e: Ka2Error) -> list[str]:
+    """One line per problem, as ``report_error`` prints them (file, sheet!cell: message)."""
+    return [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
+
+
+def _row_from_manifest(row: Row, data: dict[str, Any], status: str) -> Row:
+    row.status = status
+    row.acronym = str(data.get("acronym") or "")
+    row.coordinator = str(data.get("coordinator") or "")
+    row.action = str(data.get("action") or "")
+    row.call_year = data.get("call_year")
+    row.verdict = "eligible" if data.get("eligible") else "not eligible"
+    row.failing = ", ".join(data.get("failing") or [])
+    row.outputs = len(data["batch"]["outputs"]) + 1
+    row.warnings = tuple(data.get("warnings_forms") or ())
+    return row
+
+
+def _run_job(job: Job, resume: bool) -> Row:
+    return convert_one(job, resume=resume)
+
+
+# ───────────────────────────────────── the whole run ─────────────────────────────────────
+
+
+def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool = False,
+        on_row: Callable[[Row], None] | None = None) -> list[Row]:
+    """Convert every job; rows in input order. ``workers > 1`` uses a process pool (one parse of the form
+    per worker). The form and map are checked here first, so a bad form stops the run before any work."""
+    fingerprint = options.fingerprint()
+    rows: list[Row] = []
+
+    def done(row: Row) -> None:
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+
+    if workers <= 1 or len(jobs) <= 1:
+        _init_worker(options, fingerprint)
+        for job in jobs:
+            done(_run_job(job, resume))
+    else:
+        if options.form:     # a bad form or map: one clear error now, not one per worker
+            _init_worker(options, fingerprint)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        # forkserver, not fork: the parent runs threads (the progress display); workers fork from a server that
+        # has imported ka2forms once.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["ka2forms.services.batch"])
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                 initializer=_init_worker, initargs=(options, fingerprint)) as pool:
+            futures = {pool.submit(_run_job, job, resume): job for job in jobs}
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        done(future.result())
+                    except BrokenProcessPool:
+                        done(Row(job.source, Path(job.outdir).name, "failed", index=job.index,
+                                 errors=f"{job.source}: the worker process converting it stopped unexpectedly"))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    rows.sort(key=lambda r: r.index)
+    return rows
+
+
+# ───────────────────────────────────── the summary ─────────────────────────────────────
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet cannot run: text that looks like a formula gets a leading ``'``;
+    numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def summary_rows(rows: Iterable[Row]) -> list[list[Any]]:
+    return [[c if c is not None else "" for c in r.cells()] for r in rows]
+
+
+def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[str | Path] = ()) -> list[Path]:
+    """``summary.xlsx`` and ``summary.csv`` in ``outdir``: one row per workbook, formula-like text inert."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    out = Path(outdir)
+    protect = list(protect)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    ws.append(list(SUMMARY_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for values in summary_rows(rows):
+        ws.append([None] * len(values))
+        for cell, value in zip(ws[ws.max_row], values, strict=True):
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"          # written as an inline string: never a formula, whatever it says
+                if "\n" in value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, width in zip("ABCDEFGHIJKL", (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    xlsx = write_atomic(out / "summary.xlsx", lambda f: wb.save(f), protect=protect)
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for values in summary_rows(rows):
+        writer.writerow([csv_cell(v) for v in values])
+    data = ("\ufeff" + text.getvalue()).encode("utf-8")      # a BOM: Excel then reads UTF-8 (č, ř, ő)
+    return [xlsx, write_atomic(out / "summary.csv", data, protect=protect)]
+
+
+def counts(rows: Sequence[Row]) -> dict[str, int]:
+    return {
+        "workbooks": len(rows),
+        "converted": sum(r.status == "converted" for r in rows),
+        "up to date": sum(r.status == "up to date" for r in rows),
+        "failed": sum(r.status == "failed" for r in rows),
+        "eligible": sum(r.verdict == "eligible" for r in rows),
+        "not eligible": sum(r.verdict == "not eligible" for r in rows),
+    }
+
+
+__all__ = [
+    "FORMULA_START",
+    "MANIFEST",
+    "SUMMARY_COLUMNS",
+    "Collected",
+    "Job",
+    "Options",
+    "Row",
+    "collect",
+    "convert_one",
+    "counts",
+    "csv_cell",
+    "error_lines",
+    "run",
+    "up_to_date",
+    "write_summary",
+]

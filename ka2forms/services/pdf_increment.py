@@ -1,0 +1,416 @@
+"""Filled copies as PDF incremental updates: the form's bytes unchanged, then only the objects a fill changes.
+
+A PDF may be extended by appending changed and new objects, a cross-reference section for them and a trailer
+whose ``/Prev`` points to the previous cross-reference (PDF 32000-1, 7.5.6 "Incremental updates"); every
+viewer reads the last version of each object. Cloning the whole parsed form with pypdf and writing it out
+again cost 8–12 ms per filled form; appending a field's ``/V``, its widgets' ``/AS`` or ``/DA`` and the new
+appearance streams costs well under 1 ms, so a batch of 15 000 per-partner forms is fast.
+
+:class:`Increment` is one such update under construction. It copies a template object on first change
+(copy-on-write: the parsed template is never modified, so one template serves any number of fills),
+hands out numbers for new objects (``_add_object``: the only part of pypdf's writer that
+``Font._add_to_writer`` uses) and serialises the update with :meth:`Increment.write`.
+
+:class:`TextWidget` is what drawing a text or dropdown widget needs, read once per template (rectangle,
+border, ``/DA`` font, size and colour, comb, multi-line, alignment, the old appearance's number). Drawing
+itself is pypdf's :class:`~pypdf.generic._appearance_stream.TextStreamAppearance` (so cp1250 encodings,
+wrapping and comb spacing are exactly pypdf's), fed from these cached values instead of the parsed widget.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pypdf.generic import TextStringObject
+
+from ka2forms.errors import FormFileError, Location
+
+
+def _faster_rtl_test() -> None:
+    """pypdf asks ``is_char_rtl`` for every character of every line it draws (a range scan each time: a third
+    of drawing a long multi-line field). Give its appearance module the same test, remembered per character."""
+    import functools
+
+    from pypdf.generic import _appearance_stream
+
+    original = _appearance_stream.is_char_rtl
+    if not hasattr(original, "cache_info"):
+        _appearance_stream.is_char_rtl = functools.lru_cache(maxsize=4096)(original)
+
+
+_faster_rtl_test()
+
+
+class NotIncremental(Exception):
+    """The form's structure does not allow a fill as an incremental update (the caller falls back to cloning)."""
+
+
+def _raw(d: Any, key: str) -> Any:
+    return d.raw_get(key) if key in d else None
+
+
+def startxref(data: bytes) -> int:
+    """The offset of the last cross-reference section (``startxref`` at the end of the file)."""
+    at = data.rfind(b"startxref", max(0, len(data) - 1024))
+    if at < 0:
+        raise NotIncremental("no startxref")
+    try:
+        return int(data[at + 9:].split()[0])
+    except (IndexError, ValueError):
+        raise NotIncremental("unreadable startxref") from None
+
+
+class Increment:
+    """One incremental update of ``base`` (the clean template's bytes, parsed as ``reader``)."""
+
+    def __init__(self, base: bytes, reader: Any, prev: int, size: int,
+                 entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] | None = None) -> None:
+        self.base = base
+        self.reader = reader
+        self.prev = prev
+        self.size = size
+        self.next = size
+        self.objects: dict[int, Any] = {}
+        self.originals: dict[int, Any] = {}
+        # (object number, key) → (the template's value, its serialised entry): shared by every fill of a
+        # template, so an edited field writes only its changed entries afresh (a dropdown's /Opt is long).
+        self.entry_bytes = entry_bytes if entry_bytes is not None else {}
+
+    # pypdf's writer interface, as far as Font._add_to_writer and IndirectObject.get_object use it
+    def _add_object(self, obj: Any) -> Any:
+        from pypdf.generic import IndirectObject
+
+        num = self.next
+        self.next += 1
+        self.objects[num] = obj
+        ref = IndirectObject(num, 0, self)
+        obj.indirect_reference = ref
+        return ref
+
+    def get_object(self, ref: Any) -> Any:
+        num = ref if isinstance(ref, int) else ref.idnum
+        if num in self.objects:
+            return self.objects[num]
+        return self.reader.get_object(num)
+
+    def replace(self, num: int, obj: Any) -> None:
+        """Put ``obj`` in place of template object ``num`` (e.g. a new appearance stream for the old one)."""
+        self.objects[num] = obj
+
+    def edit(self, obj: Any) -> Any:
+        """A writable copy of the indirect template dictionary ``obj`` (the same copy for the whole update)."""
+        from pypdf.generic import DictionaryObject, IndirectObject
+
+        ref = getattr(obj, "indirect_reference", None)
+        if ref is None:
+            raise NotIncremental("a direct object cannot be replaced on its own")
+        if ref.pdf is self:
+            return obj
+        num = ref.idnum
+        if num not in self.objects:
+            copy = DictionaryObject(obj)
+            copy.indirect_reference = IndirectObject(num, 0, self)
+            self.objects[num] = copy
+            self.originals[num] = obj
+        return self.objects[num]
+
+    def edit_child(self, parent: Any, key: str) -> Any:
+        """The dictionary under ``key`` of an edited ``parent``, made writable (created when missing)."""
+        from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+
+        raw = _raw(parent, key)
+        if isinstance(raw, IndirectObject):
+            return self.edit(raw.get_object()) if raw.pdf is not self else self.objects[raw.idnum]
+        child = DictionaryObject(raw) if raw is not None else DictionaryObject()
+        parent[NameObject(key)] = child
+        return child
+
+    def _write_edited(self, num: int, out: Any) -> None:
+        """An edited template dictionary: unchanged entries from the shared cache, changed ones afresh."""
+        original = self.originals[num]
+        out.write(b"<<\n")
+        for key, value in self.objects[num].items():
+            cached = self.entry_bytes.get((num, key))
+            if cached is not None and cached[0] is value:
+                out.write(cached[1])
+                continue
+            entry = io.BytesIO()
+            key.write_to_stream(entry)
+            entry.write(b" ")
+            value.write_to_stream(entry)
+            entry.write(b"\n")
+            data = entry.getvalue()
+            if dict.get(original, key) is value:
+                self.entry_bytes[(num, key)] = (value, data)
+            out.write(data)
+        out.write(b">>")
+
+    def write(self) -> bytes:
+        """The template's bytes followed by this update: changed objects, their xref section, the trailer."""
+        from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+        if not self.objects:
+            return self.base                    # nothing changed: an empty xref section would be invalid
+        out = io.BytesIO()
+        out.write(self.base)
+        if not self.base.endswith(b"\n"):
+            out.write(b"\n")
+        offsets: dict[int, int] = {}
+        for num in sorted(self.objects):
+            offsets[num] = out.tell()
+            out.write(b"%d 0 obj\n" % num)
+            if num in self.originals:
+                self._write_edited(num, out)
+            else:
+                self.objects[num].write_to_stream(out)
+            out.write(b"\nendobj\n")
+        xref = out.tell()
+        out.write(b"xref\n")
+        nums = sorted(offsets)
+        i = 0
+        while i < len(nums):
+            j = i
+            while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+                j += 1
+            out.write(b"%d %d\n" % (nums[i], j - i + 1))
+            for num in nums[i:j + 1]:
+                out.write(b"%010d 00000 n\r\n" % offsets[num])
+            i = j + 1
+        trailer = DictionaryObject({NameObject(k): v for k, v in
+                                    ((k, self.reader.trailer.raw_get(k)) for k in self.reader.trailer)
+                                    if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
+        trailer[NameObject("/Size")] = NumberObject(max(self.next, self.size))
+        trailer[NameObject("/Prev")] = NumberObject(self.prev)
+        out.write(b"trailer\n")
+        trailer.write_to_stream(out)
+        out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref)
+        return out.getvalue()
+
+
+_ESCAPE = [bytes([b]) if bytes([b]).isalnum() or b == 0x20 else b"\\%03o" % b for b in range(256)]
+
+
+class FastText(TextStringObject):
+    """A pypdf text string written in one go (pypdf writes long strings byte by byte; the same bytes)."""
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(b"(" + b"".join([_ESCAPE[b] for b in self.get_encoded_bytes()]) + b")")
+
+
+def text_string(text: str) -> FastText:
+    return FastText(text)
+
+
+class Frozen:
+    """An object serialised once (a font resource shared by many fills), written by copying its bytes.
+
+    A dictionary can take extra entries per fill (``with_entries``: e.g. ``/ToUnicode`` pointing to this
+    fill's object number); ``get``/``in`` see the original entries so that pypdf can still read it.
+    """
+
+    def __init__(self, data: bytes, original: Any, extra: bytes = b"") -> None:
+        self.data, self.original, self.extra = data, original, extra
+        self.indirect_reference: Any = None
+
+    @classmethod
+    def of(cls, obj: Any) -> Frozen:
+        out = io.BytesIO()
+        obj.write_to_stream(out)
+        return cls(out.getvalue(), obj)
+
+    def copy(self) -> Frozen:
+        return Frozen(self.data, self.original, self.extra)
+
+    def with_entries(self, entries: dict[str, Any]) -> Frozen:
+        out = io.BytesIO()
+        for key, value in entries.items():
+            out.write(key.encode("ascii") + b" ")
+            value.write_to_stream(out)
+            out.write(b"\n")
+        return Frozen(self.data, self.original, out.getvalue())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.original
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.original.get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.original[key]
+
+    def get_object(self) -> Frozen:
+        return self
+
+    def write_to_stream(self, stream: Any) -> None:
+        if self.extra:
+            assert self.data.endswith(b">>")
+            stream.write(self.data[:-2] + self.extra + b">>")
+        else:
+            stream.write(self.data)
+
+
+@dataclass(frozen=True)
+class TextWidget:
+    """A text or dropdown widget's drawing parameters, read once per template (as pypdf's
+    ``TextStreamAppearance.from_text_annotation`` would read them on every fill)."""
+
+    widget: Any                 # the template's widget dictionary (never modified)
+    field: Any                  # the terminal field dictionary (may be the widget itself)
+    layout: Any                 # BaseStreamConfig (copied per draw: pypdf changes its border width)
+    da: Any                     # the default appearance string
+    da_font: str                # its font name (/Helv)
+    font_size: float
+    font_color: Any
+    multiline: bool
+    comb: bool
+    max_length: int | None
+    alignment: int
+    old_ap: Any                 # the raw /AP value (an indirect or direct dictionary) or None
+    old_n: Any                  # the raw /AP /N value (an IndirectObject to replace in place, or None)
+    keep: tuple[tuple[str, Any], ...]   # keys of the old /N stream kept on the new one (/Matrix…)
+
+
+def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, file: str) -> TextWidget:
+    """Read a widget's drawing parameters the way pypdf's ``from_text_annotation`` does."""
+    from pypdf.generic import (
+        DictionaryObject,
+        IndirectObject,
+        RectangleObject,
+        StreamObject,
+        TextStringObject,
+    )
+    from pypdf.generic._appearance_stream import BaseStreamConfig, TextStreamAppearance
+    from pypdf.generic._color import Color
+
+    try:
+        r = widget["/Rect"]
+        w, h = abs(float(r[2]) - float(r[0])), abs(float(r[3]) - float(r[1]))
+        rotate = page.get_inherited("/Rotate") if page is not None else 0
+        rectangle = RectangleObject((0, 0, h, w)) if rotate in {90, 270} else RectangleObject((0, 0, w, h))
+        da = widget.get_inherited("/DA", acro.get("/DA", None))
+        da = TextStringObject("/Helv 0 Tf 0 g") if not da else da.get_object()
+        da_font, size, color = TextStreamAppearance._parse_default_appearance(da)
+        if da_font is None:
+            da_font, size = "/Helv", 0.0
+        flags = int(field.get("/Ff", 0) or 0)
+        comb = bool(flags & (1 << 24))
+        border_width, border_style = 1, "/S"
+        if "/BS" in field:
+            border_width = field["/BS"].get("/W", border_width)
+            border_style = field["/BS"].get("/S", border_style)
+        rotation, border_color, background = 0, None, None
+        mk = field.get_inherited("/MK", None)
+        if isinstance(mk, DictionaryObject):
+            rotation = int(mk.get("/R", 0))
+            border_color = Color.from_normalized_values(mk.get("/BC"))
+            background = Color.from_normalized_values(mk.get("/BG"))
+        layout = BaseStreamConfig(rectangle=rectangle, border_width=border_width, border_style=border_style,
+                                  border_color=border_color, background_color=background, rotation=rotation)
+        old_ap = _raw(widget, "/AP")
+        ap = old_ap.get_object() if old_ap is not None else None
+        old_n = _raw(ap, "/N") if isinstance(ap, DictionaryObject) else None
+        keep: tuple[tuple[str, Any], ...] = ()
+        n = old_n.get_object() if old_n is not None else None
+        if isinstance(n, StreamObject):
+            keep = tuple((k, n.raw_get(k)) for k in n
+                         if k not in ("/BBox", "/Length", "/Subtype", "/Type", "/Filter", "/DecodeParms",
+                                      "/Resources"))
+        return TextWidget(widget=widget, field=field, layout=layout, da=da, da_font=da_font, font_size=size,
+                          font_color=color, multiline=bool(flags & (1 << 12)), comb=comb,
+                          max_length=widget.get("/MaxLen") if comb else None,
+                          alignment=int(field.get("/Q", 0) or 0),
+                          old_n=old_n if isinstance(old_n, IndirectObject) else None, old_ap=old_ap, keep=keep)
+    except (KeyError, TypeError, ValueError, IndexError) as e:
+        raise FormFileError(f"a widget of this field cannot be drawn ({e.__class__.__name__}: {e})",
+                            where=Location(file=file, field=name)) from None
+
+
+class Raw:
+    """An object already serialised (an appearance stream assembled from cached parts)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.indirect_reference: Any = None
+
+    def write_to_stream(self, stream: Any) -> None:
+        stream.write(self.data)
+
+
+class Drawings:
+    """Appearance streams already drawn for a template, by (widget, font, text): a project's title, acronym
+    and date are the same on every partner's form. At most ``size`` are kept (oldest dropped)."""
+
+    def __init__(self, size: int = 512) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self.items: OrderedDict[tuple[int, str, str], tuple[bytes, bytes]] = OrderedDict()
+
+    def get(self, key: tuple[int, str, str]) -> tuple[bytes, bytes] | None:
+        hit = self.items.get(key)
+        if hit is not None:
+            self.items.move_to_end(key)
+        return hit
+
+    def put(self, key: tuple[int, str, str], value: tuple[bytes, bytes]) -> None:
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+def _ref_bytes(resource: Any) -> bytes:
+    """``N 0 R`` for an indirect font resource, else the (direct) resource itself."""
+    out = io.BytesIO()
+    ref = getattr(resource, "indirect_reference", None)
+    (ref if ref is not None else resource).write_to_stream(out)
+    return out.getvalue()
+
+
+def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any,
+         drawings: Drawings | None = None) -> None:
+    """Draw ``text`` as ``tw``'s normal appearance with ``font`` (resource ``font_ref`` named ``font_name``).
+
+    The stream is pypdf's ``TextStreamAppearance``; with ``drawings`` it is drawn once per widget, font and
+    text and then copied, the font resource's object number filled in per fill."""
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    from pypdf.generic._appearance_stream import TextStreamAppearance
+
+    key = (id(tw), font_name, text)
+    parts = drawings.get(key) if drawings is not None else None
+    if parts is None:
+        stream = TextStreamAppearance(replace(tw.layout), text, [], font, font_ref, font_name=font_name,
+                                      font_size=tw.font_size, font_color=tw.font_color,
+                                      is_multiline=tw.multiline, alignment=tw.alignment, is_comb=tw.comb,
+                                      max_length=tw.max_length)
+        for k, value in tw.keep:
+            stream[NameObject(k)] = value
+        data = stream.get_data()
+        head = io.BytesIO()
+        DictionaryObject({k: v for k, v in stream.items() if k not in ("/Resources", "/Length")}) \
+            .write_to_stream(head)
+        name = io.BytesIO()
+        NameObject(font_name).write_to_stream(name)
+        parts = (head.getvalue()[:-2] + b"/Resources << /Font << " + name.getvalue() + b" ", data)
+        if drawings is not None:
+            drawings.put(key, parts)
+    head, data = parts
+    stream = Raw(head + _ref_bytes(font_ref) + b" >> >>\n/Length %d\n>>\nstream\n" % len(data) + data
+                 + b"\nendstream")
+    widget = None
+    if font_name != tw.da_font:
+        widget = inc.edit(tw.widget)
+        widget[NameObject("/DA")] = TextStringObject(tw.da.replace(tw.da_font, font_name))
+    ap = tw.old_ap.get_object() if tw.old_ap is not None else None
+    if tw.old_n is not None and "/D" not in ap:
+        inc.replace(tw.old_n.idnum, stream)          # the new appearance takes the old one's number
+        return
+    ref = inc._add_object(stream)
+    widget = widget if widget is not None else inc.edit(tw.widget)
+    if ap is None:
+        widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): ref})
+        return
+    ap = inc.edit_child(widget, "/AP")
+    ap[NameObject("/N")] = ref
+    ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked

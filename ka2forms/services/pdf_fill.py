@@ -408,7 +408,6 @@ class _IncrementalForm:
 
     def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
         from pypdf.generic import ArrayObject, NameObject, NumberObject
-        from pypdf.generic._font import Font
 
         from ka2forms.services.pdf_increment import Increment, draw, text_string
 

@@ -546,6 +546,7 @@ def _frozen_embedded_font(font: Any) -> _FrozenEmbeddedFont:
     scratch = PdfWriter()
     written = font._add_to_writer(scratch, DictionaryObject(), NameObject("/F")).get_object()
     parsed = Font.from_font_resource(written)
+    _remember_maps(parsed)
     root = DictionaryObject({k: v for k, v in written.items() if k not in ("/DescendantFonts", "/ToUnicode")})
     to_unicode = written.get("/ToUnicode")
     descendant = None

@@ -130,3 +130,14 @@ def test_ten_thousand_rows_in_one_call():
     tos = [[towns[(i * 7 + 3) % 10]] for i in range(10_000)]
     out = udfs.KA2_TRAVEL(froms, tos, 2025.0)
     assert len(out) == 10_000 and all(isinstance(r[0], float) for r in out)
+
+
+def test_worksheet_functions_do_not_import_openpyxl():
+    """Excel feels every import on the first formula: parsing a range must not load the workbook library."""
+    import subprocess
+    import sys
+
+    code = "import sys, ka2forms.udfs as u; u.KA2_ELIGIBLE([['Role','Organisation','Country','Type']," \
+           "['Coordinator','X','SI','HEI']], 'KA210-SCH', 2024); print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

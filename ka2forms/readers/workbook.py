@@ -13,11 +13,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openpyxl.utils import get_column_letter
-
 from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.model import Partner, Project
-from ka2forms.readers.xlsx_file import open_workbook
 from ka2forms.rules import resolve_country, resolve_role, resolve_type
 from ka2forms.text import fold_compact
 
@@ -62,6 +59,16 @@ _PROJECT_KEYS = {fold_compact(label): key for key, labels in PROJECT_LABELS.item
 _PARTNER_KEYS = {fold_compact(label): key for key, labels in PARTNER_HEADERS.items() for label in labels}
 
 
+def _column(n: int) -> str:
+    """Column letters of a 1-based column number: 1 → A, 28 → AB (what openpyxl's get_column_letter does;
+    kept here so that parsing a table passed by Excel does not import openpyxl)."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 @dataclass
 class _Collector:
     """Gathers problems; ``attempt`` turns a raised InputError into a problem at the given cell."""
@@ -85,6 +92,8 @@ class _Collector:
 
 def read_workbook(path: str | Path) -> Project:
     """Read a partner workbook. Raises WorkbookError (cannot read) or WorkbookInvalid (all problems found)."""
+    from ka2forms.readers.xlsx_file import open_workbook  # openpyxl: only when a file is read (not in Excel UDFs)
+
     p = Path(path)
     wb = open_workbook(p)
     try:
@@ -227,8 +236,8 @@ def _header_map(rows: Sequence[Sequence[Any]], c: _Collector) -> tuple[int, dict
             if key is None:
                 continue
             if key in columns:
-                c.add(f"{get_column_letter(i + 1)}{r}",
-                      f"column {label!r} appears twice (also {get_column_letter(columns[key] + 1)}{r})")
+                c.add(f"{_column(i + 1)}{r}",
+                      f"column {label!r} appears twice (also {_column(columns[key] + 1)}{r})")
                 continue
             columns[key] = i
         missing = [PARTNER_HEADERS[k][0] for k in REQUIRED_COLUMNS if k not in columns]
@@ -251,7 +260,7 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Partner
     seen: dict[tuple[str, str], str] = {}
 
     def cell(key: str, r: int) -> str:
-        return f"{get_column_letter(columns[key] + 1)}{r}"
+        return f"{_column(columns[key] + 1)}{r}"
 
     for r, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {k: _text(row[i]) if i < len(row) else None for k, i in columns.items()}

@@ -656,3 +656,12 @@ def test_reading_never_modifies_the_workbook_or_its_folder(tmp_path: Path, build
 
 def test_reading_a_workbook_twice_gives_the_same_project(good_workbook: Path) -> None:
     assert read_workbook(good_workbook) == read_workbook(good_workbook)
+
+
+def test_column_letters_match_openpyxl():
+    from openpyxl.utils import get_column_letter
+
+    from ka2forms.readers.workbook import _column
+
+    columns = (1, 26, 27, 52, 703, 16384)
+    assert [_column(n) for n in columns] == [get_column_letter(n) for n in columns]

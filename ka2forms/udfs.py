@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from ka2forms import __version__
 from ka2forms.errors import Ka2Error, WorkbookInvalid
-from ka2forms.readers.workbook import read_partner_rows
+from ka2forms.readers.workbook import read_partner_rows, whole_number
 from ka2forms.rules import country_status, covered_years, resolve_action, rules_edition, rules_for
 from ka2forms.services.check import check_consortium
 
@@ -66,16 +66,10 @@ def _cell_safe(fn: F) -> F:
 
 
 def _year(value: Any, what: str = "call year") -> int:
-    """Excel passes numbers as float; text "2025" is fine too."""
-    if value is None or value == "":
+    """Excel passes numbers as float; text "2025" is fine too (the reader's rule, plus a word for empty cells)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         raise Ka2Error(f"{what} is empty")
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        raise Ka2Error(f"{what} must be a number, not {value!r}") from None
-    if not number.is_integer():
-        raise Ka2Error(f"{what} must be a whole number, not {value!r}")
-    return int(number)
+    return whole_number(value, what)
 
 
 def _text(value: Any, what: str) -> str:

@@ -143,7 +143,8 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _whole_number(value: Any, what: str) -> int:
+def whole_number(value: Any, what: str) -> int:
+    """A cell value as a whole number: Excel's 2025.0 and the text "2025" both give 2025."""
     if isinstance(value, bool):
         raise InputError(f"{what} must be a whole number, not {value!r}")
     if isinstance(value, (int, float)) and float(value).is_integer():
@@ -156,7 +157,7 @@ def _whole_number(value: Any, what: str) -> int:
 
 def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
     """A whole number within [lo, hi], or None with the problem recorded at the cell."""
-    number = c.attempt(cell, _whole_number, value, what)
+    number = c.attempt(cell, whole_number, value, what)
     if number is not None and not lo <= number <= hi:
         c.add(cell, out_of_range.format(number))
         return None

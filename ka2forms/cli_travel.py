@@ -55,6 +55,12 @@ _FALSE = {"", "0", "false", "no", "n", "nein", "ne", "non"}
 PROGRESS_MIN_ROWS = 2000
 
 
+def _err() -> Any:
+    from ka2forms.cli import err
+
+    return err
+
+
 def _fail(message: str, details: list[str] | None = None) -> None:
     click.echo(f"error: {message}", err=True)
     for line in details or ():
@@ -152,10 +158,9 @@ def travel(
 
 
 def _print_result(result: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from ka2forms.cli import out as console
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
@@ -249,7 +254,7 @@ def _batch_rows(
     if progress:
         from rich.progress import Progress
 
-        with Progress(transient=True, console=_stderr_console()) as bar:
+        with Progress(transient=True, console=_err()) as bar:
             task = bar.add_task("travel", total=len(todo))
             for k in range(0, len(todo), chunk):
                 part = todo[k : k + chunk]
@@ -305,12 +310,6 @@ def _batch_rows(
                 }
             )
         yield out
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def _batch(

@@ -649,7 +649,7 @@ def readme() -> str:
                      f"| {verdict} | {s.why} |")
     lines += [
         "",
-        "Rules assumed (from `ka2forms/rules/data/actions.yaml` and `countries.yaml`):",
+        "Rules assumed (from `ka2forms/rules/data/actions/` and `countries.yaml`):",
         "",
         "- KA220 (2024–2026): 3 organisations from 3 EU/associated countries; 12–36 months; lump sums "
         "120,000 / 250,000 / 400,000 EUR.",

@@ -17,7 +17,7 @@ from typing import Any
 
 from ka2forms.errors import InputError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
 from ka2forms.rules.countries import ELIGIBLE, STATUSES
-from ka2forms.rules.loader import provenance, read_yaml
+from ka2forms.rules.loader import provenance, read_actions
 from ka2forms.rules.organisations import ORG_TYPES, Role, org_class
 from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
 from ka2forms.text import fold_compact
@@ -227,10 +227,10 @@ class _Catalogue:
 
 @cache
 def _catalogue() -> _Catalogue:
-    data = read_yaml("actions.yaml")
+    data = read_actions()
     actions, codes, patterns, refused = {}, {}, [], {}
     for key, raw in data.items():
-        where = f"actions.yaml: {key}"
+        where = f"actions/{key.lower()}.yaml: {key}"
         versions = tuple(_parse_version(v, f"{where}.rules[{i}]") for i, v in enumerate(raw["rules"]))
         spans = sorted(v.calls for v in versions)
         for a, b in pairwise(spans):
@@ -289,7 +289,7 @@ def resolve_action(code: str, *, where: Location | None = None) -> ActionRef:
 @cache
 def _official_codes() -> list[str]:
     out = []
-    for raw in read_yaml("actions.yaml").values():
+    for raw in read_actions().values():
         out += [c for c, meta in raw["codes"].items() if not (meta or {}).get("pattern")]
     return out
 

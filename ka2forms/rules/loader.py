@@ -44,6 +44,31 @@ def _data_file(name: str) -> Any:
 
 
 @cache
+def read_actions() -> dict[str, Any]:
+    """Every action of ``ka2forms/rules/data/actions/*.yaml``, one file per action, in a stable order.
+
+    One file per action keeps a new action (or a new call year of one) a change to one small file.
+    The order is the programme period, then the file name, so listings read 2014–2020 before 2021–2027.
+    """
+    folder = _data_file("actions")
+    merged: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for entry in sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name):
+        name = f"actions/{entry.name}"
+        data = read_yaml(name) or {}
+        if not isinstance(data, dict):
+            raise RulesDataError(f"{name}: expected a mapping of action keys")
+        for key, raw in data.items():
+            if key in owner:
+                raise RulesDataError(f"{name}: action {key} is already defined in {owner[key]}")
+            owner[key] = name
+            merged[key] = raw
+    if not merged:
+        raise RulesDataError("no action files in ka2forms/rules/data/actions/")
+    return dict(sorted(merged.items(), key=lambda kv: str(kv[1].get("period", ""))))
+
+
+@cache
 def read_yaml(name: str) -> Any:
     """The parsed content of ``ka2forms/rules/data/<name>``."""
     path = _data_file(name)

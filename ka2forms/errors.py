@@ -139,7 +139,9 @@ class UnknownValueError(InputError, LookupError):
         self.kind = kind
         self.value = value
         self.suggestions = tuple(suggestions)
-        text = f"unknown {kind} {value!r}"
+        from ka2forms.text import quote  # a 10 MB cell is quoted as a short excerpt
+
+        text = f"unknown {kind} {quote(value)}"
         if self.suggestions:
             text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
         if hint:

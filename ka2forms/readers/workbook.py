@@ -6,6 +6,7 @@ a partner's workbook in one round instead of one error at a time.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.model import Partner, Project
 from ka2forms.rules import resolve_country, resolve_role, resolve_type
-from ka2forms.text import fold_compact
+from ka2forms.text import excerpt, fold_compact, quote
 
 T = TypeVar("T")
 
@@ -51,6 +52,9 @@ PARTNER_HEADERS: dict[str, tuple[str, ...]] = {
     "oid": ("OID", "OID code", "Organisation ID", "Organization ID", "OID koda", "OID kód"),
 }
 REQUIRED_COLUMNS = ("role", "organisation", "country", "type")
+
+#: No Erasmus+ grant comes near this; above it an amount is a typing error (and beyond exact arithmetic).
+MAX_GRANT = Decimal(10) ** 12
 
 PIC_RE = re.compile(r"^\d{9}$")
 OID_RE = re.compile(r"^E\d{8}$")
@@ -92,19 +96,25 @@ class _Collector:
 
 def read_workbook(path: str | Path) -> Project:
     """Read a partner workbook. Raises WorkbookError (cannot read) or WorkbookInvalid (all problems found)."""
-    from ka2forms.readers.xlsx_file import open_workbook  # openpyxl: only when a file is read (not in Excel UDFs)
+    # openpyxl: only when a file is read (not in Excel UDFs). The sheets are read whole, under the reader's
+    # guard and with every value checked, before any of our parsing sees them (readers/xlsx_file.py).
+    from ka2forms.readers.xlsx_file import guard, open_workbook, sheet_rows
 
     p = Path(path)
     wb = open_workbook(p)
     try:
-        problems: list[Problem] = []
-        project_ws = _sheet(wb, PROJECT_SHEET, p)
-        partners_ws = _sheet(wb, PARTNERS_SHEET, p)
-        fields, cells = _read_project(project_ws, _Collector(project_ws.title, problems))
-        rows = list(partners_ws.iter_rows(min_row=1, values_only=True))
-        partners = _read_partners(rows, _Collector(partners_ws.title, problems))
+        with guard(p):
+            project_ws = _sheet(wb, PROJECT_SHEET, p)
+            partners_ws = _sheet(wb, PARTNERS_SHEET, p)
+            project_title, partners_title = str(project_ws.title), str(partners_ws.title)
+            project_rows = sheet_rows(project_ws, p, max_col=2)
+            rows = sheet_rows(partners_ws, p)
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):
+            wb.close()
+    problems: list[Problem] = []
+    fields, cells = _read_project(project_rows, _Collector(project_title, problems))
+    partners = _read_partners(rows, _Collector(partners_title, problems))
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
@@ -129,7 +139,7 @@ def _sheet(wb: Any, names: tuple[str, ...], path: Path) -> Any:
     for ws in wb.worksheets:
         if fold_compact(ws.title) in wanted:
             return ws
-    found = ", ".join(repr(ws.title) for ws in wb.worksheets) or "none"
+    found = excerpt(", ".join(repr(ws.title) for ws in wb.worksheets), 200) or "none"
     raise WorkbookError(f"no sheet named {names[0]!r} (sheets found: {found})", where=Location(file=str(path)))
 
 
@@ -146,13 +156,13 @@ def _text(value: Any) -> str | None:
 def whole_number(value: Any, what: str) -> int:
     """A cell value as a whole number: Excel's 2025.0 and the text "2025" both give 2025."""
     if isinstance(value, bool):
-        raise InputError(f"{what} must be a whole number, not {value!r}")
+        raise InputError(f"{what} must be a whole number, not {quote(value)}")
     if isinstance(value, (int, float)) and float(value).is_integer():
         return int(value)
     text = _text(value) or ""
     if re.fullmatch(r"\d+", text):
         return int(text)
-    raise InputError(f"{what} must be a whole number, not {value!r}")
+    raise InputError(f"{what} must be a whole number, not {quote(value)}")
 
 
 def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
@@ -167,9 +177,7 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
 def _money(value: Any) -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0:
-            raise InputError(f"requested grant cannot be negative ({value!r})")
-        return Decimal(str(value))
+        return _plausible(Decimal(str(value)), value)
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -182,15 +190,25 @@ def _money(value: Any) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"requested grant must be an amount in EUR, not {value!r}") from None
+        raise InputError(f"requested grant must be an amount in EUR, not {quote(value)}") from None
+    return _plausible(amount, value)
+
+
+def _plausible(amount: Decimal, value: Any) -> Decimal:
+    """A grant the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount),
+    not negative, below MAX_GRANT."""
+    if not amount.is_finite():
+        raise InputError(f"requested grant must be an amount in EUR, not {quote(value)}")
     if amount < 0:
-        raise InputError(f"requested grant cannot be negative ({value!r})")
+        raise InputError(f"requested grant cannot be negative ({quote(value)})")
+    if amount >= MAX_GRANT:
+        raise InputError(f"requested grant of {quote(value)} EUR is not plausible")
     return amount
 
 
-def _read_project(ws: Any, c: _Collector) -> tuple[dict[str, Any], dict[str, Location]]:
+def _read_project(rows: Sequence[Sequence[Any]], c: _Collector) -> tuple[dict[str, Any], dict[str, Location]]:
     raw: dict[str, tuple[Any, str]] = {}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_col=2, values_only=True), start=1):
+    for r, row in enumerate(rows, start=1):
         label = _text(row[0]) if row else None
         if not label:
             continue
@@ -198,7 +216,7 @@ def _read_project(ws: Any, c: _Collector) -> tuple[dict[str, Any], dict[str, Loc
         if key is None:
             continue  # other rows (notes, formulas) are allowed
         if key in raw:
-            c.add(f"A{r}", f"{label!r} appears twice (first in {raw[key][1].replace('B', 'A')})")
+            c.add(f"A{r}", f"{quote(label)} appears twice (first in {raw[key][1].replace('B', 'A')})")
             continue
         raw[key] = (row[1] if len(row) > 1 else None, f"B{r}")
 
@@ -238,13 +256,13 @@ def _header_map(rows: Sequence[Sequence[Any]], c: _Collector) -> tuple[int, dict
                 continue
             if key in columns:
                 c.add(f"{_column(i + 1)}{r}",
-                      f"column {label!r} appears twice (also {_column(columns[key] + 1)}{r})")
+                      f"column {quote(label)} appears twice (also {_column(columns[key] + 1)}{r})")
                 continue
             columns[key] = i
         missing = [PARTNER_HEADERS[k][0] for k in REQUIRED_COLUMNS if k not in columns]
         if missing:
             c.add(f"A{r}", f"header row lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                           f"(found: {', '.join(label for label in labels if label)})")
+                           f"(found: {excerpt(', '.join(label for label in labels if label), 200)})")
             return None
         return r, columns
     c.add(None, "no header row (expected Role, Organisation, Country, City, Type, PIC, OID)")
@@ -290,10 +308,10 @@ def _identifier(value: str | None, kind: str, cell: str, c: _Collector, seen: di
     text = re.sub(r"[\s\u00a0]", "", value).upper()
     if kind == "pic":
         if not PIC_RE.fullmatch(text):
-            c.add(cell, f"malformed PIC {value!r}: a PIC has exactly 9 digits")
+            c.add(cell, f"malformed PIC {quote(value)}: a PIC has exactly 9 digits")
             return None
     elif not OID_RE.fullmatch(text):
-        c.add(cell, f"malformed OID {value!r}: an OID is 'E' followed by 8 digits, e.g. E10123456")
+        c.add(cell, f"malformed OID {quote(value)}: an OID is 'E' followed by 8 digits, e.g. E10123456")
         return None
     first = seen.get((kind, text))
     if first:

@@ -130,3 +130,39 @@ MINIMAL_WORKBOOK_XML = (
     b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
     b'<sheets><sheet name="Project" sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """A copy of ``source`` whose texts are in a shared-string table (``t="s"``), as Excel itself writes them.
+
+    openpyxl writes inline strings; the reader must also survive what Excel writes, so the robustness tests
+    and the fuzz corpus use both forms.
+    """
+    import re
+
+    with zipfile.ZipFile(source) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    strings: list[str] = []
+
+    def shared(m: re.Match[str]) -> str:
+        strings.append(m.group(3))
+        return f'<c r="{m.group(1)}"{m.group(2)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    for name in list(parts):
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            text = parts[name].decode("utf-8")
+            text = re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>',
+                          shared, text)
+            parts[name] = text.encode("utf-8")
+    items = "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in strings)
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                     f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/></Relationships>')).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>')).encode()
+    return zip_file(target, parts)

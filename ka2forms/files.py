@@ -9,7 +9,9 @@ Windows).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -42,6 +44,38 @@ def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
         if same_file(target, p):
             raise InputError("refusing to write over an input file: choose another output name or folder",
                              where=Location(file=str(target)))
+
+
+def regular_file(path: str | Path, what: str = "file", *, error: type[InputError] = InputError) -> Path:
+    """``path`` if it is a regular file (through links); else ``error`` saying what it is instead.
+
+    Opening a FIFO blocks until someone writes to it, and a device or socket is never a document: each is
+    refused before it is opened. Links that loop and files that cannot be looked at are named as such.
+    """
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            raise error("a link to a file that does not exist", where=where) from None
+        raise error("file not found", where=where) from None
+    except PermissionError:
+        raise error("cannot be read (permission denied)", where=where) from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise error("a symbolic link that loops (it points back to itself)", where=where) from None
+        raise error(f"cannot be read ({e.strerror or e})", where=where) from None
+    except ValueError:     # a NUL byte in the name
+        raise error("not a valid file name", where=where) from None
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise error(f"a folder, not a {what}", where=where)
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise error(f"{kind}, not a {what}: refused", where=where)
+    return p
 
 
 def _temp_prefix(name: str) -> str:

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import math
-import os
 import re
-import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +29,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ka2forms.errors import Ka2Error, Location, Problem, WorkbookError, WorkbookInvalid
+from ka2forms.files import regular_file
 from ka2forms.text import excerpt, quote
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -54,45 +52,13 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_PROBLEMS = 50
 
 
-def regular_file(path: str | Path, what: str = "file") -> Path:
-    """``path`` if it is a regular file (through links); else a WorkbookError saying what it is instead.
-
-    Opening a FIFO blocks until someone writes to it, and a device or socket is never a document: each is
-    refused before it is opened. Links that loop and files that cannot be looked at are named as such.
-    """
-    p = Path(path)
-    where = Location(file=str(p))
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        if os.path.islink(p):
-            raise WorkbookError("a link to a file that does not exist", where=where) from None
-        raise WorkbookError("file not found", where=where) from None
-    except PermissionError:
-        raise WorkbookError("cannot be read (permission denied)", where=where) from None
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            raise WorkbookError("a symbolic link that loops (it points back to itself)", where=where) from None
-        raise WorkbookError(f"cannot be read ({e.strerror or e})", where=where) from None
-    except ValueError:     # a NUL byte in the name
-        raise WorkbookError("not a valid file name", where=where) from None
-    mode = st.st_mode
-    if stat.S_ISDIR(mode):
-        raise WorkbookError(f"a folder, not a {what}", where=where)
-    if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        raise WorkbookError(f"{kind}, not a {what}: refused", where=where)
-    return p
-
-
 def open_workbook(path: str | Path) -> Workbook:
     """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
     p = Path(path)
     where = Location(file=str(p))
     if p.name.startswith("~$"):
         raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
-    regular_file(p, "workbook")
+    regular_file(p, "workbook", error=WorkbookError)
     try:
         with p.open("rb") as f:
             head = f.read(8)

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
-from ka2forms.files import refuse_inputs, write_atomic
+from ka2forms.files import refuse_inputs, regular_file, write_atomic
 from ka2forms.model import Partner, Project
 from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.pdf.inspect import FormField
@@ -91,6 +91,7 @@ class FormMap:
     @classmethod
     def load(cls, path: str | Path) -> FormMap:
         p = Path(path)
+        regular_file(p, "map file", error=FormMapError)      # a FIFO would block
         try:
             text = p.read_text(encoding="utf-8-sig")
         except FileNotFoundError:

@@ -120,8 +120,16 @@ class Problem:
 class WorkbookInvalid(InputError):
     """A workbook was read but has problems. All of them are reported at once, so one fix round suffices."""
 
+    #: Problems kept; a damaged sheet can produce hundreds of thousands, and nobody reads past the first ones.
+    MAX_PROBLEMS = 200
+
     def __init__(self, problems: Sequence[Problem], *, file: str | None = None) -> None:
-        self.problems = tuple(p if file is None else Problem(p.where.in_file(file), p.message) for p in problems)
+        kept = [p if file is None else Problem(p.where.in_file(file), p.message)
+                for p in problems[: self.MAX_PROBLEMS]]
+        if len(problems) > self.MAX_PROBLEMS:
+            where = Location(file=file or problems[0].where.file)
+            kept.append(Problem(where, f"… and {len(problems) - self.MAX_PROBLEMS} more problems not shown"))
+        self.problems = tuple(kept)
         first = self.problems[0]
         more = len(self.problems) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""

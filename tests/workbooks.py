@@ -166,3 +166,20 @@ def with_shared_strings(source: Path, target: Path) -> Path:
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         'spreadsheetml.sharedStrings+xml"/></Types>')).encode()
     return zip_file(target, parts)
+
+
+def slow_workbook(folder: Path, *, name: str = "slow.xlsx", rows: int = 150_000) -> Path:
+    """A valid-looking workbook whose Partners sheet has ``rows`` extra rows of varied text: it takes seconds
+    to read (for the batch time limit), yet stays under the reader's zip-bomb ratio."""
+    import random
+
+    path = make_workbook(folder, name=name)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    rng = random.Random(7)
+    extra = "".join(
+        f'<row r="{r}"><c r="B{r}" t="inlineStr"><is><t>{rng.getrandbits(64):x}</t></is></c></row>'
+        for r in range(5, 5 + rows))
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    parts["xl/worksheets/sheet2.xml"] = sheet.replace("</sheetData>", extra + "</sheetData>").encode()
+    return zip_file(path, parts)

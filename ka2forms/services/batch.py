@@ -223,7 +223,7 @@ def problem_rows(collected: Collected, start: int) -> list[Row]:
 
 def _inside(path: Path, folder: Path) -> bool:
     try:
-        path.resolve().relative_to(folder.resolve())
+        _resolved(path).relative_to(_resolved(folder))
         return True
     except ValueError:
         return False

@@ -34,8 +34,14 @@ def same_file(a: Path | str, b: Path | str) -> bool:
         return os.path.samestat(sa, sb)
     if (sa is None) != (sb is None):      # one exists, the other does not: two different files
         return False
-    a, b = Path(a), Path(b)
-    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
+    return os.path.normcase(str(_resolved(Path(a)))) == os.path.normcase(str(_resolved(Path(b))))
+
+
+def _resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):      # a link loop (RuntimeError before Python 3.13): compare as spelt
+        return p.absolute()
 
 
 def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:

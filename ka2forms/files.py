@@ -1,7 +1,8 @@
 """Writing outputs safely: atomically, and never over an input.
 
 Every command writes through :func:`write_atomic`: the data goes to a temporary file in the target's folder,
-is flushed to disk, then renamed over the target with ``os.replace`` (atomic on POSIX and Windows). A run
+is flushed to disk, then renamed over the target with ``os.replace`` (atomic on POSIX and Windows). The file
+gets the mode any new file of the user gets (0666 less the umask), not the 0600 of a temporary file. A run
 killed at any moment leaves the old file or the new one, never half of one. Inputs (workbooks, forms,
 maps) passed as ``protect`` can never be the target, however the path is spelt (``..``, links, case on
 Windows).
@@ -84,6 +85,13 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
     return p
 
 
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _temp_prefix(name: str) -> str:
     return f".{name}."
 
@@ -123,6 +131,8 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         raise InputError("the output folder does not exist", where=Location(file=str(folder)))
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
+        if hasattr(os, "fchmod"):          # mkstemp makes 0600; an output is as readable as any file the user makes
+            os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, (bytes, bytearray)):
                 f.write(data)

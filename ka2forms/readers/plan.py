@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ka2forms.errors import InputError
+from ka2forms.errors import InputError, Problem, WorkbookInvalid
 from ka2forms.model import BudgetLine, Partner, TravelRow
 from ka2forms.readers.workbook import _Collector, _column, _money, _text, whole_number
 from ka2forms.text import fold_compact
@@ -264,6 +264,24 @@ def _check_total(c: _Collector, cell: str, value: Any, expected: Decimal, what: 
         c.add(cell, f"total {stated} EUR is not the sum of {what} ({expected} EUR)")
 
 
+def travel_plan_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> tuple[TravelRow, ...]:
+    """A travel plan given as rows of cell values, header first (an Excel range): problems raise WorkbookInvalid."""
+    problems: list[Problem] = []
+    out = read_travel_plan_rows(rows, _Collector(sheet, problems))
+    if problems:
+        raise WorkbookInvalid(problems)
+    return tuple(out)
+
+
+def budget_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> tuple[BudgetLine, ...]:
+    """A budget given as rows of cell values, header first (an Excel range): problems raise WorkbookInvalid."""
+    problems: list[Problem] = []
+    out = read_budget_rows(rows, _Collector(sheet, problems))
+    if problems:
+        raise WorkbookInvalid(problems)
+    return tuple(out)
+
+
 def unknown_organisations(items: Sequence[TravelRow | BudgetLine], partners: Sequence[Partner],
                           c: _Collector) -> None:
     """Every organisation named in the travel plan or budget is one of Partners, or a problem at its cell."""
@@ -282,5 +300,5 @@ def unknown_organisations(items: Sequence[TravelRow | BudgetLine], partners: Seq
         c.add(cell, f"organisation {item.organisation!r} is not in Partners{hint}")
 
 
-__all__ = ["TOTAL_LABELS", "find_sheet", "read_budget_rows", "read_travel_plan_rows", "unknown_organisations",
-           "vocabulary"]
+__all__ = ["TOTAL_LABELS", "budget_from_rows", "find_sheet", "read_budget_rows", "read_travel_plan_rows",
+           "travel_plan_from_rows", "unknown_organisations", "vocabulary"]

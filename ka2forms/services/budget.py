@@ -15,7 +15,7 @@ from typing import Any
 
 from ka2forms.errors import Ka2Error
 from ka2forms.model import BudgetLine, Partner, Project, TravelRow
-from ka2forms.rules import Role, rules_for
+from ka2forms.rules import Role, resolve_action, rules_for
 from ka2forms.rules.budget import budget_rules
 from ka2forms.rules.provenance import Provenance
 from ka2forms.services.check import grant_criterion
@@ -142,7 +142,7 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
     rows = project.travel_plan if travel_plan is None else travel_plan
     rows = rows or ()
     year = project.call_year
-    sp = _action_key(project) in SP_ACTIONS
+    sp = bool(project.action) and resolve_action(project.action).action.key in SP_ACTIONS
     notes: list[str] = []
     if year >= LUMP_SUM_PERIOD_FROM:
         notes.append(f"call {year}: KA2 partnerships are funded by lump sums that include travel; these unit "
@@ -181,10 +181,6 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
 
 
 # ──────────────────────────────────────────── budget ────────────────────────────────────────────
-
-
-def _action_key(project: Project) -> str:
-    return rules_for(project.action, project.call_year).action.key
 
 
 def check_budget(project: Project, lines: tuple[BudgetLine, ...] | None = None) -> BudgetResult:

@@ -236,7 +236,8 @@ def test_the_summary_has_travel_and_budget_totals_and_the_budget_verdict(tmp_pat
     src.mkdir()
     make_workbook(src, name="planned.xlsx", sheets={
         "Travel plan": [["Activity", "Organisation", "To", "Participants"], ["Kick-off", de, "Celje", 2]],
-        "Budget": [["Work package", coord, de, hu], ["Project management", 70000, 0, 0], ["Pilots", 60000, 60000, 60000]]})
+        "Budget": [["Work package", coord, de, hu], ["Project management", 70000, 0, 0],
+                   ["Pilots", 60000, 60000, 60000]]})
     make_workbook(src, name="plain.xlsx")
     out = tmp_path / "out"
     rows = batch.run(batch.collect([src], out).jobs, batch.Options(formats=("md",)))

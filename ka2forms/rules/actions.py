@@ -23,9 +23,9 @@ from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
 from ka2forms.text import fold_compact
 
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
-                   "excluded_countries", "per_country_type", "identifier")
+                   "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions")
 _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
-                   "confidence", "description", "note"}
+                   "confidence", "description", "note", "regions", "one_region"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 
 
@@ -45,6 +45,8 @@ class Criterion:
     fields: tuple[str, ...] = ()
     description: str | None = None
     note: str | None = None
+    regions: tuple[int, ...] = ()   # kind regions: the regions of non-associated countries allowed
+    one_region: bool = False        # kind regions: all non-associated organisations from one region
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -178,17 +180,25 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
         raise RulesDataError(f"{where}: unknown statuses {bad}")
     if raw.get("class"):
         org_class(raw["class"])  # fails early on a misspelt class
-    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type"}
+    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type", "status_count"}
     if needs_min and not isinstance(raw.get("min"), int):
         raise RulesDataError(f"{where}: kind {kind} needs a whole-number min")
     if kind in {"type_count", "per_country_type", "only_types"} and not (types or raw.get("class")):
         raise RulesDataError(f"{where}: kind {kind} needs types or class")
     if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
         raise RulesDataError(f"{where}: identifier must be PIC or OID")
+    regions = raw.get("regions", [])
+    if kind == "regions" and not regions:
+        raise RulesDataError(f"{where}: kind regions needs regions: [..]")
+    if "regions" in raw:
+        _ints(regions, where)
+    if kind == "status_count" and "statuses" not in raw:
+        raise RulesDataError(f"{where}: kind status_count needs statuses")
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"), note=raw.get("note"))
+                     description=raw.get("description"), note=raw.get("note"), regions=tuple(regions),
+                     one_region=bool(raw.get("one_region", False)))
 
 
 def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:

@@ -288,6 +288,60 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     return desc, "all", actual, not missing, hint
 
 
+def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
+    """At least ``min`` counted organisations (not countries) from countries with ``statuses``."""
+    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    n = len(matching)
+    where = ctx.statuses_phrase(c.statuses)
+    desc = f"At least {_plural(c.min, 'organisation')} from {where}"
+    missing = (c.min or 0) - n
+    hint = (f"add {_plural(missing, 'more organisation')} from {where} as full partner"
+            f"{'s' if missing > 1 else ''}") if missing > 0 else None
+    return desc, f"≥ {c.min}", n, n >= c.min, hint
+
+
+def _balance(c: Criterion, ctx: _Context) -> _Outcome:
+    """Capacity-building balance: EU/associated organisations may not outnumber non-associated ones."""
+    eu = [p for p in ctx.counted if ctx.status(p).status in ("member", "associated")]
+    tcna = [p for p in ctx.counted if ctx.status(p).status == "not-associated" and not ctx.status(p).excluded]
+    where = eligible_phrase(ctx.year)
+    other = status_label("not-associated", ctx.year).replace("country", "countries").replace("Country",
+                                                                                             "Countries")
+    desc = f"No more organisations from {where} than from {other}"
+    ok = len(eu) <= len(tcna)
+    hint = None if ok else (f"add {_plural(len(eu) - len(tcna), 'organisation')} from {other} or remove "
+                            f"{len(eu) - len(tcna)} from {where}")
+    return desc, f"≤ {len(tcna)} from {where}", f"{len(eu)} vs {len(tcna)}", ok, hint
+
+
+def _regions(c: Criterion, ctx: _Context) -> _Outcome:
+    """Organisations from non-associated countries come only from the listed regions (and one region only)."""
+    tcna = [p for p in ctx.counted if ctx.status(p).status == "not-associated"]
+    allowed = ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(str(r) for r in c.regions)
+    desc = f"Organisations from {ctx.statuses_phrase(('not-associated',))} only from {allowed}"
+    if c.one_region:
+        desc += ", all from the same region"
+    unknown = [p for p in tcna if ctx.status(p).region is None]
+    outside = [p for p in tcna if ctx.status(p).region is not None and ctx.status(p).region not in c.regions]
+    found = sorted({ctx.status(p).region for p in tcna if ctx.status(p).region is not None})
+    for p in tcna:
+        prov = ctx.status(p).provenance
+        if prov is not None and prov.confidence.value not in ("seed", "official"):
+            ctx.warnings.append(f"{c.id}: the region of {ctx.status(p).name} rests on a {prov.confidence.value} "
+                                f"value ({prov.source.where})")
+    problems = []
+    if unknown:
+        problems.append(f"region unknown for {_names(unknown)}: check the country's region in the Programme Guide")
+    if outside:
+        problems.append(f"replace {_names(outside)} (not in {allowed})")
+    if c.one_region and len(found) > 1:
+        problems.append("keep the non-associated partners in one region (now Regions "
+                        + ", ".join(str(r) for r in found) + ")")
+    actual = ("none" if not tcna else "Region" + ("s " if len(found) != 1 else " ")
+              + (", ".join(str(r) for r in found) or "unknown"))
+    return desc, allowed, actual, not problems, "; ".join(problems) or None
+
+
 _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "organisations": _organisations,
     "countries": _countries,
@@ -298,6 +352,9 @@ _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "excluded_countries": _excluded_countries,
     "per_country_type": _per_country_type,
     "identifier": _identifier,
+    "status_count": _status_count,
+    "balance": _balance,
+    "regions": _regions,
 }
 
 

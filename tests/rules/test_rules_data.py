@@ -122,7 +122,7 @@ def test_duplicate_keys_in_rules_data_are_refused(tmp_path, monkeypatch):
 def test_organisations_data_lists_exactly_the_documented_type_codes():
     assert list(read_yaml("organisations.yaml")["types"]) == [
         "HEI", "VET", "SCHOOL", "ADULT", "YOUTH", "SME", "ENTERPRISE", "CHAMBER", "SOCIAL-PARTNER", "ASSOCIATION",
-        "PUBLIC", "NGO", "RESEARCH", "OTHER"]
+        "PUBLIC", "NGO", "RESEARCH", "SPORT", "INFORMAL-GROUP", "OTHER"]
 
 
 def test_norway_is_associated_not_lost_to_yaml_booleans():

@@ -25,7 +25,7 @@ from ka2forms.text import fold_compact
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
                    "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions")
 _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
-                   "confidence", "description", "note", "regions", "one_region"}
+                   "confidence", "description", "note", "regions", "one_region", "not_countries"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 
 
@@ -47,6 +47,7 @@ class Criterion:
     note: str | None = None
     regions: tuple[int, ...] = ()   # kind regions: the regions of non-associated countries allowed
     one_region: bool = False        # kind regions: all non-associated organisations from one region
+    not_countries: tuple[str, ...] = ()  # kind coordinator: ISO codes whose organisations may not coordinate
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -188,6 +189,8 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
     if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
         raise RulesDataError(f"{where}: identifier must be PIC or OID")
     regions = raw.get("regions", [])
+    if raw.get("not_countries") and kind != "coordinator":
+        raise RulesDataError(f"{where}: not_countries applies to kind coordinator only")
     if kind == "regions" and not regions:
         raise RulesDataError(f"{where}: kind regions needs regions: [..]")
     if "regions" in raw:
@@ -198,7 +201,8 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
                      description=raw.get("description"), note=raw.get("note"), regions=tuple(regions),
-                     one_region=bool(raw.get("one_region", False)))
+                     one_region=bool(raw.get("one_region", False)),
+                     not_countries=tuple(str(c) for c in raw.get("not_countries", ())))
 
 
 def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:

@@ -237,6 +237,9 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     desc = "Exactly one coordinator" if anywhere else f"Exactly one coordinator, from an {where}"
     if c.types:
         desc += f", being a {_types_phrase(c, 1)}"
+    if c.regions:
+        desc += (", from a non-associated country only in Region" + ("s " if len(c.regions) > 1 else " ")
+                 + ", ".join(map(str, c.regions)))
     required = "1"
     if len(coordinators) != 1:
         hint = ("mark one organisation's Role as Coordinator" if not coordinators
@@ -249,8 +252,15 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
         problems.append(f"{st.name} is a {st.describe()}")
     if c.types and co.org_type not in c.types:
         problems.append(f"{type_label(co.org_type)} may not coordinate")
+    if c.regions and st.status == "not-associated" and st.region not in c.regions:
+        where_from = f"Region {st.region}" if st.region else "a region we do not know"
+        problems.append(f"{st.name} ({where_from}) may not coordinate: non-associated coordinators only from "
+                        + ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(map(str, c.regions)))
+    if co.country in c.not_countries:
+        problems.append(f"organisations from {st.name} may take part only as partners")
     actual = f"{co.organisation} ({co.country})"
-    hint = ("choose a coordinator from an " + where + "; " + "; ".join(problems)) if problems else None
+    lead = "choose another coordinator" if anywhere else "choose a coordinator from an " + where
+    hint = (lead + "; " + "; ".join(problems)) if problems else None
     return desc, required, actual, not problems, hint
 
 

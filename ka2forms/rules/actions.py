@@ -25,7 +25,7 @@ from ka2forms.text import fold_compact
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
                    "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions")
 _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
-                   "confidence", "description", "note", "regions", "one_region", "not_countries"}
+                   "confidence", "description", "note", "regions", "one_region", "not_countries", "than"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 
 
@@ -45,7 +45,8 @@ class Criterion:
     fields: tuple[str, ...] = ()
     description: str | None = None
     note: str | None = None
-    regions: tuple[int, ...] = ()   # kind regions: the regions of non-associated countries allowed
+    than: tuple[str, ...] = ()      # kind balance: the statuses whose organisations may not outnumber ``statuses``
+    regions: tuple[int, ...] = ()   # kind regions: the regions allowed for organisations with ``statuses``
     one_region: bool = False        # kind regions: all non-associated organisations from one region
     not_countries: tuple[str, ...] = ()  # kind coordinator: ISO codes whose organisations may not coordinate
 
@@ -195,12 +196,16 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
         raise RulesDataError(f"{where}: kind regions needs regions: [..]")
     if "regions" in raw:
         _ints(regions, where)
-    if kind == "status_count" and "statuses" not in raw:
-        raise RulesDataError(f"{where}: kind status_count needs statuses")
+    if kind in {"status_count", "balance", "regions"} and "statuses" not in raw:
+        raise RulesDataError(f"{where}: kind {kind} needs statuses (for balance: the side that must be at "
+                             "least as large)")
+    than = tuple(raw.get("than", ("member", "associated") if kind == "balance" else ()))
+    if bad := [s for s in than if s not in STATUSES]:
+        raise RulesDataError(f"{where}: unknown statuses {bad}")
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"), note=raw.get("note"), regions=tuple(regions),
+                     description=raw.get("description"), note=raw.get("note"), than=than, regions=tuple(regions),
                      one_region=bool(raw.get("one_region", False)),
                      not_countries=tuple(str(c) for c in raw.get("not_countries", ())))
 

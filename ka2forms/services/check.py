@@ -311,24 +311,23 @@ def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
 
 
 def _balance(c: Criterion, ctx: _Context) -> _Outcome:
-    """Capacity-building balance: EU/associated organisations may not outnumber non-associated ones."""
-    eu = [p for p in ctx.counted if ctx.status(p).status in ("member", "associated")]
-    tcna = [p for p in ctx.counted if ctx.status(p).status == "not-associated" and not ctx.status(p).excluded]
-    where = eligible_phrase(ctx.year)
-    other = status_label("not-associated", ctx.year).replace("country", "countries").replace("Country",
-                                                                                             "Countries")
-    desc = f"No more organisations from {where} than from {other}"
-    ok = len(eu) <= len(tcna)
-    hint = None if ok else (f"add {_plural(len(eu) - len(tcna), 'organisation')} from {other} or remove "
-                            f"{len(eu) - len(tcna)} from {where}")
-    return desc, f"≤ {len(tcna)} from {where}", f"{len(eu)} vs {len(tcna)}", ok, hint
+    """Capacity building: organisations from ``statuses`` at least as many as those from ``than``."""
+    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
+    side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
+    desc = f"At least as many organisations from {side} as from {other}"
+    ok = len(mine) >= len(theirs)
+    hint = None if ok else (f"add {_plural(len(theirs) - len(mine), 'organisation')} from {side} or remove "
+                            f"{len(theirs) - len(mine)} from {other}")
+    return desc, f"≥ {len(theirs)}", len(mine), ok, hint
 
 
 def _regions(c: Criterion, ctx: _Context) -> _Outcome:
-    """Organisations from non-associated countries come only from the listed regions (and one region only)."""
-    tcna = [p for p in ctx.counted if ctx.status(p).status == "not-associated"]
+    """Organisations from countries with ``statuses`` come only from the listed regions (and, with
+    ``one_region``, all from the same one). A country whose region the data does not know fails."""
+    tcna = [p for p in ctx.counted if ctx.status(p).status in c.statuses]
     allowed = ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(str(r) for r in c.regions)
-    desc = f"Organisations from {ctx.statuses_phrase(('not-associated',))} only from {allowed}"
+    desc = f"Organisations from {ctx.statuses_phrase(c.statuses)} only from {allowed}"
     if c.one_region:
         desc += ", all from the same region"
     unknown = [p for p in tcna if ctx.status(p).region is None]

@@ -109,16 +109,53 @@ def read_workbook(path: str | Path) -> Project:
             project_title, partners_title = str(project_ws.title), str(partners_ws.title)
             project_rows = sheet_rows(project_ws, p, max_col=2)
             rows = sheet_rows(partners_ws, p)
+            plan_rows = _plan_sheet_rows(wb, p)
     finally:
         with contextlib.suppress(Exception):
             wb.close()
     problems: list[Problem] = []
     fields, cells = _read_project(project_rows, _Collector(project_title, problems))
     partners = _read_partners(rows, _Collector(partners_title, problems))
+    fields.update(_read_plan_sheets(plan_rows, problems, partners))
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
                    **fields)
+
+
+def _plan_sheet_rows(wb: Any, path: Path) -> dict[str, tuple[str, list[tuple[Any, ...]]]]:
+    """The rows of the optional Travel plan and Budget sheets, by kind, read as the other sheets are."""
+    from ka2forms.readers.plan import find_sheet
+    from ka2forms.readers.xlsx_file import sheet_rows
+
+    out = {}
+    for kind in ("travel_plan", "budget"):
+        if (ws := find_sheet(wb, kind)) is not None:
+            out[kind] = (str(ws.title), sheet_rows(ws, path))
+    return out
+
+
+def _read_plan_sheets(sheets: dict[str, tuple[str, list[tuple[Any, ...]]]], problems: list[Problem],
+                      partners: Sequence[Partner]) -> dict[str, Any]:
+    """The optional Travel plan and Budget sheets (readers/plan.py), with their problems.
+
+    An organisation named there must be one of Partners: a misspelt name would otherwise give a share, or
+    a trip, to nobody.
+    """
+    from ka2forms.readers.plan import read_budget_rows, read_travel_plan_rows, unknown_organisations
+
+    out: dict[str, Any] = {}
+    if "travel_plan" in sheets:
+        title, rows = sheets["travel_plan"]
+        c = _Collector(title, problems)
+        out["travel_plan"] = tuple(read_travel_plan_rows(rows, c))
+        unknown_organisations(out["travel_plan"], partners, c)
+    if "budget" in sheets:
+        title, rows = sheets["budget"]
+        c = _Collector(title, problems)
+        out["budget"] = tuple(read_budget_rows(rows, c))
+        unknown_organisations(out["budget"], partners, c)
+    return out
 
 
 def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> list[Partner]:
@@ -174,10 +211,10 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
     return number
 
 
-def _money(value: Any) -> Decimal:
+def _money(value: Any, what: str = "requested grant") -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _plausible(Decimal(str(value)), value)
+        return _plausible(Decimal(str(value)), value, what)
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -190,19 +227,19 @@ def _money(value: Any) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"requested grant must be an amount in EUR, not {quote(value)}") from None
-    return _plausible(amount, value)
+        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}") from None
+    return _plausible(amount, value, what)
 
 
-def _plausible(amount: Decimal, value: Any) -> Decimal:
-    """A grant the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount),
+def _plausible(amount: Decimal, value: Any, what: str) -> Decimal:
+    """An amount the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount),
     not negative, below MAX_GRANT."""
     if not amount.is_finite():
-        raise InputError(f"requested grant must be an amount in EUR, not {quote(value)}")
+        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}")
     if amount < 0:
-        raise InputError(f"requested grant cannot be negative ({quote(value)})")
+        raise InputError(f"{what} cannot be negative ({quote(value)})")
     if amount >= MAX_GRANT:
-        raise InputError(f"requested grant of {quote(value)} EUR is not plausible")
+        raise InputError(f"{what} of {quote(value)} EUR is not plausible")
     return amount
 
 

@@ -114,3 +114,21 @@ def test_a_fifo_as_form_or_map_is_refused_without_blocking(tmp_path: Path) -> No
         proc = subprocess.run([sys.executable, "-m", "ka2forms", *args], capture_output=True, text=True, timeout=60,
                               env={**os.environ, "COLUMNS": "250"})
         assert proc.returncode == 2 and "FIFO" in proc.stderr, (args, proc.stderr)
+
+
+def test_convert_timeout_option_stops_a_slow_workbook_and_converts_the_rest(tmp_path: Path) -> None:
+    from workbooks import slow_workbook
+
+    src = tmp_path / "in"
+    src.mkdir()
+    slow_workbook(src, name="slow.xlsx", rows=250_000)
+    make_workbook(src, name="good.xlsx")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["convert", str(src), "-o", str(out), "--jobs", "1", "--timeout", "3"])
+    assert r.exit_code == 2, r.output
+    with (out / "summary.csv").open(encoding="utf-8-sig") as f:
+        rows = {Path(x["file"]).name: x for x in csv.DictReader(f)}
+    assert rows["good.xlsx"]["status"] == "converted"
+    assert rows["slow.xlsx"]["status"] == "failed" and "longer than 3 s" in rows["slow.xlsx"]["errors"]
+    bad = CliRunner().invoke(main, ["convert", str(src), "-o", str(out), "--timeout", "-1"])
+    assert bad.exit_code == 2

@@ -437,12 +437,16 @@ def _run_job(job: Job, resume: bool, timeout: float | None = None) -> Row:
         return convert_one(job, resume=resume)
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
-        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0))
-        return convert_one(job, resume=resume)
+        # Repeating every 0.1 s once expired: an exception raised while Python runs a __del__ (a ZipFile being
+        # collected) is ignored, so one signal may be lost; the next one stops the workbook.
+        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0), 0.1)
+        try:
+            return convert_one(job, resume=resume)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)     # first: no signal may arrive in the handler below
     except _TimeLimit:
         return _timed_out_row(job, float(timeout or 0))
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 

@@ -84,7 +84,7 @@ def main() -> int:
             kinds[m.kind.split(":")[-1].split("+")[0]] += 1
             path = tmp / f"fuzz-{seed}.xlsx"
             path.write_bytes(m.data)
-            signal.setitimer(signal.ITIMER_REAL, args.hang)
+            signal.setitimer(signal.ITIMER_REAL, args.hang, 0.1)     # repeats: one may be lost in a __del__
             try:
                 outcomes = [run_check(path)]
                 if args.annex_every and seed % args.annex_every == 0 and outcomes[0].code in (0, 1):

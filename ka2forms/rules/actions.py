@@ -21,7 +21,7 @@ from ka2forms.rules.countries import ELIGIBLE, STATUSES
 from ka2forms.rules.loader import provenance, read_actions
 from ka2forms.rules.organisations import ORG_TYPES, Role, org_class
 from ka2forms.rules.programme import after_review_note
-from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, spans
+from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, merge_ranges, spans
 from ka2forms.text import fold_compact
 
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
@@ -31,7 +31,8 @@ _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "th
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 GRANT_UNITS = ("EUR",)
 DURATION_UNITS = ("months",)
-_VERSION_KEYS = {"calls", "from", "no_call", "counted_roles", "criteria", "durations", "grants", "lots", "note"}
+_VERSION_KEYS = {"calls", "from", "no_call", "counted_roles", "criteria", "durations", "grants", "lots", "lot_aliases",
+                 "note"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class ActionVersion:
     durations: tuple[DurationRule, ...]
     grants: tuple[GrantRule, ...]
     lots: dict[str, str] = field(default_factory=dict)  # lot → what it meant in these calls (SSA 2018–2020)
+    lot_aliases: dict[str, str] = field(default_factory=dict)  # a named lot (BLUEPRINT) → its number these calls
     no_call: str | None = None  # these call years had no call for the action (why)
 
 
@@ -127,7 +129,7 @@ class Action:
 
     def version(self, call_year: int) -> ActionVersion:
         subject = f"{self.key} ({self.name})"
-        known = describe_ranges(self.calls)
+        known = describe_ranges(merge_ranges(self.calls))
         if call_year > self.reviewed_to:
             raise RuleNotDefinedError(subject, call_year, known=known,
                                       detail=after_review_note(call_year, self.reviewed_to))
@@ -141,7 +143,7 @@ class Action:
 
     @property
     def calls(self) -> list[CallYears]:
-        """The call years that have rules (years without a call are left out)."""
+        """The call years of each version that has rules (years without a call are left out)."""
         return [v.calls for v in self.versions if not v.no_call]
 
 
@@ -259,7 +261,10 @@ def _parse_version(raw: dict[str, Any], calls: CallYears, where: str) -> ActionV
     criteria = tuple(_parse_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(raw.get("criteria", [])))
     durations = tuple(_parse_duration(d, f"{where}.durations[{i}]") for i, d in enumerate(raw.get("durations", [])))
     grants = tuple(_parse_grant(g, f"{where}.grants[{i}]") for i, g in enumerate(raw.get("grants", [])))
-    return ActionVersion(calls, roles, criteria, durations, grants, dict(raw.get("lots") or {}))
+    lots, aliases = dict(raw.get("lots") or {}), dict(raw.get("lot_aliases") or {})
+    if bad := [a for a, lot in aliases.items() if lot not in lots]:
+        raise RulesDataError(f"{where}: lot_aliases {bad} point to lots this version does not have")
+    return ActionVersion(calls, roles, criteria, durations, grants, lots, aliases)
 
 
 @dataclass(frozen=True)
@@ -357,7 +362,7 @@ def rules_for(code: str | ActionRef, call_year: int, *, where: Location | None =
         raise InputError(f"the topic {ref.code} belongs to call {ref.topic_year}, but the call year is "
                          f"{call_year}", where=where)
     version = ref.action.version(call_year)
-    fld = ref.field
+    fld = version.lot_aliases.get(ref.field or "", ref.field)
     if version.lots and fld is not None and fld not in version.lots:
         raise InputError(f"{ref.action.key} call {call_year} had no {fld}: its lots were "
                          + "; ".join(f"{k} {v}" for k, v in version.lots.items()), where=where)

@@ -116,6 +116,17 @@ def spans(raws: list[dict], *, last: int | None, where: str) -> list[CallYears]:
     return out
 
 
+def merge_ranges(ranges: list[CallYears]) -> list[CallYears]:
+    """Adjacent ranges joined: ``[2021, 2022–2025, 2026]`` → ``[2021–2026]`` (versions are an internal split)."""
+    merged: list[CallYears] = []
+    for r in sorted(ranges):
+        if merged and r.first == merged[-1].last + 1:
+            merged[-1] = CallYears(merged[-1].first, r.last)
+        else:
+            merged.append(r)
+    return merged
+
+
 def describe_ranges(ranges: list[CallYears]) -> str:
     """``[2014–2017, 2018–2020]`` → ``"2014–2017, 2018–2020"`` for messages naming the years we do have."""
     return ", ".join(str(r) for r in sorted(ranges))

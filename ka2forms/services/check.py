@@ -460,6 +460,9 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
         if st.provenance is None:
             warnings.append(f"{st.name} is not listed in the rules data; treated as a "
                             f"{st.label} for call {call_year}")
+        elif not st.provenance.confirmed:
+            warnings.append(f"{st.name}: its status in call {call_year} ({st.describe()}) rests on a "
+                            f"{st.provenance.describe()} value; verify it in the Programme Guide {call_year}")
     return CheckResult(
         eligible=all(r.ok for r in results), action=rules.ref.code, action_name=rules.action.name,
         call_year=call_year, criteria=tuple(results), warnings=tuple(dict.fromkeys(warnings)),

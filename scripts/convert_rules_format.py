@@ -44,7 +44,7 @@ def convert(text: str) -> str:
         if line.rstrip() == "  rules:" and spans:
             out.append(f"  reviewed_to: {max(last for _, _, last, _ in spans)}\n")
         if i in starts:
-            first, last, indent = starts[i]
+            first, _last, indent = starts[i]
             k = order.index(i)
             if k:
                 prev_last = starts[order[k - 1]][1]

@@ -97,10 +97,10 @@ def spans(raws: list[dict], *, last: int | None, where: str) -> list[CallYears]:
         if "from" in raw and not isinstance(raw["from"], int):
             raise RulesDataError(f"{where}[{i}]: from must be a call year like 2022, not {raw['from']!r}")
         firsts.append(raw["from"] if "from" in raw else CallYears.parse(raw["calls"], where=f"{where}[{i}]").first)
-    out = []
-    for i, raw in enumerate(raws):
         if i and firsts[i] <= firsts[i - 1]:
             raise RulesDataError(f"{where}[{i}]: versions must be in ascending order of call year")
+    out = []
+    for i, raw in enumerate(raws):
         if "calls" in raw:
             span = CallYears.parse(raw["calls"], where=f"{where}[{i}]")
         else:

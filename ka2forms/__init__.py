@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def main() -> None:
-    """What the Excel add-in's button runs (``import ka2forms; ka2forms.main()``): see ka2forms.ribbon."""
-    from ka2forms.ribbon import generate_annex
+    """What the Excel add-in's button runs (``import ka2forms; ka2forms.main()``): see ka2forms.excel.ribbon."""
+    from ka2forms.excel.ribbon import generate_annex
 
     generate_annex()

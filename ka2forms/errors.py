@@ -23,8 +23,14 @@ Hierarchy::
     │       └── FormValueError        a value does not fit its field (not an on-state, not an option, a text
     │                                 the form's font cannot show); carries the valid options
     ├── RendererUnavailableError      an output format needs a library or system package that is missing
+    │   └── MissingExtraError         a command needs an optional part of ka2forms: `pip install ka2forms[X]`
     ├── RuleNotDefinedError           the rules have no data for this action and call year (also a LookupError)
-    └── RulesDataError                our own rules data is malformed: a bug in ka2forms, not in the input
+    └── InternalError                 a bug in ka2forms, not in the input (exit code 3)
+        ├── RulesDataError            our own rules data is malformed
+        └── IncompatibleDependencyError  an installed library is a version ka2forms was not written for
+
+Every error knows its exit code (``exit_code``: 2 for anything the user can fix or install, 3 for a bug), so
+front ends map errors to exit codes in one place and never by reading the message.
 
 Errors subclass built-ins where a caller might reasonably catch those (``LookupError``), as attrs does.
 """
@@ -71,6 +77,8 @@ class Location:
 
 class Ka2Error(Exception):
     """Base of every ka2forms error. ``message`` is short and readable; ``where`` says where it happened."""
+
+    exit_code = 2
 
     def __init__(self, message: str, *, where: Location | None = None) -> None:
         super().__init__(message)
@@ -219,8 +227,28 @@ class RuleNotDefinedError(Ka2Error, LookupError):
         super().__init__(text)
 
 
-class RulesDataError(Ka2Error):
+class InternalError(Ka2Error):
+    """Something inside ka2forms is wrong, not the user's input: reported as a bug (exit code 3)."""
+
+    exit_code = 3
+
+
+class RulesDataError(InternalError):
     """Our bundled rules data is malformed. This is a bug in ka2forms; the message names the file and key."""
+
+
+class IncompatibleDependencyError(InternalError):
+    """An installed library is not a version ka2forms was written for; the message says what to install."""
+
+
+class MissingExtraError(RendererUnavailableError):
+    """A feature needs an optional part of ka2forms that is not installed; the message names the extra."""
+
+    def __init__(self, feature: str, extra: str, *, missing: str) -> None:
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} needs ka2forms[{extra}] (missing: {missing}); "
+                         f"install it with: pip install 'ka2forms[{extra}]'")
 
 
 __all__ = [
@@ -229,9 +257,12 @@ __all__ = [
     "FormFileError",
     "FormMapError",
     "FormValueError",
+    "IncompatibleDependencyError",
     "InputError",
+    "InternalError",
     "Ka2Error",
     "Location",
+    "MissingExtraError",
     "PlaceError",
     "Problem",
     "RendererUnavailableError",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from tools import ALLOWED, tools_required
 
 from ka2forms import errors
 from ka2forms.model import Partner
@@ -19,6 +20,18 @@ from ka2forms.services.check import check_consortium
 
 CASE_KEYS = {"name", "action", "call_year", "consortium", "duration", "grant", "expect"}
 EXPECT_KEYS = {"eligible", "failing", "passing", "error", "message", "warnings", "no_warnings"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """With KA2FORMS_REQUIRE_TOOLS=1 (CI), a skipped test is a failed one: see tests/tools.py."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and tools_required() and not getattr(report, "wasxfail", None):
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        if not reason.startswith("Skipped: " + ALLOWED) and not reason.startswith(ALLOWED):
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI (KA2FORMS_REQUIRE_TOOLS=1), which must have every tool: {reason}"
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Any) -> pytest.File | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_FORM = ROOT / "samples" / "forms" / "partner-mandate.pdf"
@@ -29,8 +29,7 @@ CYRILLIC = "Скопје, Бул. Партизански одреди"
 
 
 def need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} not installed (apt-get install poppler-utils)")
+    require_tool(tool, "apt-get install poppler-utils")
 
 
 def norm(text: str) -> str:

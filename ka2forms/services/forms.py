@@ -28,10 +28,10 @@ import yaml
 from ka2forms.errors import FormMapError, InputError, Location
 from ka2forms.files import refuse_inputs, write_atomic
 from ka2forms.model import Partner, Project
-from ka2forms.readers.pdf_form import FormField
+from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
+from ka2forms.pdf.inspect import FormField
 from ka2forms.readers.workbook import PARTNER_HEADERS, PROJECT_LABELS
 from ka2forms.rules import Role, country_name, resolve_role, type_label
-from ka2forms.services.pdf_fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.text import fold, fold_compact
 
 __all__ = [
@@ -295,7 +295,7 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
     for rule in fmap.rules:
         where = Location(file=fmap.file, field=rule.field, line=rule.line)
         if rule.field not in fields:
-            from ka2forms.services.pdf_fill import _similar
+            from ka2forms.pdf.fill import _similar
 
             raise FormMapError(f"the map names field {rule.field!r}, but {Path(template.name).name} has no such "
                                f"field" + _similar(rule.field, fields), where=where)

@@ -1,11 +1,11 @@
-"""Shared fixtures for the reader tests. The workbook builder lives in ``tests/conftest_workbooks.py``."""
+"""Shared fixtures for the reader tests. The workbook builder lives in ``tests/workbooks.py``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from conftest_workbooks import make_workbook  # tests/ is on sys.path (pyproject: pythonpath = ["tests"])
+from workbooks import make_workbook  # tests/ is on sys.path (pyproject: pythonpath = ["tests"])
 
 
 @pytest.fixture

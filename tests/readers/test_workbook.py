@@ -1,6 +1,6 @@
 """The partner-workbook reader: real .xlsx files in, a normalised Project out, or every problem with its cell.
 
-Every workbook here is written by openpyxl into ``tmp_path`` (see ``tests/conftest_workbooks.py``).
+Every workbook here is written by openpyxl into ``tmp_path`` (see ``tests/workbooks.py``).
 Column letters of the default Partners header: A Role, B Organisation, C Country, D City, E Type, F PIC,
 G OID; partner rows are 2, 3 and 4. Project rows: Action 1, Call year 2, Title 3, Acronym 4, Duration 5,
 Requested grant 6.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest_workbooks import (
+from workbooks import (
     HEADER,
     MINIMAL_WORKBOOK_XML,
     OMIT,

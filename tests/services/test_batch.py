@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest_workbooks import HEADER, good_rows, make_workbook, partners_with, project_with, row
 from pdfcheck import SAMPLE_FORM, SAMPLE_MAP
+from workbooks import HEADER, good_rows, make_workbook, partners_with, project_with, row
 
 from ka2forms.services import batch
 from ka2forms.services.batch import MANIFEST, Options, collect, run, write_summary

@@ -28,8 +28,8 @@ from pdfcheck import (
 )
 
 from ka2forms.errors import FormError, FormMapError, FormValueError, InputError
+from ka2forms.pdf import fill as pdf_fill
 from ka2forms.readers.workbook import read_workbook
-from ka2forms.services import pdf_fill
 from ka2forms.services.forms import FormMap, FormTemplate, fill_project, plan_values, safe_filename
 
 A4_HEIGHT = 841.89

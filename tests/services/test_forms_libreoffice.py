@@ -33,7 +33,7 @@ from pdfcheck import (
 )
 
 from ka2forms.errors import FormValueError
-from ka2forms.readers.pdf_form import inspect_form
+from ka2forms.pdf.inspect import inspect_form
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.forms import FormMap, FormTemplate, fill_project, plan_values
 

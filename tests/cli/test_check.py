@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest_workbooks import make_workbook, partners_with, project_with, row
 from rich.console import Console
+from workbooks import make_workbook, partners_with, project_with, row
 
-from ka2forms import cli
+from ka2forms.cli import _common as ui
 from ka2forms.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
 
 # From samples/README.md: the criteria each sample fails (empty: eligible).
@@ -58,8 +58,8 @@ CRITERION_KEYS = {"id", "description", "required", "actual", "ok"}
 @pytest.fixture(autouse=True)
 def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's consoles as configured in ka2forms.cli, but 400 columns wide."""
-    monkeypatch.setattr(cli, "out", Console(highlight=False, width=400))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, highlight=False, width=400))
+    monkeypatch.setattr(ui, "out", Console(highlight=False, width=400))
+    monkeypatch.setattr(ui, "err", Console(stderr=True, highlight=False, width=400))
 
 
 def run(*args: str) -> Result:

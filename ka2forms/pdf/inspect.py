@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, Location
-from ka2forms.readers.pdf_active import count_active_content
+from ka2forms.pdf.sanitise import count_active_content
 
 MAX_FORM_BYTES = 100 * 1024 * 1024
 INHERITABLE = ("/FT", "/Ff", "/V", "/DV", "/DA", "/Q", "/Opt", "/MaxLen")

@@ -8,6 +8,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from ka2forms.cli import _common as ui
 from ka2forms.rules import (
     Action,
     ActionRules,
@@ -26,7 +27,6 @@ def _conf(c: str) -> Text:
 
 
 def _list_actions(year: int | None) -> None:
-    from ka2forms.cli import out
 
     table = Table(title=f"KA2 actions{f' in call {year}' if year else ''}", header_style="bold")
     for col in ("Action", "Name", "Period", "Call years with rules", "Managed by"):
@@ -36,25 +36,23 @@ def _list_actions(year: int | None) -> None:
             continue
         table.add_row(*(Text(x) for x in (a.key, a.name, a.period, ", ".join(str(c) for c in a.calls),
                                          a.managed_by)))
-    out.print(table)
-    out.print("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")
+    ui.out.print(table)
+    ui.out.print("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")
 
 
 def _show_action(a: Action) -> None:
-    from ka2forms.cli import out
 
-    out.print(Text(f"{a.key} — {a.name}", style="bold"))
-    out.print(Text(f"{a.summary}\nPeriod {a.period}; managed by {a.managed_by}."))
+    ui.out.print(Text(f"{a.key} — {a.name}", style="bold"))
+    ui.out.print(Text(f"{a.summary}\nPeriod {a.period}; managed by {a.managed_by}."))
     if a.fields:
-        out.print(f"Fields or lots: {', '.join(a.fields)}")
-    out.print(f"Rules exist for calls: {', '.join(str(c) for c in a.calls)}. Add --year for the criteria.")
+        ui.out.print(f"Fields or lots: {', '.join(a.fields)}")
+    ui.out.print(f"Rules exist for calls: {', '.join(str(c) for c in a.calls)}. Add --year for the criteria.")
 
 
 def _show_rules(r: ActionRules) -> None:
-    from ka2forms.cli import out
 
-    out.print(Text(f"{r.ref.code} — {r.action.name}, call {r.call_year}", style="bold"))
-    out.print(f"Counted roles: {', '.join(role.label for role in r.counted_roles)}; "
+    ui.out.print(Text(f"{r.ref.code} — {r.action.name}, call {r.call_year}", style="bold"))
+    ui.out.print(f"Counted roles: {', '.join(role.label for role in r.counted_roles)}; "
               f"this version covers calls {r.version.calls}.")
     table = Table(header_style="bold")
     for col in ("Criterion", "Kind", "Value", "Confidence", "Source"):
@@ -96,13 +94,12 @@ def _show_rules(r: ActionRules) -> None:
             parts.append(f"({g.note})")
         table.add_row("grant (EUR)", "amounts", Text("; ".join(parts)), _conf(g.provenance.confidence.value),
                       Text(g.provenance.source.where))
-    out.print(table)
+    ui.out.print(table)
     for n in r.notes:
-        out.print(Text("note: ", style="yellow") + Text(n))
+        ui.out.print(Text("note: ", style="yellow") + Text(n))
 
 
 def _show_countries(year: int) -> None:
-    from ka2forms.cli import out
 
     groups: dict[str, list[str]] = {}
     for code in listed_countries():
@@ -113,8 +110,8 @@ def _show_countries(year: int) -> None:
     table.add_column("Countries", overflow="fold")
     for label, codes in groups.items():
         table.add_row(label, " ".join(codes))
-    out.print(table)
-    out.print("Countries not listed are third countries not associated (2014–2020: Partner Countries).")
+    ui.out.print(table)
+    ui.out.print("Countries not listed are third countries not associated (2014–2020: Partner Countries).")
 
 
 @click.command()
@@ -123,18 +120,16 @@ def _show_countries(year: int) -> None:
 @click.option("--country", "-c", help="A country (code or name in any language): its status by call year.")
 def rules(action: str | None, year: int | None, country: str | None) -> None:
     """Show what the rules say, with sources and confidence."""
-    from ka2forms.cli import EXIT_OK, _guard
 
     def body() -> int:
         if country:
             years = covered_years()
             shown = range(years.first, years.last + 1) if year is None else [year]
-            from ka2forms.cli import out
 
             for y in shown:
                 st = country_status(country, y)
                 prov = st.provenance.describe() if st.provenance else "not listed: default"
-                out.print(Text(f"{y}: {st.name} ({st.code}) — {st.describe()}  [{prov}]"), soft_wrap=True)
+                ui.out.print(Text(f"{y}: {st.name} ({st.code}) — {st.describe()}  [{prov}]"), soft_wrap=True)
         elif action and year:
             _show_rules(rules_for(action, year))
         elif action:
@@ -143,6 +138,6 @@ def rules(action: str | None, year: int | None, country: str | None) -> None:
             _list_actions(year)
             if year:
                 _show_countries(year)
-        return EXIT_OK
+        return ui.EXIT_OK
 
-    sys.exit(_guard(body))
+    sys.exit(ui.guarded(body))

@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
-from ka2forms.readers.pdf_active import strip_active_content
-from ka2forms.readers.pdf_form import (
+from ka2forms.pdf.inspect import (
     FF_COMB,
     FF_MULTILINE,
     FieldNode,
@@ -51,6 +50,7 @@ from ka2forms.readers.pdf_form import (
     read_bytes,
     walk_fields,
 )
+from ka2forms.pdf.sanitise import strip_active_content
 from ka2forms.text import fold
 
 Value = str | bool | Sequence[str] | None
@@ -357,7 +357,7 @@ class _IncrementalForm:
         object of its own, a catalog without a number, a cross-reference we cannot extend)."""
         from pypdf.generic import DictionaryObject
 
-        from ka2forms.services.pdf_increment import Drawings, NotIncremental, startxref, text_widget
+        from ka2forms.pdf.incremental import Drawings, NotIncremental, startxref, text_widget
 
         try:
             prev = startxref(clean)
@@ -409,7 +409,7 @@ class _IncrementalForm:
     def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
         from pypdf.generic import ArrayObject, NameObject, NumberObject
 
-        from ka2forms.services.pdf_increment import Increment, draw, text_string
+        from ka2forms.pdf.incremental import Increment, draw, text_string
 
         inc = Increment(self.clean, self.reader, self.prev, self.size, self.entry_bytes)
         texts: dict[str, str] = {}
@@ -478,7 +478,7 @@ class _IncrementalForm:
         cp1250 ``/Differences`` encoding…) is built and serialised once per template, then only copied."""
         from pypdf.generic import NameObject
 
-        from ka2forms.services.pdf_increment import Frozen
+        from ka2forms.pdf.incremental import Frozen
 
         cached = self.resources.get(name)
         if cached is None:
@@ -541,7 +541,7 @@ def _frozen_embedded_font(font: Any) -> _FrozenEmbeddedFont:
     from pypdf.generic import DictionaryObject, NameObject
     from pypdf.generic._font import Font
 
-    from ka2forms.services.pdf_increment import Frozen
+    from ka2forms.pdf.incremental import Frozen
 
     scratch = PdfWriter()
     written = font._add_to_writer(scratch, DictionaryObject(), NameObject("/F")).get_object()

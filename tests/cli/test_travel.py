@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ka2forms.cli_travel import BATCH_COLUMNS, travel
+from ka2forms.cli.travel import BATCH_COLUMNS, travel
 
 
 @pytest.fixture

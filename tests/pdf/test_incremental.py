@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pdfcheck import CE_1, CE_2, CYRILLIC, OTHER_FORM, ROMANIAN, SAMPLE_FORM, pdftotext, render_poppler, values
 
-from ka2forms.services import pdf_fill
+from ka2forms.pdf import fill as pdf_fill
 from ka2forms.services.forms import FormTemplate
 
 SAMPLE_VALUES = {

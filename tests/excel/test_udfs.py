@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ka2forms import udfs
+from ka2forms.excel import udfs
 
 HEADER = ["Role", "Organisation", "Country", "City", "Type", "PIC", "OID"]
 KA220 = [

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ka2forms import ribbon
+from ka2forms.excel import ribbon
 
-SAMPLES = Path(__file__).parents[1] / "samples"
+SAMPLES = Path(__file__).parents[2] / "samples"
 
 
 @pytest.fixture

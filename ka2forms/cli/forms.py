@@ -13,7 +13,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ka2forms.readers.pdf_form import FormField, inspect_form
+from ka2forms.cli import _common as ui
+from ka2forms.pdf.inspect import FormField, inspect_form
 
 
 def _options(f: FormField) -> str:
@@ -42,21 +43,20 @@ def _flags(f: FormField) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the fields as JSON.")
 def fields(form: str, as_json: bool) -> None:
     """List the fields of a PDF FORM: name, type, options or on-states, flags — what a map needs."""
-    from ka2forms.cli import EXIT_OK, _guard, out
 
     def body() -> int:
         info = inspect_form(form)
         if as_json:
-            click.echo(json.dumps(info.as_dict(), ensure_ascii=False, indent=2))
-            return EXIT_OK
-        out.print(Text(f"{form}", style="bold") + Text(f": {len(info.fields)} fields on {info.pages} "
+            ui.echo(json.dumps(info.as_dict(), ensure_ascii=False, indent=2))
+            return ui.EXIT_OK
+        ui.out.print(Text(f"{form}", style="bold") + Text(f": {len(info.fields)} fields on {info.pages} "
                                                        f"page{'s' if info.pages != 1 else ''}"))
         table = Table(header_style="bold", pad_edge=False)
         for col in ("Field", "Type", "Page", "Options / on-states", "Flags", "Tooltip"):
             table.add_column(col, overflow="fold")
         for f in info.fields:
             table.add_row(f.name, f.kind, str(f.page or ""), _options(f), _flags(f), f.tooltip or "")
-        out.print(table)
+        ui.out.print(table)
         notes = []
         if info.xfa:
             notes.append("an XFA hybrid: filled copies drop the XFA part (Acrobat would show it instead)")
@@ -66,10 +66,10 @@ def fields(form: str, as_json: bool) -> None:
         if info.encrypted:
             notes.append("encrypted without a user password: filled copies are written unencrypted")
         for n in notes:
-            out.print(Text("note: ", style="yellow") + Text(n))
-        return EXIT_OK
+            ui.out.print(Text("note: ", style="yellow") + Text(n))
+        return ui.EXIT_OK
 
-    sys.exit(_guard(body))
+    sys.exit(ui.guarded(body))
 
 
 @click.command()
@@ -88,7 +88,6 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
     Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
     a map; a map sets the rest. Exit code 2 when the workbook, form or map cannot be used.
     """
-    from ka2forms.cli import EXIT_OK, _guard, err, out
     from ka2forms.readers.workbook import read_workbook
     from ka2forms.services.forms import FormMap, FormTemplate, fill_project
 
@@ -100,16 +99,16 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
         written = fill_project(project, template, fmap, outdir, per_partner=per_partner, flatten=flatten,
                                protect=protect)
         if template.removed_active_content:
-            err.print(Text("note: ", style="yellow") + Text(f"removed {template.removed_active_content} "
+            ui.err.print(Text("note: ", style="yellow") + Text(f"removed {template.removed_active_content} "
                                                             f"active-content item(s) from {form}"))
         for w in written:
             who = f" ({w.partner.organisation}, {w.partner.role.label.lower()})" if w.partner else ""
-            out.print(Text("wrote ", style="green") + Text(str(w.path)) + Text(f" – {w.filled} fields{who}",
+            ui.out.print(Text("wrote ", style="green") + Text(str(w.path)) + Text(f" – {w.filled} fields{who}",
                                                                                   style="dim"))
             for warning in w.warnings:
-                err.print(Text("warning: ", style="yellow") + Text(f"{Path(w.path).name}: {warning}"))
-        out.print(Text(f"{len(written)} filled form{'s' if len(written) != 1 else ''} in {outdir}"
+                ui.err.print(Text("warning: ", style="yellow") + Text(f"{Path(w.path).name}: {warning}"))
+        ui.out.print(Text(f"{len(written)} filled form{'s' if len(written) != 1 else ''} in {outdir}"
                        f"{' (flattened)' if flatten else ''}", style="bold"))
-        return EXIT_OK
+        return ui.EXIT_OK
 
-    sys.exit(_guard(body))
+    sys.exit(ui.guarded(body))

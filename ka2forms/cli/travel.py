@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from ka2forms.cli import _common as ui
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, UnknownPlaceError
 from ka2forms.files import write_atomic
 
@@ -55,10 +56,6 @@ _FALSE = {"", "0", "false", "no", "n", "nein", "ne", "non"}
 PROGRESS_MIN_ROWS = 2000
 
 
-def _err() -> Any:
-    from ka2forms.cli import err
-
-    return err
 
 
 def _fail(message: str, details: list[str] | None = None) -> None:
@@ -152,7 +149,7 @@ def travel(
         _fail(message, details)
         return
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        ui.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     _print_result(result)
 
@@ -160,7 +157,6 @@ def travel(
 def _print_result(result: Any) -> None:
     from rich.table import Table
 
-    from ka2forms.cli import out as console
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
@@ -183,11 +179,11 @@ def _print_result(result: Any) -> None:
         f"{result.call_year}" + ("" if result.activity == "standard" else f", activity {result.activity}"),
     )
     table.add_row("Source", result.source or "")
-    console.print(table)
+    ui.out.print(table)
     for n in result.notes:
-        console.print(f"[dim]note:[/dim] {n}", highlight=False)
+        ui.out.print(f"[dim]note:[/dim] {n}", highlight=False)
     for w in result.warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        ui.out.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
 
 
 # ───────────────────────────── batch ─────────────────────────────
@@ -254,7 +250,7 @@ def _batch_rows(
     if progress:
         from rich.progress import Progress
 
-        with Progress(transient=True, console=_err()) as bar:
+        with Progress(transient=True, console=ui.err) as bar:
             task = bar.add_task("travel", total=len(todo))
             for k in range(0, len(todo), chunk):
                 part = todo[k : k + chunk]
@@ -355,7 +351,7 @@ def _batch(
     errors = sum(1 for r in out_rows if r["error"])
     summary = {"rows": len(out_rows), "ok": len(out_rows) - errors, "errors": errors, "output": str(output)}
     if as_json:
-        click.echo(json.dumps(summary))
+        ui.echo(json.dumps(summary))
     else:
         click.echo(f"{summary['ok']} of {summary['rows']} rows computed, {errors} with errors → {output}")
     for i, r in enumerate(out_rows, start=2):

@@ -8,7 +8,7 @@ import pytest
 from pdfcheck import OTHER_FORM, SAMPLE_FORM
 
 from ka2forms.errors import FormFileError, InputError
-from ka2forms.readers.pdf_form import inspect_form, inspect_pdf
+from ka2forms.pdf.inspect import inspect_form, inspect_pdf
 
 
 def test_sample_form_fields() -> None:

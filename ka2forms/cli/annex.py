@@ -11,6 +11,7 @@ import sys
 import click
 from rich.text import Text
 
+from ka2forms.cli import _common as ui
 from ka2forms.services.annex import FORMATS, LANGUAGES
 
 
@@ -34,18 +35,17 @@ def annex(workbook: str, output: str | None, fmt: str | None, lang: str, templat
     Exit code 0 when the annex is written (also when the consortium is not eligible: the annex says so),
     2 when the workbook, the template or an option is wrong.
     """
-    from ka2forms.cli import EXIT_OK, _guard, out
     from ka2forms.services.annex import write_annex
 
     def body() -> int:
         written = write_annex(workbook, output, fmt=fmt, lang=lang, template=template)
         verdict = (Text("eligible", style="green") if written.result.eligible
                    else Text(f"not eligible ({_criteria(len(written.result.failing))} not met)", style="red"))
-        out.print(Text(f"wrote {written.path} ({written.fmt}, {written.lang}): consortium ") + verdict)
-        return EXIT_OK
+        ui.out.print(Text(f"wrote {written.path} ({written.fmt}, {written.lang}): consortium ") + verdict)
+        return ui.EXIT_OK
 
-    sys.exit(_guard(body))
+    sys.exit(ui.guarded(body))
 
 
-if __name__ == "__main__":  # python -m ka2forms.cli_annex, until the main group registers it
+if __name__ == "__main__":  # python -m ka2forms.cli.annex, until the main group registers it
     annex()

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner, Result
 from rich.console import Console
 
-from ka2forms import cli
+from ka2forms.cli import _common as ui
 from ka2forms.cli import main
 from ka2forms.rules import country_status
 
@@ -14,8 +14,8 @@ from ka2forms.rules import country_status
 @pytest.fixture(autouse=True)
 def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rich folds tables to the terminal width: give the CLI its consoles, 400 columns wide."""
-    monkeypatch.setattr(cli, "out", Console(highlight=False, width=400))
-    monkeypatch.setattr(cli, "err", Console(stderr=True, highlight=False, width=400))
+    monkeypatch.setattr(ui, "out", Console(highlight=False, width=400))
+    monkeypatch.setattr(ui, "err", Console(stderr=True, highlight=False, width=400))
 
 
 def run(*args: str) -> Result:

@@ -19,6 +19,8 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from ka2forms.cli import _common as ui
+
 
 def _formats(value: str) -> tuple[str, ...]:
     from ka2forms.services.batch import BATCH_FORMATS
@@ -57,7 +59,6 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
 
     Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
     """
-    from ka2forms.cli import EXIT_INPUT, EXIT_OK, _guard, err, out
     from ka2forms.errors import InputError, Location
     from ka2forms.services.batch import Options, collect, counts, run, write_summary
 
@@ -84,7 +85,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         failed = 0
 
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=err,
+                      TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err,
                       transient=False) as progress:
             task = progress.add_task("converting", total=len(collected.jobs), status="")
             tally = {"converted": 0, "up to date": 0, "failed": 0}
@@ -109,10 +110,10 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row)
             except KeyboardInterrupt:
                 progress.stop()
-                err.print(Text("interrupted: ", style="bold red") + Text(
+                ui.err.print(Text("interrupted: ", style="bold red") + Text(
                     "finished workbooks are complete, nothing is half-written; run again with --resume to "
                     "convert the rest"), soft_wrap=True)
-                return EXIT_INTERRUPTED
+                return ui.EXIT_INTERRUPTED
             finally:
                 signal.signal(signal.SIGTERM, previous)
         write_summary(rows, target, protect=protect)
@@ -121,17 +122,16 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 + (f", {c['up to date']} up to date (--resume)" if c["up to date"] else "")
                 + f", {c['failed']} could not be converted; {c['eligible']} eligible, {c['not eligible']} not "
                   f"eligible")
-        out.print(Text(line, style="bold"))
+        ui.out.print(Text(line, style="bold"))
         if collected.skipped:
-            out.print(Text(f"skipped {len(collected.skipped)} lock or hidden file"
+            ui.out.print(Text(f"skipped {len(collected.skipped)} lock or hidden file"
                            f"{'s' if len(collected.skipped) != 1 else ''} (~$…, .…)", style="dim"))
-        out.print(Text(f"summary: {target / 'summary.xlsx'}, {target / 'summary.csv'}", style="dim"))
-        return EXIT_INPUT if failed else EXIT_OK
+        ui.out.print(Text(f"summary: {target / 'summary.xlsx'}, {target / 'summary.csv'}", style="dim"))
+        return ui.EXIT_INPUT if failed else ui.EXIT_OK
 
-    sys.exit(_guard(body))
+    sys.exit(ui.guarded(body))
 
 
-EXIT_INTERRUPTED = 130     # as shells report a run stopped by Ctrl+C
 
 
 def _terminate(signum: int, frame: object) -> None:

@@ -1,0 +1,83 @@
+"""``ka2forms check WORKBOOK… [--json] [--sources]``: the consortium against its action's rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from ka2forms.cli import _common as ui
+from ka2forms.errors import Ka2Error
+from ka2forms.readers.workbook import read_workbook
+from ka2forms.services.check import CheckResult, check_project
+
+
+def _print_result(r: CheckResult, *, sources: bool) -> None:
+    verdict = Text("ELIGIBLE", style="bold green") if r.eligible else Text("NOT ELIGIBLE", style="bold red")
+    head = Text()
+    if r.file:
+        head.append(f"{r.file}\n", style="bold")
+    if r.title or r.acronym:
+        head.append(" – ".join(x for x in (r.acronym, r.title) if x) + "\n")
+    head.append(f"{r.action} · {r.action_name} · call {r.call_year}: ")
+    head.append(verdict)
+    ui.out.print(head)
+    ui.out.print(Text(r.counted.capitalize(), style="dim"))
+    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("Criterion", overflow="fold", ratio=3)
+    table.add_column("Required", overflow="fold")
+    table.add_column("Actual", overflow="fold")
+    table.add_column("What to do" if not sources else "Source", overflow="fold", ratio=2)
+    for c in r.criteria:
+        mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")
+        last = f"{c.source} ({c.confidence})" if sources else (c.hint or "")
+        # Text(), not str: organisation names may contain [brackets] that rich would read as markup.
+        table.add_row(mark, Text(c.description), Text(c.required), Text(str(c.actual)), Text(last))
+    ui.out.print(table)
+    for w in r.warnings:
+        ui.out.print(Text("warning: ", style="yellow") + Text(w), soft_wrap=True)
+    ui.out.print()
+
+
+@click.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (one object; a list for several).")
+@click.option("--sources", is_flag=True, help="Show each criterion's source and confidence instead of hints.")
+def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
+    """Check the consortium in WORKBOOK against the rules of its action and call year.
+
+    Exit code 0 when every workbook is eligible, 1 when one is not, 2 when one cannot be read.
+    """
+    codes: list[int] = []
+    payload: list[dict[str, Any]] = []
+    for path in workbooks:
+        def body(path: str = path) -> int:
+            result = check_project(read_workbook(path))
+            if as_json:
+                payload.append(result.as_dict())
+            else:
+                _print_result(result, sources=sources)
+            return ui.EXIT_OK if result.eligible else ui.EXIT_NOT_ELIGIBLE
+
+        def failed(e: Ka2Error, path: str = path) -> None:
+            payload.append({"file": path, "error": str(e)})
+
+        code = ui.guarded(body, failed if as_json else None, file=path)
+        if code == ui.EXIT_INTERNAL and as_json and not (payload and payload[-1].get("file") == path):
+            payload.append({"file": path, "error": "internal error (a bug in ka2forms)"})
+        codes.append(code)
+    if as_json:
+        data: Any = payload[0] if len(payload) == 1 else payload
+        ui.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif len(codes) > 1:
+        counts = [codes.count(ui.EXIT_OK), codes.count(ui.EXIT_NOT_ELIGIBLE), len(codes) - codes.count(ui.EXIT_OK)
+                  - codes.count(ui.EXIT_NOT_ELIGIBLE)]
+        ui.out.print(Text(f"{len(codes)} workbooks: {counts[0]} eligible, {counts[1]} not eligible, "
+                          f"{counts[2]} unreadable", style="bold"))
+    sys.exit(max(codes))

@@ -51,6 +51,14 @@ def after_review_note(call_year: int, reviewed_to: int) -> str:
     return text + f"; call {call_year} has not been reviewed yet"
 
 
+def no_rules_reason(call_year: int) -> str:
+    """Why no action has rules for a call year (for listings): no call text yet, or not reviewed yet."""
+    if call_year > published_to():
+        return (f"no Programme Guide or call text for {call_year} has been published (checked "
+                f"{_calls()['checked']}); country status may still be known")
+    return f"the rules data does not cover call {call_year}"
+
+
 @cache
 def notices() -> tuple[Notice, ...]:
     """Every programme-wide notice, with the call years it applies to."""

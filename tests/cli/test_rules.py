@@ -172,3 +172,11 @@ def test_rules_unknown_country_exits_2() -> None:
 
     assert result.exit_code == 2
     assert "unknown country 'Atlantis'" in result.stderr
+
+
+def test_rules_for_call_2027_says_no_call_text_exists_yet():
+    result = run("--year", "2027")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "No action has rules for call 2027" in text
+    assert "no Programme Guide or call text for 2027 has been published" in text

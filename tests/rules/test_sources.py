@@ -137,3 +137,10 @@ def test_publishers_data_names_a_publisher_and_a_role_for_every_domain():
     roles = {"commission", "eu-body", "national-agency", "national-office", "government"}
     for domain, meta in data.items():
         assert meta["publisher"] and meta["role"] in roles, domain
+
+
+def test_docs_rules_evidence_is_the_readable_version_of_sources_yaml():
+    from ka2forms.rules.evidence import replace_evidence
+
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert replace_evidence(doc) == doc, "run: python scripts/build_evidence.py"

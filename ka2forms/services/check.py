@@ -92,6 +92,7 @@ class _Context:
     rules: ActionRules
     partners: Sequence[Partner]
     warnings: list[str] = field(default_factory=list)
+    undecided: set[str] = field(default_factory=set)  # criteria whose own source did not decide this verdict
 
     @property
     def year(self) -> int:
@@ -275,6 +276,10 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
     excluded = [p for p in ctx.partners if ctx.excluded(p)]
+    if not any(ctx.status(p).excluded or ctx.status(p).excluded_types for p in ctx.partners):
+        # No partner is from a country with an exclusion that year: no exclusion value decided the verdict,
+        # so its source's confidence is not a warning (a partner's country status warns on its own).
+        ctx.undecided.add(c.id)
     desc = f"No organisation that call {ctx.year} excludes (countries or kinds of organisation)"
     hint = f"remove {_names(excluded)}" if excluded else None
     return desc, "none", len(excluded), not excluded, hint
@@ -447,7 +452,7 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
 
     warnings = list(rules.notes)
     for r in results:
-        if r.confidence not in ("seed", "official"):
+        if r.confidence not in ("seed", "official") and r.id not in ctx.undecided:
             warnings.append(f"{r.id}: rests on a {r.confidence} value ({r.source}); verify it in the "
                             f"Programme Guide {call_year}")
     warnings += ctx.warnings

@@ -7,7 +7,7 @@ Old form                         New form
     - calls: 2021-2023             rules:
       ...                            - from: 2021             (in force until the next version)
     - calls: 2025-2026               ...
-      durations:                     - {from: 2024, no_call: "..."}   (a gap in the old ranges)
+      durations:                     - {from: 2024, unknown: "..."}   (a gap in the old ranges)
         - {months: [24], ...}        - from: 2025
       grants:                          durations:
         - {max: 1000, ...}               - {unit: months, months: [24], ...}
@@ -15,7 +15,8 @@ Old form                         New form
                                          - {unit: EUR, max: 1000, ...}
 
 The text is edited line by line, so comments, anchors and layout survive. A gap between two old ranges
-becomes a `no_call` version whose reason says to check it; replace it with the real reason (or rules).
+becomes an `unknown` version (rules not in the data) whose reason says to check it; replace it with the rules,
+or with `no_call: "why"` if the year had no call.
 Files already in the new form are left unchanged. The loader still reads the old form.
 """
 
@@ -50,8 +51,8 @@ def convert(text: str) -> str:
                 prev_last = starts[order[k - 1]][1]
                 if first > prev_last + 1:
                     gap = f"{prev_last + 1}" if first == prev_last + 2 else f"{prev_last + 1}–{first - 1}"
-                    out.append(f'{indent}- {{from: {prev_last + 1}, no_call: "calls {gap} had no rules in the '
-                               f'old ranges: no call, or not reviewed (check and replace this reason)"}}\n')
+                    out.append(f'{indent}- {{from: {prev_last + 1}, unknown: "calls {gap} had no rules in the '
+                               f'old ranges (check: replace with the rules, or with no_call if there was no call)"}}\n')
             out.append(f"{indent}- from: {first}\n")
             block = None
             continue

@@ -25,13 +25,15 @@ from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, me
 from ka2forms.text import fold_compact
 
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
-                   "excluded_countries", "per_country_type", "identifier", "balance", "regions", "advice")
-_CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "than", "regions", "countries",
-                   "identifier", "fields", "source", "confidence", "description", "note", "text"}
+                   "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions",
+                   "advice")
+_CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
+                   "confidence", "description", "note", "regions", "one_region", "not_countries", "than",
+                   "countries", "text"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 GRANT_UNITS = ("EUR",)
 DURATION_UNITS = ("months",)
-_VERSION_KEYS = {"calls", "from", "no_call", "counted_roles", "criteria", "durations", "grants", "lots", "lot_aliases",
+_VERSION_KEYS = {"calls", "from", "no_call", "unknown", "counted_roles", "criteria", "durations", "grants", "lots", "lot_aliases",
                  "note"}
 
 
@@ -51,10 +53,12 @@ class Criterion:
     fields: tuple[str, ...] = ()
     description: str | None = None
     note: str | None = None
-    than: tuple[str, ...] = ()  # balance: the statuses whose organisations may not outnumber ``statuses``
-    regions: tuple[int, ...] = ()  # regions: the regions allowed for non-associated countries
-    countries: tuple[str, ...] = ()  # advice: the countries it concerns (none: every country)
-    text: str | None = None  # advice: what the user must verify
+    than: tuple[str, ...] = ()      # kind balance: the statuses whose organisations may not outnumber ``statuses``
+    regions: tuple[int, ...] = ()   # kind regions: the regions allowed for organisations with ``statuses``
+    one_region: bool = False        # kind regions: all non-associated organisations from one region
+    not_countries: tuple[str, ...] = ()  # kind coordinator: ISO codes whose organisations may not coordinate
+    countries: tuple[str, ...] = ()  # kind advice: the countries it concerns (none: every country)
+    text: str | None = None  # kind advice: what the user must verify
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -112,6 +116,7 @@ class ActionVersion:
     lots: dict[str, str] = field(default_factory=dict)  # lot → what it meant in these calls (SSA 2018–2020)
     lot_aliases: dict[str, str] = field(default_factory=dict)  # a named lot (BLUEPRINT) → its number these calls
     no_call: str | None = None  # these call years had no call for the action (why)
+    unknown: str | None = None  # these call years had a call, or may have, but its rules are not in the data (why)
 
 
 @dataclass(frozen=True)
@@ -138,13 +143,16 @@ class Action:
                 if v.no_call:
                     raise RuleNotDefinedError(subject, call_year, known=known,
                                               detail=f"there was no call for this action in {call_year}: {v.no_call}")
+                if v.unknown:
+                    raise RuleNotDefinedError(subject, call_year, known=known,
+                                              detail=f"the rules of call {call_year} are not in the data: {v.unknown}")
                 return v
         raise RuleNotDefinedError(subject, call_year, known=known)
 
     @property
     def calls(self) -> list[CallYears]:
         """The call years of each version that has rules (years without a call are left out)."""
-        return [v.calls for v in self.versions if not v.no_call]
+        return [v.calls for v in self.versions if not (v.no_call or v.unknown)]
 
 
 @dataclass(frozen=True)
@@ -202,27 +210,34 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
         raise RulesDataError(f"{where}: unknown statuses {bad}")
     if raw.get("class"):
         org_class(raw["class"])  # fails early on a misspelt class
-    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type"}
+    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type", "status_count"}
     if needs_min and not isinstance(raw.get("min"), int):
         raise RulesDataError(f"{where}: kind {kind} needs a whole-number min")
     if kind in {"type_count", "per_country_type", "only_types"} and not (types or raw.get("class")):
         raise RulesDataError(f"{where}: kind {kind} needs types or class")
     if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
         raise RulesDataError(f"{where}: identifier must be PIC or OID")
+    regions = raw.get("regions", [])
+    if raw.get("not_countries") and kind != "coordinator":
+        raise RulesDataError(f"{where}: not_countries applies to kind coordinator only")
+    if kind == "regions" and not regions:
+        raise RulesDataError(f"{where}: kind regions needs regions: [..]")
+    if "regions" in raw:
+        _ints(regions, where)
+    if kind in {"status_count", "balance", "regions"} and "statuses" not in raw:
+        raise RulesDataError(f"{where}: kind {kind} needs statuses (for balance: the side that must be at "
+                             "least as large)")
     than = tuple(raw.get("than", ("member", "associated") if kind == "balance" else ()))
     if bad := [s for s in than if s not in STATUSES]:
         raise RulesDataError(f"{where}: unknown statuses {bad}")
-    if kind == "balance" and "statuses" not in raw:
-        raise RulesDataError(f"{where}: kind balance needs statuses (the side that must be at least as large)")
-    regions = tuple(raw.get("regions", ()))
-    if kind == "regions" and not (regions and all(isinstance(r, int) for r in regions)):
-        raise RulesDataError(f"{where}: kind regions needs a list of region numbers")
     if kind == "advice" and not raw.get("text"):
         raise RulesDataError(f"{where}: kind advice needs text (what the user must verify)")
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"), note=raw.get("note"), than=than, regions=regions,
+                     description=raw.get("description"), note=raw.get("note"), than=than, regions=tuple(regions),
+                     one_region=bool(raw.get("one_region", False)),
+                     not_countries=tuple(str(c) for c in raw.get("not_countries", ())),
                      countries=tuple(raw.get("countries", ())), text=raw.get("text"))
 
 
@@ -253,10 +268,10 @@ def _parse_grant(raw: dict[str, Any], where: str) -> GrantRule:
 def _parse_version(raw: dict[str, Any], calls: CallYears, where: str) -> ActionVersion:
     if unknown := set(raw) - _VERSION_KEYS:
         raise RulesDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
-    if raw.get("no_call"):
-        if set(raw) - {"from", "calls", "no_call", "note"}:
-            raise RulesDataError(f"{where}: a no_call version holds no rules")
-        return ActionVersion(calls, (), (), (), (), no_call=str(raw["no_call"]))
+    if raw.get("no_call") or raw.get("unknown"):
+        if set(raw) - {"from", "calls", "no_call", "unknown", "note"} or (raw.get("no_call") and raw.get("unknown")):
+            raise RulesDataError(f"{where}: a no_call or unknown version holds no rules (and not both)")
+        return ActionVersion(calls, (), (), (), (), no_call=raw.get("no_call"), unknown=raw.get("unknown"))
     roles = tuple(Role(r) for r in raw.get("counted_roles", ["coordinator", "partner"]))
     criteria = tuple(_parse_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(raw.get("criteria", [])))
     durations = tuple(_parse_duration(d, f"{where}.durations[{i}]") for i, d in enumerate(raw.get("durations", [])))

@@ -73,6 +73,12 @@ def test_a_call_year_without_a_call_says_so():
     assert [str(c) for c in resolve_action("ETA").action.calls] == ["2021", "2022", "2024–2026"]
 
 
+def test_a_year_whose_rules_are_not_in_the_data_says_so_and_is_not_called_a_year_without_a_call():
+    with pytest.raises(errors.RuleNotDefinedError, match="the rules of call 2024 are not in the data") as e:
+        rules_for("EMDM", 2024)
+    assert "no call for this action" not in str(e.value)
+
+
 def test_call_2027_country_status_is_encoded_with_its_confidence():
     uk, ch = country_status("GB", 2027), country_status("CH", 2027)
     assert (uk.status, uk.provenance.confidence.value) == ("associated", "third-party")
@@ -114,7 +120,7 @@ def test_the_converter_turns_closed_ranges_into_from_versions_with_units_and_mar
     data = yaml.safe_load(new)["X"]
     assert data["reviewed_to"] == 2026
     assert [v.get("from") for v in data["rules"]] == [2021, 2023, 2024]
-    assert "check and replace this reason" in data["rules"][1]["no_call"]
+    assert "replace with the rules, or with no_call" in data["rules"][1]["unknown"]
     assert data["rules"][0]["durations"][0]["unit"] == "months" and data["rules"][0]["grants"][0]["unit"] == "EUR"
     assert spans(data["rules"], last=2026, where="t") == [CallYears(2021, 2022), CallYears(2023, 2023),
                                                           CallYears(2024, 2026)]

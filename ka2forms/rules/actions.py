@@ -33,8 +33,8 @@ _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "id
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 GRANT_UNITS = ("EUR",)
 DURATION_UNITS = ("months",)
-_VERSION_KEYS = {"calls", "from", "no_call", "unknown", "counted_roles", "criteria", "durations", "grants", "lots", "lot_aliases",
-                 "note"}
+_VERSION_KEYS = {"calls", "from", "no_call", "unknown", "counted_roles", "criteria", "durations", "grants", "lots",
+                 "lot_aliases", "note"}
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def test_a_year_whose_rules_are_not_in_the_data_says_so_and_is_not_called_a_year
 
 def test_call_2027_country_status_is_encoded_with_its_confidence():
     uk, ch = country_status("GB", 2027), country_status("CH", 2027)
-    assert (uk.status, uk.provenance.confidence.value) == ("associated", "third-party")
+    assert (uk.status, uk.provenance.confidence.value) == ("associated", "official")
     assert (ch.status, ch.provenance.confidence.value) == ("associated", "unconfirmed")
     assert country_status("GB", 2026).status == "not-associated"
 

@@ -186,6 +186,17 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
+def require_extras(options: Options) -> None:
+    """A missing ``ka2forms[annex]`` or ``ka2forms[forms]`` is one error before the run, not one per workbook."""
+    from ka2forms.extras import require
+    from ka2forms.services.annex import require_format
+
+    for fmt in options.formats:
+        require_format(fmt)
+    if options.form:
+        require("forms", "ka2forms convert --form")
+
+
 def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
     """Per worker process: parse the form and its map once, and compile the annex templates once."""
     global _WORKER
@@ -325,6 +336,7 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
         on_row: Callable[[Row], None] | None = None) -> list[Row]:
     """Convert every job; rows in input order. ``workers > 1`` uses a process pool (one parse of the form
     per worker). The form and map are checked here first, so a bad form stops the run before any work."""
+    require_extras(options)
     fingerprint = options.fingerprint()
     rows: list[Row] = []
 
@@ -449,6 +461,7 @@ __all__ = [
     "counts",
     "csv_cell",
     "error_lines",
+    "require_extras",
     "run",
     "up_to_date",
     "write_summary",

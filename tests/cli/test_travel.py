@@ -104,7 +104,7 @@ def test_batch_csv_with_bad_rows(runner: CliRunner, tmp_path: Path) -> None:
     res = runner.invoke(travel, ["--csv", str(src), "-o", str(out)])
     assert res.exit_code == 0, res.stderr
     rows = read_csv(out)
-    assert list(rows[0].keys()) == BATCH_COLUMNS
+    assert tuple(rows[0].keys()) == BATCH_COLUMNS
     assert len(rows) == 6
     assert rows[0]["error"] == "" and rows[0]["unit_cost_eur"] == "285" and rows[0]["band"] == "100-499"
     assert "Frankfurt (Oder)" in rows[1]["error"]
@@ -127,7 +127,7 @@ def test_batch_xlsx(runner: CliRunner, tmp_path: Path) -> None:
     assert json.loads(res.stdout) == {"rows": 2, "ok": 2, "errors": 0, "output": str(out)}
     ws = load_workbook(out).active
     header = [c.value for c in ws[1]]
-    assert header == BATCH_COLUMNS
+    assert tuple(header) == BATCH_COLUMNS
     values = {h: c.value for h, c in zip(header, ws[3], strict=True)}
     assert values["band"] == "3000-3999" and values["unit_cost_eur"] == 580
     assert isinstance(values["distance_km"], float)
@@ -170,3 +170,49 @@ def test_batch_options(runner: CliRunner, tmp_path: Path) -> None:
         ).exit_code
         == 2
     )
+
+
+INJECTED_PAIRS = 'from,to\n"=HYPERLINK(""http://example.com/x"",""click"")",Wien\n=1+1,Wien\n@SUM(A1),+Wien\n'
+
+
+def test_pairs_csv_with_hyperlink_and_sum_formulas_gives_an_xlsx_without_formulas(runner: CliRunner,
+                                                                                   tmp_path: Path) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    src = tmp_path / "pairs.csv"
+    src.write_text(INJECTED_PAIRS, encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    res = runner.invoke(travel, ["--csv", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.stderr
+    with zipfile.ZipFile(out) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet
+    ws = load_workbook(out).active
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        '=HYPERLINK("http://example.com/x","click")', "=1+1", "@SUM(A1)"]
+    assert all(c.data_type == "s" for c in ws["A"][1:])
+
+
+def test_pairs_csv_with_hyperlink_and_sum_formulas_gives_a_csv_with_inert_cells(runner: CliRunner,
+                                                                                tmp_path: Path) -> None:
+    src = tmp_path / "pairs.csv"
+    src.write_text(INJECTED_PAIRS, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert runner.invoke(travel, ["--csv", str(src), "-o", str(out)]).exit_code == 0
+    rows = read_csv(out)
+    assert [r["from"] for r in rows] == ["'=HYPERLINK(\"http://example.com/x\",\"click\")", "'=1+1", "'@SUM(A1)"]
+    assert rows[2]["to"] == "'+Wien"
+    assert all(r["error"] for r in rows)        # not places: each row says so; the error text is inert too
+    assert all(not r["error"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_a_fractional_year_in_a_pairs_csv_is_a_row_error_not_rounded(runner: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "pairs.csv"
+    src.write_text("from,to,year\nLjubljana,Wien,2025.5\nLjubljana,Wien,2025.0\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert runner.invoke(travel, ["--csv", str(src), "-o", str(out)]).exit_code == 0
+    rows = read_csv(out)
+    assert rows[0]["error"] == "year must be a whole number, not '2025.5'" and rows[0]["call_year"] == ""
+    assert rows[1]["error"] == "" and rows[1]["call_year"] == "2025"

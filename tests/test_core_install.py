@@ -22,7 +22,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "samples" / "ka220-vet-not-eligible.xlsx"
 FORM = REPO / "samples" / "forms" / "partner-mandate.pdf"
-SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "out", "*.egg-info", "__pycache__", ".*cache")
+SKIP = shutil.ignore_patterns(".git", ".venv*", "build", "dist", "out", "*.egg-info", "__pycache__", ".*cache")
 # Optional compiled speed-ups a pure-Python package may ship and does not need.
 OPTIONAL_BINARIES = {"yaml"}
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
@@ -47,9 +47,6 @@ from ka2forms.files import same_file, write_atomic
 from ka2forms.model import Project
 from ka2forms.rules import Role, country_name, rules_for, type_label
 from ka2forms.services.check import CheckResult
-
-Format = Literal["html", "pdf", "docx", "md"]
-Lang = Literal["en", "sl", "cs"]
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
 #: Annex language → the Babel locale used for money, dates and plurals. English uses en_IE: euro amounts as

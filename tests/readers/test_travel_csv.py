@@ -38,7 +38,7 @@ def test_a_year_that_is_not_a_whole_number_is_a_row_problem_never_rounded(text: 
 
 
 @pytest.mark.parametrize(("text", "green"), [("ja", True), ("Ne", False), ("✓", True), ("", None), ("0", False)])
-def test_green_words(text: str, green: bool | None) -> None:
+def test_green_is_read_from_yes_no_words_in_several_languages(text: str, green: bool | None) -> None:
     assert parse_green(text) == green
 
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "check": "ka2forms.cli.check:check",
     "rules": "ka2forms.cli.rules:rules",
     "travel": "ka2forms.cli.travel:travel",
+    "budget": "ka2forms.cli.budget:budget",
     "annex": "ka2forms.cli.annex:annex",
     "fields": "ka2forms.cli.forms:fields",
     "fill": "ka2forms.cli.forms:fill",

@@ -103,3 +103,10 @@ def test_bare_install_names_the_extra_a_command_needs(core: Path, tmp_path: Path
     assert f"pip install 'ka2forms[{extra}]'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_bare_install_lists_every_command_in_its_help(core: Path) -> None:
+    # --help imports every command's module: none of them may need an extra just to be listed
+    out = sh(core / "ka2forms", "--help").stdout
+    for command in ("check", "rules", "travel", "budget", "annex", "fields", "fill", "convert"):
+        assert f"  {command} " in out, out

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from ka2forms.cli import _common as ui
 from ka2forms.cli import main
-from ka2forms.rules import country_status
+from ka2forms.rules import country_status, rules_for
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def test_rules_action_alias_shows_the_action_and_its_call_years(code: str) -> No
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("KA220 — Cooperation Partnerships")
     assert "Fields or lots: ADU, HED, SCH, VET, YOU" in result.stdout
-    assert "Rules exist for calls: 2021, 2022–2026." in result.stdout
+    assert "Rules exist for calls: 2021, 2022–2025, 2026." in result.stdout
 
 
 def test_rules_action_and_year_show_criteria_lump_sums_and_sources() -> None:
@@ -80,7 +80,7 @@ def test_rules_action_and_year_show_criteria_lump_sums_and_sources() -> None:
 
     assert result.exit_code == 0, result.output
     assert "KA220-VET — Cooperation Partnerships, call 2025" in result.stdout
-    assert "this version covers calls 2022–2026" in result.stdout
+    assert "this version covers calls 2022–2025" in result.stdout
     assert "lump sums 120,000 / 250,000 / 400,000" in result.stdout
     assert "12–36 months" in result.stdout
     assert {"min-organisations", "min-countries", "coordinator", "duration", "grant (EUR)"} <= set(
@@ -170,7 +170,7 @@ def test_rules_action_in_a_year_without_rules_exits_2() -> None:
     result = run("--action", "KA220", "--year", "2030")
 
     assert result.exit_code == 2
-    assert "no rules for KA220" in result.stderr and "2022–2026" in result.stderr
+    assert "no rules for KA220" in result.stderr and "2021–2026" in result.stderr
 
 
 def test_rules_unknown_country_exits_2() -> None:
@@ -213,7 +213,9 @@ def test_rules_json_for_an_action_and_year_has_the_documented_keys() -> None:
     d = json_of("--action", "KA220-VET", "--year", "2025")
     assert set(d) == {"action", "name", "call_year", "version_calls", "counted_roles", "criteria", "durations",
                       "grants", "notes", "sources"}
-    assert (d["action"], d["call_year"], d["version_calls"]) == ("KA220-VET", 2025, {"first": 2022, "last": 2026})
+    version = rules_for("KA220-VET", 2025).version.calls
+    assert (d["action"], d["call_year"]) == ("KA220-VET", 2025)
+    assert d["version_calls"] == {"first": version.first, "last": version.last} and version.first == 2022
     assert set(d["criteria"][0]) == {"id", "kind", "description", "min", "max", "types", "org_class", "statuses",
                                      "identifier", "note"} | PROVENANCE
     assert {c["id"]: c["min"] for c in d["criteria"]}["min-countries"] == 3
@@ -255,3 +257,11 @@ def test_rules_json_for_an_action_is_its_catalogue_entry() -> None:
 def test_rules_json_error_exits_2_with_the_message_on_stderr() -> None:
     result = run("--action", "KA999", "--json")
     assert result.exit_code == 2 and "KA999" in result.stderr and result.stdout == ""
+
+
+def test_rules_for_call_2027_says_no_call_text_exists_yet():
+    result = run("--year", "2027")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "No action has rules for call 2027" in text
+    assert "no Programme Guide or call text for 2027 has been published" in text

@@ -204,11 +204,6 @@ def build() -> bytes:
                  "{{ p.pic or labels.not_stated }}", "{{ p.oid or labels.not_stated }}"], bold_col=1)
 
     doc.add_heading("{{ labels.eligibility_criteria }}", level=1)
-    doc.add_paragraph("{%p if labels.criteria_language_note %}")
-    p = doc.add_paragraph()
-    run = p.add_run("{{ labels.criteria_language_note }}")
-    run.font.size, run.font.color.rgb = Pt(8), MUTED
-    doc.add_paragraph("{%p endif %}")
     _loop_table(doc, [("{{ labels.met }}", 14), ("{{ labels.criterion }}", 70), ("{{ labels.required }}", 26),
                       ("{{ labels.actual }}", 26), ("{{ labels.source }} ({{ labels.confidence|lower }})", 42)],
                 "for c in check.criteria",

@@ -168,6 +168,13 @@ def number(value: Decimal | int | float | str, digits: int | None = None, lang: 
     return str(format_decimal(Decimal(str(value)), format=fmt, locale=locale(lang)))
 
 
+def percent(value: Decimal | float | str, lang: str | None = None) -> str:
+    """A share (0.2) as the language writes it: ``20%``, ``20 %``."""
+    from babel.numbers import format_percent
+
+    return str(format_percent(Decimal(str(value)), locale=locale(lang)))
+
+
 def date(value: Any, form: str = "long", lang: str | None = None) -> str:
     from babel.dates import format_date
 
@@ -202,6 +209,7 @@ __all__ = [
     "ngettext",
     "npgettext",
     "number",
+    "percent",
     "pgettext",
     "resolve_lang",
     "translation",

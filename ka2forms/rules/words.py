@@ -121,6 +121,12 @@ def action_name(english: str) -> str:
     return gettext(english)
 
 
+def confidence_label(value: str) -> str:
+    """A confidence value (seed, official, third-party, unconfirmed) in words of the current language."""
+    return {"seed": gettext("seed"), "official": gettext("official"), "third-party": gettext("third-party"),
+            "unconfirmed": gettext("unconfirmed")}.get(value, value)
+
+
 def months(n: int) -> str:
     return ngettext("{n} month", "{n} months", n).format(n=n)
 

@@ -113,8 +113,8 @@ def labels(lang: str) -> dict[str, Any]:
         from ka2forms.rules import ORG_TYPES
 
         merged["types"] = {code: words.type_label(code) for code in ORG_TYPES}
-        merged["confidence_values"] = {"seed": _("seed"), "official": _("official"),
-                                       "third-party": _("third-party"), "unconfirmed": _("unconfirmed")}
+        merged["confidence_values"] = {v: words.confidence_label(v)
+                                       for v in ("seed", "official", "third-party", "unconfirmed")}
         merged["months"] = {"one": i18n.ngettext("{n} month", "{n} months", 1),
                             "other": i18n.ngettext("{n} month", "{n} months", 5)}
     return merged
@@ -221,29 +221,32 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
             "failing": [c["id"] for c in criteria if not c["ok"]],
             "warnings": list(result.warnings),
         },
-        "travel": [dict(t) for t in travel] or _travel_rows(project),
+        "travel": [dict(t) for t in travel] or _travel_rows(project, lang),
         "travel_is_planning_aid": project.call_year >= LUMP_SUM_PERIOD_FROM,
         "budget": _budget(project, lang, lab),
         "generated": {"date": today, "version": __version__, "text": generated_text},
     }
 
 
-def _travel_rows(project: Project) -> list[dict[str, Any]]:
+def _travel_rows(project: Project, lang: str) -> list[dict[str, Any]]:
     """The workbook's travel plan, priced (services/budget.py), as the plain rows the templates show."""
     if project.travel_plan is None:
         return []
+    with i18n.use(lang):
+        rows = plan_travel(project).rows
     return [{"activity": r.activity, "organisation": r.organisation, "origin": r.from_place,
              "destination": r.to_place, "distance_km": None if r.distance_km is None else round(r.distance_km),
              "band": r.band or "", "unit_cost": r.unit_cost_eur, "participants": r.participants,
              "amount": r.total_eur, "green": r.green, "error": r.error or ""}
-            for r in plan_travel(project).rows]
+            for r in rows]
 
 
 def _budget(project: Project, lang: str, lab: Mapping[str, Any]) -> dict[str, Any] | None:
     """The Budget sheet's totals, checks and two charts (by organisation, by work package), or None."""
     if project.budget is None:
         return None
-    result = check_budget(project)
+    with i18n.use(lang):
+        result = check_budget(project)
     money = make_filters(lang)["money"]
     per_org = [{"name": k, "amount": v} for k, v in result.per_organisation.items()]
     per_wp = [{"name": k, "amount": v} for k, v in result.per_work_package.items()]

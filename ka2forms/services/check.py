@@ -314,10 +314,7 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     return desc, _("all"), actual, not missing, hint
 
 
-def _confidence(value: str) -> str:
-    """A confidence value (seed, official, third-party, unconfirmed) in words of the current language."""
-    return {"seed": _("seed"), "official": _("official"), "third-party": _("third-party"),
-            "unconfirmed": _("unconfirmed")}.get(value, value)
+_confidence = words.confidence_label
 
 
 _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {

@@ -36,7 +36,10 @@ def english_plural(label: str) -> str:
     countries …"``); a bracketed tail stays as it is."""
     head, sep, tail = label.partition(" (")
     words = head.split(" ")
-    heads = [i for i, w in enumerate(words) if w in ("country", "Country", "State")] or [len(words) - 1]
+    heads = [i for i, w in enumerate(words) if w in ("country", "Country", "State")]
+    if not heads and "of" in words[1:]:
+        heads = [words.index("of", 1) - 1]          # "group of young people" → "groups of young people"
+    heads = heads or [len(words) - 1]
     for i in heads:
         w = words[i]
         words[i] = (w[:-1] + "ies" if w.endswith("y") and not w.endswith(("ay", "ey", "oy"))

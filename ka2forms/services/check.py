@@ -248,6 +248,10 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
         where=where)
     if c.types:
         desc += _(", being: {what}").format(what=_types_phrase(c, 1))
+    if c.regions:
+        desc += ngettext(", from a non-associated country only in Region {regions}",
+                         ", from a non-associated country only in Regions {regions}", len(c.regions)).format(
+            regions=", ".join(map(str, c.regions)))
     required = "1"
     if len(coordinators) != 1:
         hint = (_("mark one organisation's Role as Coordinator") if not coordinators
@@ -261,9 +265,20 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
                                                          status=_describe_status(st)))
     if c.types and co.org_type not in c.types:
         problems.append(_("{type} may not coordinate").format(type=words.type_label(co.org_type)))
+    if c.regions and st.status == "not-associated" and st.region not in c.regions:
+        where_from = (_("Region {n}").format(n=st.region) if st.region else _("a region we do not know"))
+        problems.append(ngettext("{country} ({where}) may not coordinate: non-associated coordinators only from "
+                                 "Region {regions}",
+                                 "{country} ({where}) may not coordinate: non-associated coordinators only from "
+                                 "Regions {regions}", len(c.regions)).format(
+            country=words.country_name(st.code), where=where_from, regions=", ".join(map(str, c.regions))))
+    if co.country in c.not_countries:
+        problems.append(_("organisations from {country} may take part only as partners").format(
+            country=words.country_name(st.code)))
     actual = f"{co.organisation} ({co.country})"
-    hint = (_("choose a coordinator from: {where}; {problems}").format(where=where, problems="; ".join(problems))
-            if problems else None)
+    lead = _("choose another coordinator") if anywhere else _("choose a coordinator from: {where}").format(
+        where=where)
+    hint = (lead + "; " + "; ".join(problems)) if problems else None
     return desc, required, actual, not problems, hint
 
 
@@ -317,6 +332,70 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
 _confidence = words.confidence_label
 
 
+def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
+    """At least ``min`` counted organisations (not countries) from countries with ``statuses``."""
+    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    n = len(matching)
+    where = ctx.statuses_phrase(c.statuses)
+    desc = ngettext("At least {min} organisation from: {where}", "At least {min} organisations from: {where}",
+                    c.min or 0).format(min=c.min, where=where)
+    missing = (c.min or 0) - n
+    hint = (ngettext("add {n} more organisation from: {where} (as full partner)",
+                     "add {n} more organisations from: {where} (as full partners)", missing).format(
+        n=missing, where=where) if missing > 0 else None)
+    return desc, f"≥ {c.min}", n, n >= c.min, hint
+
+
+def _balance(c: Criterion, ctx: _Context) -> _Outcome:
+    """Capacity building: organisations from ``statuses`` at least as many as those from ``than``."""
+    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
+    side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
+    desc = _("At least as many organisations from: {side}, as from: {other}").format(side=side, other=other)
+    ok = len(mine) >= len(theirs)
+    gap = len(theirs) - len(mine)
+    hint = None if ok else ngettext("add {n} organisation from: {side}, or remove {n} from: {other}",
+                                    "add {n} organisations from: {side}, or remove {n} from: {other}",
+                                    gap).format(n=gap, side=side, other=other)
+    return desc, f"≥ {len(theirs)}", len(mine), ok, hint
+
+
+def _region_list(regions: Iterable[int]) -> str:
+    rs = list(regions)
+    return ngettext("Region {regions}", "Regions {regions}", len(rs)).format(regions=", ".join(map(str, rs)))
+
+
+def _regions(c: Criterion, ctx: _Context) -> _Outcome:
+    """Organisations from countries with ``statuses`` come only from the listed regions (and, with
+    ``one_region``, all from the same one). A country whose region the data does not know fails."""
+    tcna = [p for p in ctx.counted if ctx.status(p).status in c.statuses]
+    allowed = _region_list(c.regions)
+    desc = _("Organisations from: {where}, only from {regions}").format(where=ctx.statuses_phrase(c.statuses),
+                                                                        regions=allowed)
+    if c.one_region:
+        desc += _(", all from the same region")
+    unknown = [p for p in tcna if ctx.status(p).region is None]
+    outside = [p for p in tcna if ctx.status(p).region is not None and ctx.status(p).region not in c.regions]
+    found = sorted({ctx.status(p).region for p in tcna if ctx.status(p).region is not None})
+    for p in tcna:
+        prov = ctx.status(p).provenance
+        if prov is not None and prov.confidence.value not in ("seed", "official"):
+            ctx.warnings.append(_("{id}: the region of {country} rests on a {confidence} value ({source})").format(
+                id=c.id, country=words.country_name(ctx.status(p).code),
+                confidence=_confidence(prov.confidence.value), source=prov.source.where))
+    problems = []
+    if unknown:
+        problems.append(_("region unknown for {names}: check the country's region in the Programme Guide").format(
+            names=_names(unknown)))
+    if outside:
+        problems.append(_("replace {names} (not in {regions})").format(names=_names(outside), regions=allowed))
+    if c.one_region and len(found) > 1:
+        problems.append(_("keep the non-associated partners in one region (now {regions})").format(
+            regions=_region_list(found)))
+    actual = (_("none") if not tcna else _region_list(found) if found else _("region unknown"))
+    return desc, allowed, actual, not problems, "; ".join(problems) or None
+
+
 _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "organisations": _organisations,
     "countries": _countries,
@@ -327,6 +406,9 @@ _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "excluded_countries": _excluded_countries,
     "per_country_type": _per_country_type,
     "identifier": _identifier,
+    "status_count": _status_count,
+    "balance": _balance,
+    "regions": _regions,
 }
 
 

@@ -163,3 +163,7 @@ def data_messages() -> Iterator[DataMessage]:
 
     for key, raw in read_actions().items():
         yield DataMessage(raw["name"], None, f"actions: {key}.name")
+        for version in raw.get("rules", []):
+            for c in version.get("criteria", []) or []:
+                if c.get("description"):
+                    yield DataMessage(c["description"], None, f"actions: {key} {version.get('calls')} {c['id']}")

@@ -22,7 +22,7 @@ import gettext as _gettext
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -118,6 +118,16 @@ def use(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
+def set_language(lang: str) -> Token[str]:
+    """Make ``lang`` the language of this context until :func:`reset_language` (a command-line run sets it
+    while it parses its options; library callers use :func:`use`)."""
+    return _current.set(check_lang(lang))
+
+
+def reset_language(token: Token[str]) -> None:
+    _current.reset(token)
+
+
 def gettext(message: str) -> str:
     """``message`` in the current language."""
     return translation(current()).gettext(message)
@@ -211,7 +221,9 @@ __all__ = [
     "number",
     "percent",
     "pgettext",
+    "reset_language",
     "resolve_lang",
+    "set_language",
     "translation",
     "use",
 ]

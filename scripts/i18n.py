@@ -49,6 +49,21 @@ def template() -> Catalog:
     for key, text in label_messages().items():
         if text and text != "#" and cat.get(text) is None:
             cat.add(text, None, auto_comments=[f"templates/labels.yaml: {key}"])
+    from ka2forms.cli import main
+    from ka2forms.cli._i18n import CLICK_MESSAGES, help_messages
+
+    for text, where in help_messages(main):
+        existing = cat.get(text)
+        if existing is None:
+            cat.add(text, None, auto_comments=[where])
+        elif where not in existing.auto_comments:
+            existing.auto_comments.append(where)
+    for msg in CLICK_MESSAGES:
+        key = msg[0] if isinstance(msg, tuple) else msg
+        if cat.get(key) is None:
+            cat.add(msg, None, auto_comments=["click (the command-line library): its own message"])
+        else:
+            cat.get(key).auto_comments.append("click (the command-line library): its own message")
     for m in data_messages():
         msgid = (m.msgid, m.plural) if m.plural else m.msgid
         existing = cat.get(m.msgid, context=m.context)

@@ -2,6 +2,8 @@
 
 Commands import only ``cli._common`` (consoles, exit codes, error reporting) and the core; this module
 imports the commands and registers them on the group, so imports point one way and never in a circle.
+The group speaks the user's language (``cli/_i18n.py``): ``--lang`` on the group or any command,
+``KA2FORMS_LANG``, or the locale.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import click
 
 from ka2forms import __version__
+from ka2forms.cli._i18n import Ka2Group, lang_option_param
 from ka2forms.cli.annex import annex
 from ka2forms.cli.budget import budget
 from ka2forms.cli.check import check
@@ -19,12 +22,13 @@ from ka2forms.cli.travel import travel
 from ka2forms.rules import rules_edition
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Ka2Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ka2forms", message="%(prog)s %(version)s, rules " + rules_edition())
 def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 
 
+main.params.append(lang_option_param())
 for _command in (check, rules, travel, budget, annex, fields, fill, convert):
     main.add_command(_command)
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ka2forms.errors import Location, WorkbookError
+from ka2forms.i18n import _
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -27,16 +28,16 @@ def open_workbook(path: str | Path) -> Workbook:
     p = Path(path)
     where = Location(file=str(p))
     if p.name.startswith("~$"):
-        raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
+        raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
     try:
         with p.open("rb") as f:
             head = f.read(8)
     except FileNotFoundError:
-        raise WorkbookError("file not found", where=where) from None
+        raise WorkbookError(_("file not found"), where=where) from None
     except IsADirectoryError:
-        raise WorkbookError("a folder, not a workbook", where=where) from None
+        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
     except PermissionError:
-        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if head.startswith(_OLE_MAGIC):
         raise WorkbookError("an old Excel 97–2003 (.xls) or password-protected workbook; save it as an "
                             "unprotected .xlsx", where=where)
@@ -48,9 +49,9 @@ def open_workbook(path: str | Path) -> Workbook:
             infos = z.infolist()
             names = {i.filename for i in infos}
     except zipfile.BadZipFile:
-        raise WorkbookError("damaged .xlsx file (the zip container is broken)", where=where) from None
+        raise WorkbookError(_("damaged .xlsx file (the zip container is broken)"), where=where) from None
     if "xl/workbook.xml" not in names:
-        raise WorkbookError("a zip file but not an Excel workbook (no xl/workbook.xml)", where=where)
+        raise WorkbookError(_("a zip file but not an Excel workbook (no xl/workbook.xml)"), where=where)
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:

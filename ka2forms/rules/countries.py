@@ -96,8 +96,10 @@ def resolve_country(text: str, *, where: Location | None = None) -> str:
     voc, _ = _names()
     code = voc.get(text)
     if code is None:
+        from ka2forms.rules.words import country_name as named  # in the current language
+
         raise UnknownValueError("country", text, where=where,
-                                suggestions=[f"{country_name(c)} ({c})" for c in voc.suggest(text)])
+                                suggestions=[f"{named(c)} ({c})" for c in voc.suggest(text)])
     return code
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ka2forms.i18n import current, gettext, ngettext, npgettext
+from ka2forms.rules.countries import CountryStatus
 from ka2forms.rules.loader import read_yaml
 
 #: The catalog context of labels inside a count ("3 VET providers"), apart from the same label as a value.
@@ -100,6 +101,16 @@ def class_noun(name: str, n: int) -> str:
 def status_words(label: str, *, one: bool) -> str:
     """A country-status label of the rules data (singular) as one (``one``) or as several, translated."""
     return gettext(label if one else english_plural(label))
+
+
+def describe_status(st: CountryStatus) -> str:
+    """A country's standing in words: "third country not associated to the Programme, Region 1"."""
+    text = status_words(st.label, one=True)
+    if st.region:
+        text += gettext(", Region {n}").format(n=st.region)
+    if st.excluded:
+        text += gettext(", excluded")
+    return text
 
 
 def country_name(code: str) -> str:

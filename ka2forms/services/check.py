@@ -282,13 +282,7 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     return desc, required, actual, not problems, hint
 
 
-def _describe_status(st: CountryStatus) -> str:
-    text = words.status_words(st.label, one=True)
-    if st.region:
-        text += _(", Region {n}").format(n=st.region)
-    if st.excluded:
-        text += _(", excluded")
-    return text
+_describe_status = words.describe_status
 
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:

@@ -229,7 +229,7 @@ class FormValueError(FormError):
 class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
-    def __init__(self, subject: str, call_year: int, *, known: str | None = None) -> None:
+    def __init__(self, subject: str, call_year: int, *, known: str | None = None, detail: str | None = None) -> None:
         from ka2forms.i18n import gettext as _
 
         self.subject = subject
@@ -237,6 +237,8 @@ class RuleNotDefinedError(Ka2Error, LookupError):
         text = _("no rules for {subject} in call year {year}").format(subject=subject, year=call_year)
         if known:
             text += _(" (rules exist for {known})").format(known=known)
+        if detail:
+            text += f"; {detail}"
         super().__init__(text)
 
 

@@ -162,7 +162,15 @@ def data_messages() -> Iterator[DataMessage]:
     for name, raw in orgs["classes"].items():
         yield DataMessage(raw["label"].rstrip("s"), raw["label"], f"organisations.yaml: classes.{name}.label",
                           COUNTED)
-    for period in read_yaml("countries.yaml")["labels"]:
+    countries = read_yaml("countries.yaml")
+    for i, group in enumerate(countries["history"]):
+        for raw in group["status"]:
+            if raw.get("excluded_types") and raw.get("note"):   # shown when a partial exclusion cannot be decided
+                yield DataMessage(raw["note"], None, f"countries.yaml: history[{i}] ({', '.join(group['codes'])}).note")
+    for n, notice in enumerate(read_yaml("programme.yaml").get("notices", []) or []):
+        yield DataMessage(str(notice["text"]), None,
+                          f"programme.yaml: notices[{n}] ({notice.get('id')})")
+    for period in countries["labels"]:
         for key, label in period.items():
             if key == "calls":
                 continue
@@ -177,4 +185,6 @@ def data_messages() -> Iterator[DataMessage]:
         for version in raw.get("rules", []):
             for c in version.get("criteria", []) or []:
                 if c.get("description"):
-                    yield DataMessage(c["description"], None, f"actions: {key} {version.get('calls')} {c['id']}")
+                    yield DataMessage(c["description"], None, f"actions: {key} {c['id']}.description")
+                if c.get("kind") == "advice" and c.get("text"):
+                    yield DataMessage(c["text"], None, f"actions: {key} {c['id']}.text (advice)")

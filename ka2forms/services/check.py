@@ -33,6 +33,7 @@ from ka2forms.rules import (
     words,
 )
 from ka2forms.rules.countries import status_label
+from ka2forms.rules.programme import notices_for
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class _Context:
     rules: ActionRules
     partners: Sequence[Partner]
     warnings: list[str] = field(default_factory=list)
+    undecided: set[str] = field(default_factory=set)  # criteria whose own source did not decide this verdict
 
     @property
     def year(self) -> int:
@@ -109,6 +111,22 @@ class _Context:
 
     def full_partners(self) -> bool:
         return set(self.rules.counted_roles) == {Role.COORDINATOR, Role.PARTNER}
+
+    def excluded(self, p: Partner) -> bool:
+        """Whether the partner is excluded. Where the call excluded only some organisations of a country
+        (Russia 2022: public bodies and state-controlled organisations) and the workbook's type cannot tell,
+        the partner is not treated as excluded but a warning says what to verify."""
+        st = self.status(p)
+        verdict = st.excludes(p.org_type)
+        if verdict is None:
+            prov = st.provenance
+            self.warnings.append(_(
+                "{organisation} ({country}): call {year} excludes some organisations of {country} ({note}); the "
+                "workbook cannot tell whether this {type} is one of them — verify before applying").format(
+                organisation=p.organisation, country=words.country_name(st.code), year=self.year,
+                note=_(st.note) if st.note else _("see the source"), type=words.type_noun(p.org_type, 1))
+                + (f" ({_confidence(prov.confidence.value)}: {prov.source.where})" if prov else ""))
+        return bool(verdict)
 
     def roles_phrase(self) -> str:
         """Who counts, for "At least 3 …": "full partners", or the counted roles."""
@@ -182,12 +200,15 @@ def _organisations(c: Criterion, ctx: _Context) -> _Outcome:
 
 
 def _countries(c: Criterion, ctx: _Context) -> _Outcome:
+    types = c.counted_types()
     countries = {p.country for p in ctx.counted
-                 if ctx.status(p).status in c.statuses and not ctx.status(p).excluded}
+                 if ctx.status(p).status in c.statuses and not ctx.excluded(p) and (not types or p.org_type in types)}
     n = len(countries)
     where = ctx.statuses_phrase(c.statuses)
     desc = ngettext("From at least {min} different country: {where}",
                     "From at least {min} different countries: {where}", c.min).format(min=c.min, where=where)
+    if types:
+        desc += _(", counting only: {what}").format(what=_types_phrase(c))
     hint = None
     if n < c.min:
         missing = c.min - n
@@ -231,7 +252,7 @@ def _only_types(c: Criterion, ctx: _Context) -> _Outcome:
 
 
 def _all_from(c: Criterion, ctx: _Context) -> _Outcome:
-    outside = [p for p in ctx.counted if ctx.status(p).status not in c.statuses or ctx.status(p).excluded]
+    outside = [p for p in ctx.counted if ctx.status(p).status not in c.statuses or ctx.excluded(p)]
     where = ctx.statuses_phrase(c.statuses)
     desc = _("Every organisation from: {where}").format(where=where)
     actual = _("all") if not outside else ngettext("{n} from elsewhere", "{n} from elsewhere",
@@ -260,7 +281,7 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     co = coordinators[0]
     st = ctx.status(co)
     problems = []
-    if st.status not in c.statuses or st.excluded:
+    if st.status not in c.statuses or ctx.excluded(co):
         problems.append(_("{country}: {status}").format(country=words.country_name(st.code),
                                                          status=_describe_status(st)))
     if c.types and co.org_type not in c.types:
@@ -286,8 +307,12 @@ _describe_status = words.describe_status
 
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
-    excluded = [p for p in ctx.partners if ctx.status(p).excluded]
-    desc = _("No organisation from an excluded country (Russia and Belarus since 2022)")
+    excluded = [p for p in ctx.partners if ctx.excluded(p)]
+    if not any(ctx.status(p).excluded or ctx.status(p).excluded_types for p in ctx.partners):
+        # No partner is from a country with an exclusion that year: no exclusion value decided the verdict,
+        # so its source's confidence is not a warning (a partner's country status warns on its own).
+        ctx.undecided.add(c.id)
+    desc = _("No organisation that call {year} excludes (countries or kinds of organisation)").format(year=ctx.year)
     hint = _("remove {names}").format(names=_names(excluded)) if excluded else None
     return desc, _("none"), len(excluded), not excluded, hint
 
@@ -328,7 +353,7 @@ _confidence = words.confidence_label
 
 def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
     """At least ``min`` counted organisations (not countries) from countries with ``statuses``."""
-    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
     n = len(matching)
     where = ctx.statuses_phrase(c.statuses)
     desc = ngettext("At least {min} organisation from: {where}", "At least {min} organisations from: {where}",
@@ -342,7 +367,7 @@ def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
 
 def _balance(c: Criterion, ctx: _Context) -> _Outcome:
     """Capacity building: organisations from ``statuses`` at least as many as those from ``than``."""
-    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
     theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
     side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
     desc = _("At least as many organisations from: {side}, as from: {other}").format(side=side, other=other)
@@ -404,6 +429,18 @@ _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "balance": _balance,
     "regions": _regions,
 }
+
+
+def _advise(c: Criterion, ctx: _Context) -> None:
+    """An ``advice`` criterion: a rule the workbook cannot show, so it is a warning, never a verdict."""
+    concerned = [p for p in ctx.partners
+                 if (not c.countries or p.country in c.countries) and (not c.types or p.org_type in c.types)]
+    if (c.countries or c.types) and not concerned:
+        return
+    whom = _(" (concerns {names})").format(names=_names(concerned)) if c.countries or c.types else ""
+    ctx.warnings.append(_("{id}: not checked — {text}{whom} ({confidence}: {source})").format(
+        id=c.id, text=_(c.text), whom=whom, confidence=_confidence(c.provenance.confidence.value),
+        source=c.provenance.source.where))
 
 
 # ───────────────────────────────────── duration and grant ─────────────────────────────────────
@@ -508,6 +545,9 @@ def _check(action: str, call_year: int, partners: Sequence[Partner], duration_mo
     ctx = _Context(rules, partners)
     results: list[CriterionResult] = []
     for c in rules.criteria:
+        if c.kind == "advice":
+            _advise(c, ctx)
+            continue
         desc, required, actual, ok, hint = _KINDS[c.kind](c, ctx)
         results.append(_result(c.id, _(c.description) if c.description else desc, required, actual, ok, hint,
                                c.provenance))
@@ -518,17 +558,27 @@ def _check(action: str, call_year: int, partners: Sequence[Partner], duration_mo
 
     warnings = list(rules.notes)  # made by rules_for in the current language
     for r in results:
-        if r.confidence not in ("seed", "official"):
+        if r.confidence not in ("seed", "official") and r.id not in ctx.undecided:
             warnings.append(_("{id}: rests on a {confidence} value ({source}); verify it in the Programme Guide "
                               "{year}").format(id=r.id, confidence=_confidence(r.confidence), source=r.source,
                                                year=call_year))
     warnings += ctx.warnings
+    for notice in notices_for(rules.action.period, call_year):
+        concerned = [p for p in partners if notice.concerns(p.country, p.org_type)]
+        if concerned:
+            warnings.append(f"{notice.id}: {_names(concerned)} — {_(notice.text)} "
+                            f"({_confidence(notice.provenance.confidence.value)}: {notice.provenance.source.where})")
     for p in partners:
         st = country_status(p.country, call_year)
         if st.provenance is None:
             warnings.append(_("{country} is not listed in the rules data; treated as: {status} (call {year})").format(
                 country=words.country_name(st.code), status=words.status_words(st.label, one=True),
                 year=call_year))
+        elif not st.provenance.confirmed:
+            warnings.append(_("{country}: its status in call {year} ({status}) rests on a {confidence} value "
+                              "({source}); verify it in the Programme Guide {year}").format(
+                country=words.country_name(st.code), year=call_year, status=_describe_status(st),
+                confidence=_confidence(st.provenance.confidence.value), source=st.provenance.source.where))
     return CheckResult(
         eligible=all(r.ok for r in results), action=rules.ref.code, action_name=words.action_name(rules.action.name),
         call_year=call_year, criteria=tuple(results), warnings=tuple(dict.fromkeys(warnings)),

@@ -35,10 +35,10 @@ class ButtonReport:
 def annex_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonReport:
     """Check the workbook at ``path`` and write its annex (DOCX, and PDF where possible) next to it."""
     wb = Path(path)
-    lang = lang or resolve_lang(None)   # KA2FORMS_LANG, else the locale, else English
     try:
+        lang = lang or resolve_lang(None)   # KA2FORMS_LANG, else the locale, else English
         project = read_workbook(wb)
-        result = check_project(project)
+        result = check_project(project, lang=lang)
         written, skipped = [], []
         for fmt in FORMATS:
             try:

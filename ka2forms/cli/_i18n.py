@@ -112,11 +112,15 @@ class Ka2Group(click.Group):
         finally:
             i18n.reset_language(token)   # a test runner or a host program calls main() again
 
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+    def prepare_command(self, cmd: click.Command) -> click.Command:
+        """A command of this group speaks the user's language: translated help, and ``--lang`` of its own."""
         cmd.context_class = Ka2Context
         if not any(p.name == "lang" for p in cmd.params):
             cmd.params.append(lang_option_param())
-        super().add_command(cmd, name)
+        return cmd
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(self.prepare_command(cmd), name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         commands = [(n, c) for n in self.list_commands(ctx) if (c := self.get_command(ctx, n)) and not c.hidden]
@@ -170,7 +174,10 @@ def help_messages(group: click.Group) -> Iterator[tuple[str, str]]:
             if helptext:
                 yield _help_text(helptext), f"cli: {path} {p.opts[0] if p.opts else p.name}"
         if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                yield from walk(sub, f"{path} {name}")
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    yield from walk(sub, f"{path} {name}")
 
     yield from walk(group, "ka2forms")

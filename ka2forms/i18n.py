@@ -6,8 +6,9 @@ language is adding a catalog (docs/translating.md). The compiled ``.mo`` files a
 ``.po`` files, so ``pip install -e .``, a wheel and a plain checkout all find them without a build step;
 ``tests/test_i18n.py`` fails when a ``.mo`` is older than its ``.po`` or a message lacks a translation.
 
-Reading catalogs needs only the standard library (``gettext``); Babel (pure Python, a dependency) formats
-money, numbers and dates from CLDR and is imported only when something is formatted.
+Reading catalogs needs only the standard library (``gettext``). Money, numbers and percentages use CLDR's
+patterns for our four locales (``_NUMBERS``, tested against Babel), so the core (check, budget, travel) runs
+without Babel, which comes with the annex extra and formats dates and other currencies there.
 
 Which language: a front end resolves it once (:func:`resolve_lang`: ``--lang``, then ``KA2FORMS_LANG``,
 then the locale ``LC_ALL``/``LC_MESSAGES``/``LANG``, else English) and runs its work inside
@@ -163,26 +164,57 @@ def locale(lang: str | None = None) -> str:
     return LOCALES[check_lang(lang or current())]
 
 
+#: CLDR's number symbols and patterns for our locales (group, decimal, currency and percent patterns), as
+#: Babel formats them: the core (check, budget, travel) formats without Babel, which is only in the annex
+#: extra; tests/test_i18n.py compares every entry with Babel. A new language adds its line here.
+_NUMBERS: dict[str, tuple[str, str, str, str]] = {
+    "en": (",", ".", "{c}{n}", "{n}%"),
+    "sl": (".", ",", "{n}\u00a0{c}", "{n}\u00a0%"),
+    "cs": ("\u00a0", ",", "{n}\u00a0{c}", "{n}\u00a0%"),
+    "de": (".", ",", "{n}\u00a0{c}", "{n}\u00a0%"),
+}
+_SYMBOLS = {"EUR": "€"}
+
+
+def _digits(value: Decimal, places: int | None, lang: str) -> str:
+    """``value`` with the language's separators: ``places`` fixed decimals, or up to 3 (CLDR's default)."""
+    from decimal import ROUND_HALF_EVEN
+
+    group, point, _c, _p = _NUMBERS[lang]
+    q = value.quantize(Decimal(1).scaleb(-(3 if places is None else places)), rounding=ROUND_HALF_EVEN)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    if places is None:
+        frac = frac.rstrip("0")
+    parts = []
+    while len(whole) > 3:
+        parts.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = group.join([whole, *parts])
+    return sign + text + (point + frac if frac else "")
+
+
 def money(amount: Decimal | int | float | str, currency: str = "EUR", lang: str | None = None) -> str:
     """One money format per language, everywhere: ``€120,000.00``, ``120.000,00 €``, ``120 000,00 €``."""
-    from babel.numbers import format_currency
+    lang = check_lang(lang or current())
+    if currency not in _SYMBOLS:   # another currency: its symbol per locale from CLDR (Babel, the annex extra)
+        from babel.numbers import format_currency
 
-    return str(format_currency(Decimal(str(amount)), currency, locale=locale(lang)))
+        return str(format_currency(Decimal(str(amount)), currency, locale=locale(lang)))
+    text = _digits(Decimal(str(amount)), 2, lang)
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    return sign + _NUMBERS[lang][2].format(c=_SYMBOLS[currency], n=text)
 
 
 def number(value: Decimal | int | float | str, digits: int | None = None, lang: str | None = None) -> str:
-    """A number with the language's separators; ``digits`` fixes the decimals."""
-    from babel.numbers import format_decimal
-
-    fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(Decimal(str(value)), format=fmt, locale=locale(lang)))
+    """A number with the language's separators; ``digits`` fixes the decimals (half-even), else up to 3."""
+    return _digits(Decimal(str(value)), digits, check_lang(lang or current()))
 
 
 def percent(value: Decimal | float | str, lang: str | None = None) -> str:
     """A share (0.2) as the language writes it: ``20%``, ``20 %``."""
-    from babel.numbers import format_percent
-
-    return str(format_percent(Decimal(str(value)), locale=locale(lang)))
+    lang = check_lang(lang or current())
+    return _NUMBERS[lang][3].format(n=_digits(Decimal(str(value)) * 100, 0, lang))
 
 
 def date(value: Any, form: str = "long", lang: str | None = None) -> str:

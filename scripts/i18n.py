@@ -105,7 +105,32 @@ def update() -> None:
         _write(cat, LOCALE_DIR / lang / "LC_MESSAGES" / "ka2forms.po", ignore_obsolete=True)
 
 
+COUNTRIES = LOCALE_DIR / "countries.json"
+
+
+def country_names() -> dict[str, dict[str, str]]:
+    """Country names per language from CLDR (Babel), for every code the rules know: the core reads this
+    table, so naming a country in Slovenian needs no Babel at run time."""
+    from babel import Locale
+
+    from ka2forms.i18n import LOCALES
+    from ka2forms.rules.loader import read_json
+
+    codes = sorted(read_json("country_names.json")["names"])
+    out = {}
+    for lang, loc in LOCALES.items():
+        if lang == "en":
+            continue
+        territories = Locale.parse(loc).territories
+        out[lang] = {c: str(territories[c]) for c in codes if c in territories}
+    return out
+
+
 def compile_all() -> None:
+    import json
+
+    COUNTRIES.write_text(json.dumps(country_names(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+                         encoding="utf-8")
     for lang in languages():
         cat = read(lang)
         buf = io.BytesIO()

@@ -165,3 +165,47 @@ def test_language_from_option_variable_or_locale(explicit, env, expected):
 def test_an_asked_for_language_we_lack_is_an_input_error(explicit, env):
     with pytest.raises(InputError, match="unknown language"):
         resolve_lang(explicit, env)
+
+
+# ───────────────────────────── formats without Babel, equal to Babel's ─────────────────────────────
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_money_numbers_and_percent_are_cldrs_as_babel_formats_them(lang):
+    from decimal import Decimal
+
+    from babel.numbers import format_currency, format_decimal, format_percent
+
+    loc = i18n.LOCALES[lang]
+    for x in ("-5", "0", "0.005", "0.015", "987.6", "1234.5", "999.995", "120000", "1234567.891", "1000000000"):
+        d = Decimal(x)
+        assert i18n.money(d, lang=lang) == format_currency(d, "EUR", locale=loc), x
+        assert i18n.number(d, lang=lang) == format_decimal(d, locale=loc), x
+        for digits in (0, 1, 2):
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            assert i18n.number(d, digits, lang=lang) == format_decimal(d, format=pattern, locale=loc), (x, digits)
+    for x in ("0.2", "0.155", "1"):
+        assert i18n.percent(Decimal(x), lang=lang) == format_percent(Decimal(x), locale=loc), x
+
+
+def test_the_country_table_is_cldrs():
+    """ka2forms/locale/countries.json (the core's country names) is what scripts/i18n.py makes from CLDR."""
+    import json
+
+    committed = json.loads((LOCALE / "countries.json").read_text(encoding="utf-8"))
+    assert committed == _script().country_names(), "countries.json is stale: run python scripts/i18n.py compile"
+    with i18n.use("sl"):
+        assert words.country_name("DE") == "Nemčija" and words.country_name("CZ") == "Češka"
+
+
+def test_the_core_speaks_slovenian_without_babel():
+    """A bare install has no Babel (it comes with the annex extra): the check in sl must not need it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from ka2forms.readers.workbook import read_workbook; "
+            "from ka2forms.services.check import check_project; "
+            f"r = check_project(read_workbook({str(ROOT / 'samples' / 'ka220-vet-not-eligible.xlsx')!r}), lang='sl'); "
+            "assert 'babel' not in sys.modules, 'babel imported'; print(r.criteria[-1].required)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "eden od zneskov: 120.000,00\u00a0€, 250.000,00\u00a0€, 400.000,00\u00a0€"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from ka2forms.i18n import current, gettext, ngettext, npgettext
 from ka2forms.rules.countries import CountryStatus
@@ -113,18 +114,25 @@ def describe_status(st: CountryStatus) -> str:
     return text
 
 
+@cache
+def _country_names() -> dict[str, dict[str, str]]:
+    import json
+
+    from ka2forms.i18n import LOCALE_DIR
+
+    return dict(json.loads((LOCALE_DIR / "countries.json").read_text(encoding="utf-8")))
+
+
 def country_name(code: str) -> str:
-    """A country's name in the current language: CLDR's (Babel) for sl/cs/de, the Guide's English otherwise."""
+    """A country's name in the current language: CLDR's (a table made by ``scripts/i18n.py compile``, so no
+    Babel at run time) for sl/cs/de, the Guide's English otherwise."""
     from ka2forms.rules.countries import country_name as english
 
-    if current() != "en":
-        from babel import Locale
-
-        from ka2forms.i18n import locale
-
-        name = Locale.parse(locale()).territories.get(code)
+    lang = current()
+    if lang != "en":
+        name = _country_names().get(lang, {}).get(code)
         if name:
-            return str(name)
+            return name
     return english(code)
 
 

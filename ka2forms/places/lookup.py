@@ -167,10 +167,10 @@ def _default_call_year() -> int:
 def _eligible(code: str, call_year: int) -> bool:
     """EU Member State or associated third country in ``call_year`` (outermost regions count as their state)."""
     from ka2forms.errors import RuleNotDefinedError
-    from ka2forms.rules.countries import country_status
+    from ka2forms.rules.countries import code_status
 
     try:
-        return country_status(OUTERMOST.get(code, code), call_year).eligible
+        return code_status(OUTERMOST.get(code, code), call_year).eligible
     except (RuleNotDefinedError, UnknownValueError):
         return False
 

@@ -24,7 +24,7 @@ from ka2forms.rules import (
     Criterion,
     Provenance,
     Role,
-    country_status,
+    code_status,
     eligible_phrase,
     org_class,
     rules_for,
@@ -101,7 +101,7 @@ class _Context:
         return [p for p in self.partners if p.role in self.rules.counted_roles]
 
     def status(self, p: Partner) -> CountryStatus:
-        return country_status(p.country, self.year)
+        return code_status(p.country, self.year)
 
     def roles_phrase(self) -> str:
         roles = self.rules.counted_roles
@@ -397,7 +397,7 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
                             f"Programme Guide {call_year}")
     warnings += ctx.warnings
     for p in partners:
-        st = country_status(p.country, call_year)
+        st = code_status(p.country, call_year)
         if st.provenance is None:
             warnings.append(f"{st.name} is not listed in the rules data; treated as a "
                             f"{st.label} for call {call_year}")
@@ -418,5 +418,7 @@ def check_project(project: Project) -> CheckResult:
         if not e.where.file:
             e.where = project.cells.get("action") or Location(file=project.source)
         raise
+    # What the reader read with a doubt or passed over comes first, each naming its cell.
+    reading = tuple(str(w) for w in project.warnings)
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
-                          "acronym": project.acronym})
+                          "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings))})

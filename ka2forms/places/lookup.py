@@ -529,6 +529,15 @@ def resolve_place(text: str, *, call_year: int | None = None, where: Location | 
     return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), ())
 
 
+def countries_with_place(name: str) -> frozenset[str]:
+    """The countries that have a place called ``name`` (exact folded match of a name or an alternate name).
+
+    The workbook reader uses it to read an ambiguous country spelling ("RS", "CR") next to a city.
+    """
+    g = gazetteer()
+    return frozenset(g.cc(r) for r in g.rows_for_key(name_key(name.strip())))
+
+
 def nearest_place(lat: float, lon: float) -> tuple[Place, float] | None:
     """The gazetteer place nearest to a point and its distance in km, if one lies within about 100 km."""
     g = gazetteer()

@@ -39,18 +39,30 @@ class TableRange:
 
 @dataclass
 class Sheet:
-    """One sheet: its title, its rows (read when first asked for), hidden rows (1-based), Excel tables."""
+    """One sheet: its title, its rows, hidden rows (1-based) and Excel tables — each read when first asked for."""
 
     title: str
     _load: Callable[[], list[Row]]
-    hidden_rows: frozenset[int] = frozenset()
-    tables: dict[str, TableRange] = field(default_factory=dict)
-    _rows: list[Row] | None = None
+    _load_hidden: Callable[[], frozenset[int]] = frozenset
+    _load_tables: Callable[[], dict[str, TableRange]] = dict
+    _cache: dict[str, Any] = field(default_factory=dict)
 
     def rows(self) -> list[Row]:
-        if self._rows is None:
-            self._rows = self._load()
-        return self._rows
+        if "rows" not in self._cache:
+            self._cache["rows"] = self._load()
+        return self._cache["rows"]  # type: ignore[no-any-return]
+
+    @property
+    def hidden_rows(self) -> frozenset[int]:
+        if "hidden" not in self._cache:
+            self._cache["hidden"] = self._load_hidden()
+        return self._cache["hidden"]  # type: ignore[no-any-return]
+
+    @property
+    def tables(self) -> dict[str, TableRange]:
+        if "tables" not in self._cache:
+            self._cache["tables"] = self._load_tables()
+        return self._cache["tables"]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -91,7 +103,12 @@ def _xlsx(path: Path) -> Grid:
     sheets = []
     for ws in wb.worksheets:
         xml_path = getattr(ws, "_worksheet_path", None)
-        hidden, tables = _xlsx_extras(archive, xml_path) if archive is not None and xml_path else (frozenset(), {})
+
+        def hidden(xml_path: str | None = xml_path) -> frozenset[int]:
+            return _xlsx_hidden(archive, xml_path) if archive is not None and xml_path else frozenset()
+
+        def tables(xml_path: str | None = xml_path) -> dict[str, TableRange]:
+            return _xlsx_tables(archive, xml_path) if archive is not None and xml_path else {}
 
         def load(ws: Any = ws) -> list[Row]:
             rows = []
@@ -112,20 +129,24 @@ _TABLE_TARGET = re.compile(rb'Type="[^"]*/table"[^>]*Target="([^"]+)"|Target="([
 _TABLE_ATTRS = re.compile(rb'<(?:\w+:)?table\b[^>]*?\bdisplayName="([^"]+)"[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _xlsx_extras(archive: zipfile.ZipFile, xml_path: str) -> tuple[frozenset[int], dict[str, TableRange]]:
-    """Hidden rows and tables of one worksheet part (openpyxl's read-only mode does not load them)."""
+def _xlsx_hidden(archive: zipfile.ZipFile, xml_path: str) -> frozenset[int]:
+    """Hidden rows of one worksheet part (openpyxl's read-only mode does not load them)."""
     try:
         data = archive.read(xml_path)
     except KeyError:
-        return frozenset(), {}
-    hidden = frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
-                       for m in [_ATTR_R.search(tag.group(1))] if m)
+        return frozenset()
+    return frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
+                     for m in [_ATTR_R.search(tag.group(1))] if m)
+
+
+def _xlsx_tables(archive: zipfile.ZipFile, xml_path: str) -> dict[str, TableRange]:
+    """Excel tables (ListObjects) on one worksheet, by name (openpyxl's read-only mode does not load them)."""
     folder, _, name = xml_path.rpartition("/")
     tables: dict[str, TableRange] = {}
     try:
         rels = archive.read(f"{folder}/_rels/{name}.rels")
     except KeyError:
-        return hidden, tables
+        return tables
     for m in _TABLE_TARGET.finditer(rels):
         target = (m.group(1) or m.group(2)).decode()
         part = target.lstrip("/") if target.startswith("/") else _join(folder, target)
@@ -136,7 +157,7 @@ def _xlsx_extras(archive: zipfile.ZipFile, xml_path: str) -> tuple[frozenset[int
         if t:
             tables[t.group(1).decode()] = TableRange(int(t.group(3)), _col(t.group(2).decode()), int(t.group(5)),
                                                      _col(t.group(4).decode()))
-    return hidden, tables
+    return tables
 
 
 def _join(folder: str, target: str) -> str:
@@ -232,7 +253,7 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
                 rows.pop()
             frozen = list(rows)
             sheets.append(Sheet(el.get(f"{_T}name", f"Sheet{len(sheets) + 1}"), lambda r=frozen: r,
-                                frozenset(hidden)))
+                                lambda h=frozenset(hidden): h))
             el.clear()
     return sheets
 

@@ -318,8 +318,8 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
             if values[key] is None:
                 c.add(cell(key, r), f"missing {PARTNER_HEADERS[key][0].lower()}")
         role = c.attempt(cell("role", r), resolve_role, values["role"]) if values["role"] else None
-        reading = c.attempt(cell("country", r), read_country, values["country"], c.call_year) \
-            if values["country"] else None
+        reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
+                            c.call_year) if values["country"] else None
         if reading is not None and reading.warning:
             c.warn(cell("country", r), reading.warning)
         country = reading.code if reading is not None else None
@@ -333,6 +333,16 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
     if not partners and len(c.problems) == problems_before:
         c.add(f"A{header_row + 1}", "no organisations listed under the header row")
     return partners
+
+
+def _read_country(text: str, city: str | None, call_year: int | None) -> Any:
+    """The country of a row; an ambiguous spelling ("RS", "CR") is settled by the row's city when it can be."""
+    def place_countries() -> frozenset[str]:
+        from ka2forms.places.lookup import countries_with_place  # the gazetteer: only for an ambiguous spelling
+
+        return countries_with_place(city) if city else frozenset()
+
+    return read_country(text, call_year, place_countries=place_countries)
 
 
 def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: _Collector) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from collections.abc import Callable
 from typing import Any
 
 from ka2forms.errors import AmbiguousValueError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
@@ -114,29 +115,41 @@ class CountryReading:
     warning: str | None = None
 
 
-def read_country(text: str, call_year: int | None = None, *, where: Location | None = None) -> CountryReading:
-    """Like :func:`resolve_country`, for a value written in a workbook cell.
+def read_country(text: str, call_year: int | None = None, *, where: Location | None = None,
+                 place_countries: Callable[[], frozenset[str]] | None = None) -> CountryReading:
+    """Like :func:`resolve_country`, for a value written in a workbook cell, next to the organisation's city.
 
-    A spelling with a default reading (``RS``) is read with a warning, but refused with its candidates when
-    the candidates differ in eligibility for ``call_year`` (Serbia before call 2019): then the verdict would
-    depend on the unlikely reading.
+    A spelling that means several countries ("CR", "SR", "RS") is read as the one candidate where the city
+    lies (``place_countries``: the countries that have a place of that name), with a warning that says so.
+    Otherwise a spelling with a default reading (``RS``: Serbia) is read with a warning, but refused with its
+    candidates when they differ in eligibility for ``call_year`` (Serbia before call 2019): the verdict
+    would then rest on a reading nobody confirmed. Other ambiguous spellings are refused.
     """
-    code, amb = _lookup(text, where)
+    code, amb = _lookup(text, where, strict=False)
     if amb is None:
         return CountryReading(code)
-    names = " or ".join(f"{country_name(c)} ({c})" for c in amb.candidates)
+    listed = [f"{country_name(c)} ({c})" for c in amb.candidates]
+    places = place_countries() if place_countries is not None else frozenset()
+    hits = [c for c in amb.candidates if c in places]
+    if len(hits) == 1:
+        return CountryReading(hits[0], f"country {text!r} read as {country_name(hits[0])} ({hits[0]}) because the "
+                                       f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain")
+    if amb.read_as is None:
+        raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
     if call_year is not None and call_year in covered_years():
-        eligible = {code_status(c, call_year).eligible for c in amb.candidates}
-        if len(eligible) > 1:
-            raise AmbiguousValueError("country", text, [f"{country_name(c)} ({c})" for c in amb.candidates],
+        if len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
+            raise AmbiguousValueError("country", text, listed,
                                       why=f"{amb.why}; in call {call_year} only one of them is eligible",
                                       where=where)
     return CountryReading(code, f"country {text!r} read as {country_name(code)} ({code}): {amb.why}; "
-                                f"write the country's name if you meant another ({names})")
+                                f"write the country's name if you meant another ({' or '.join(listed)})")
 
 
-def _lookup(text: str, where: Location | None) -> tuple[str, Any]:
-    """(code, the Ambiguous entry when the spelling has a default reading, else None)."""
+def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[str, Any]:
+    """(code, the Ambiguous entry when the spelling has several meanings, else None).
+
+    ``strict``: an ambiguous spelling without a default reading raises at once (otherwise the caller decides).
+    """
     sp = _spellings()
     stripped = text.strip()
     code = sp.exact.get(exact_key(stripped))
@@ -145,10 +158,10 @@ def _lookup(text: str, where: Location | None) -> tuple[str, Any]:
     compact = fold_compact(stripped)
     amb = sp.ambiguous.get(compact)
     if amb is not None:
-        if amb.read_as is None:
+        if amb.read_as is None and strict:
             raise AmbiguousValueError("country", text, [f"{country_name(c)} ({c})" for c in amb.candidates],
                                       why=amb.why, where=where)
-        return amb.read_as, amb
+        return amb.read_as or amb.candidates[0], amb
     code = sp.abbreviations.get(compact)
     if code:
         return code, None

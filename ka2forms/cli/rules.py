@@ -13,6 +13,7 @@ from ka2forms.rules import (
     Action,
     ActionRules,
     all_actions,
+    code_status,
     country_status,
     covered_years,
     resolve_action,
@@ -103,7 +104,7 @@ def _show_countries(year: int) -> None:
 
     groups: dict[str, list[str]] = {}
     for code in listed_countries():
-        st = country_status(code, year)
+        st = code_status(code, year)
         groups.setdefault(st.label + (" — excluded" if st.excluded else ""), []).append(code)
     table = Table(title=f"Country status in call {year}", header_style="bold")
     table.add_column("Status")

@@ -7,9 +7,9 @@ error, never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from collections.abc import Callable
 from typing import Any
 
 from ka2forms.errors import AmbiguousValueError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
@@ -136,11 +136,10 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
                                        f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain")
     if amb.read_as is None:
         raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
-    if call_year is not None and call_year in covered_years():
-        if len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
-            raise AmbiguousValueError("country", text, listed,
-                                      why=f"{amb.why}; in call {call_year} only one of them is eligible",
-                                      where=where)
+    if call_year is not None and call_year in covered_years() \
+            and len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
+        raise AmbiguousValueError("country", text, listed,
+                                  why=f"{amb.why}; in call {call_year} only one of them is eligible", where=where)
     return CountryReading(code, f"country {text!r} read as {country_name(code)} ({code}): {amb.why}; "
                                 f"write the country's name if you meant another ({' or '.join(listed)})")
 

@@ -7,7 +7,15 @@ from itertools import pairwise
 import pytest
 
 from ka2forms import errors
-from ka2forms.rules import Confidence, all_actions, code_status, country_status, covered_years, resolve_action, rules_for
+from ka2forms.rules import (
+    Confidence,
+    all_actions,
+    code_status,
+    country_status,
+    covered_years,
+    resolve_action,
+    rules_for,
+)
 from ka2forms.rules.countries import listed_countries
 from ka2forms.rules.loader import read_yaml, sources
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, UnknownPlaceError
@@ -148,6 +149,8 @@ def travel(
         message, details = _explain(e)
         _fail(message, details)
         return
+    for line in result.inexact():  # never silent, also under --json (stdout stays pure JSON)
+        ui.err.print(Text("note: ", style="yellow") + Text(line))
     if as_json:
         ui.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -34,7 +34,7 @@ def test_totals_and_notes_words_exist_in_every_language(section: str) -> None:
     assert [lang for lang in spellings.LANGUAGES if not per_language.get(lang)] == []
 
 
-@pytest.mark.parametrize("section", KEYED + ("types",))
+@pytest.mark.parametrize("section", (*KEYED, "types"))
 def test_no_word_means_two_things(section: str) -> None:
     spellings.keyed.cache_clear()
     spellings.keyed(section)  # raises RulesDataError on a clash

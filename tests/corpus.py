@@ -43,7 +43,8 @@ def one_sheet_workbook(folder: Path, *, name: str = "List1.xlsx", rows: Sequence
     ws["B2"] = "(logotip Erasmus+)"
     ws.merge_cells("B2:D2")
     project = [["Ključni ukrep:", "KA220-VET"], ["Leto razpisa:", 2025],
-               ["Naziv projekta:", "Robotika v poklicnih šolah"], ["Akronim:", "ROBOVET"], ["Trajanje projekta (meseci):", 24], ["Zaprošena sredstva (EUR):", 250000],
+               ["Naziv projekta:", "Robotika v poklicnih šolah"], ["Akronim:", "ROBOVET"],
+               ["Trajanje projekta (meseci):", 24], ["Zaprošena sredstva (EUR):", 250000],
                *extra_project]
     for i, (label, value) in enumerate(project, start=3):
         ws.cell(i, 2, label)

@@ -70,6 +70,8 @@ def _show_rules(r: ActionRules) -> None:
             value.append("/".join(c.statuses))
         if c.identifier:
             value.append(c.identifier)
+        if c.regions:
+            value.append("Regions " + ", ".join(str(n) for n in c.regions) + (", one only" if c.one_region else ""))
         if c.note:
             value.append(f"({c.note})")
         table.add_row(Text(c.id), Text(c.kind), Text(" ".join(value)), _conf(c.provenance.confidence.value),

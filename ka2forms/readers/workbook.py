@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
@@ -99,12 +100,34 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
             fields, cells = _read_project(partner_rows, pc, last, given={"action": action, "call_year": call_year})
         c = _Collector(partners_ws.title, problems, warnings, call_year=fields.get("call_year"))
         partners = _read_partners(partner_rows, c, hidden=partners_ws.hidden_rows, offset=table)
+        fields.update(_read_plan_sheets(grid, problems, partners))
     finally:
         grid.close()
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
                    warnings=tuple(Problem(w.where.in_file(str(p)), w.message) for w in warnings), **fields)
+
+
+def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Partner]) -> dict[str, Any]:
+    """The optional Travel plan and Budget sheets (readers/plan.py), with their problems.
+
+    An organisation named there must be one of Partners: a misspelt name would otherwise give a share, or
+    a trip, to nobody.
+    """
+    from ka2forms.readers.plan import find_sheet, read_budget_rows, read_travel_plan_rows, unknown_organisations
+
+    sheets = SimpleNamespace(worksheets=grid.sheets)  # find_sheet looks at .worksheets and their .title
+    out: dict[str, Any] = {}
+    if (ws := find_sheet(sheets, "travel_plan")) is not None:
+        c = _Collector(ws.title, problems)
+        out["travel_plan"] = tuple(read_travel_plan_rows(list(ws.rows()), c))
+        unknown_organisations(out["travel_plan"], partners, c)
+    if (ws := find_sheet(sheets, "budget")) is not None:
+        c = _Collector(ws.title, problems)
+        out["budget"] = tuple(read_budget_rows(list(ws.rows()), c))
+        unknown_organisations(out["budget"], partners, c)
+    return out
 
 
 def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None,
@@ -191,11 +214,11 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
     return number
 
 
-def _money(value: Any) -> Decimal:
+def _money(value: Any, what: str = "requested grant") -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0:
-            raise InputError(f"requested grant cannot be negative ({value!r})")
+            raise InputError(f"{what} cannot be negative ({value!r})")
         return Decimal(str(value))
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
@@ -209,9 +232,9 @@ def _money(value: Any) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"requested grant must be an amount in EUR, not {value!r}") from None
+        raise InputError(f"{what} must be an amount in EUR, not {value!r}") from None
     if amount < 0:
-        raise InputError(f"requested grant cannot be negative ({value!r})")
+        raise InputError(f"{what} cannot be negative ({value!r})")
     return amount
 
 

@@ -23,9 +23,9 @@ from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
 from ka2forms.text import fold_compact
 
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
-                   "excluded_countries", "per_country_type", "identifier")
+                   "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions")
 _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
-                   "confidence", "description", "note"}
+                   "confidence", "description", "note", "regions", "one_region", "not_countries", "than"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
 
 
@@ -45,6 +45,10 @@ class Criterion:
     fields: tuple[str, ...] = ()
     description: str | None = None
     note: str | None = None
+    than: tuple[str, ...] = ()      # kind balance: the statuses whose organisations may not outnumber ``statuses``
+    regions: tuple[int, ...] = ()   # kind regions: the regions allowed for organisations with ``statuses``
+    one_region: bool = False        # kind regions: all non-associated organisations from one region
+    not_countries: tuple[str, ...] = ()  # kind coordinator: ISO codes whose organisations may not coordinate
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -178,17 +182,32 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
         raise RulesDataError(f"{where}: unknown statuses {bad}")
     if raw.get("class"):
         org_class(raw["class"])  # fails early on a misspelt class
-    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type"}
+    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type", "status_count"}
     if needs_min and not isinstance(raw.get("min"), int):
         raise RulesDataError(f"{where}: kind {kind} needs a whole-number min")
     if kind in {"type_count", "per_country_type", "only_types"} and not (types or raw.get("class")):
         raise RulesDataError(f"{where}: kind {kind} needs types or class")
     if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
         raise RulesDataError(f"{where}: identifier must be PIC or OID")
+    regions = raw.get("regions", [])
+    if raw.get("not_countries") and kind != "coordinator":
+        raise RulesDataError(f"{where}: not_countries applies to kind coordinator only")
+    if kind == "regions" and not regions:
+        raise RulesDataError(f"{where}: kind regions needs regions: [..]")
+    if "regions" in raw:
+        _ints(regions, where)
+    if kind in {"status_count", "balance", "regions"} and "statuses" not in raw:
+        raise RulesDataError(f"{where}: kind {kind} needs statuses (for balance: the side that must be at "
+                             "least as large)")
+    than = tuple(raw.get("than", ("member", "associated") if kind == "balance" else ()))
+    if bad := [s for s in than if s not in STATUSES]:
+        raise RulesDataError(f"{where}: unknown statuses {bad}")
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"), note=raw.get("note"))
+                     description=raw.get("description"), note=raw.get("note"), than=than, regions=tuple(regions),
+                     one_region=bool(raw.get("one_region", False)),
+                     not_countries=tuple(str(c) for c in raw.get("not_countries", ())))
 
 
 def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:

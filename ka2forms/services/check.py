@@ -237,6 +237,9 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     desc = "Exactly one coordinator" if anywhere else f"Exactly one coordinator, from an {where}"
     if c.types:
         desc += f", being a {_types_phrase(c, 1)}"
+    if c.regions:
+        desc += (", from a non-associated country only in Region" + ("s " if len(c.regions) > 1 else " ")
+                 + ", ".join(map(str, c.regions)))
     required = "1"
     if len(coordinators) != 1:
         hint = ("mark one organisation's Role as Coordinator" if not coordinators
@@ -249,8 +252,15 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
         problems.append(f"{st.name} is a {st.describe()}")
     if c.types and co.org_type not in c.types:
         problems.append(f"{type_label(co.org_type)} may not coordinate")
+    if c.regions and st.status == "not-associated" and st.region not in c.regions:
+        where_from = f"Region {st.region}" if st.region else "a region we do not know"
+        problems.append(f"{st.name} ({where_from}) may not coordinate: non-associated coordinators only from "
+                        + ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(map(str, c.regions)))
+    if co.country in c.not_countries:
+        problems.append(f"organisations from {st.name} may take part only as partners")
     actual = f"{co.organisation} ({co.country})"
-    hint = ("choose a coordinator from an " + where + "; " + "; ".join(problems)) if problems else None
+    lead = "choose another coordinator" if anywhere else "choose a coordinator from an " + where
+    hint = (lead + "; " + "; ".join(problems)) if problems else None
     return desc, required, actual, not problems, hint
 
 
@@ -288,6 +298,59 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     return desc, "all", actual, not missing, hint
 
 
+def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
+    """At least ``min`` counted organisations (not countries) from countries with ``statuses``."""
+    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    n = len(matching)
+    where = ctx.statuses_phrase(c.statuses)
+    desc = f"At least {_plural(c.min, 'organisation')} from {where}"
+    missing = (c.min or 0) - n
+    hint = (f"add {_plural(missing, 'more organisation')} from {where} as full partner"
+            f"{'s' if missing > 1 else ''}") if missing > 0 else None
+    return desc, f"≥ {c.min}", n, n >= c.min, hint
+
+
+def _balance(c: Criterion, ctx: _Context) -> _Outcome:
+    """Capacity building: organisations from ``statuses`` at least as many as those from ``than``."""
+    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.status(p).excluded]
+    theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
+    side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
+    desc = f"At least as many organisations from {side} as from {other}"
+    ok = len(mine) >= len(theirs)
+    hint = None if ok else (f"add {_plural(len(theirs) - len(mine), 'organisation')} from {side} or remove "
+                            f"{len(theirs) - len(mine)} from {other}")
+    return desc, f"≥ {len(theirs)}", len(mine), ok, hint
+
+
+def _regions(c: Criterion, ctx: _Context) -> _Outcome:
+    """Organisations from countries with ``statuses`` come only from the listed regions (and, with
+    ``one_region``, all from the same one). A country whose region the data does not know fails."""
+    tcna = [p for p in ctx.counted if ctx.status(p).status in c.statuses]
+    allowed = ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(str(r) for r in c.regions)
+    desc = f"Organisations from {ctx.statuses_phrase(c.statuses)} only from {allowed}"
+    if c.one_region:
+        desc += ", all from the same region"
+    unknown = [p for p in tcna if ctx.status(p).region is None]
+    outside = [p for p in tcna if ctx.status(p).region is not None and ctx.status(p).region not in c.regions]
+    found = sorted({ctx.status(p).region for p in tcna if ctx.status(p).region is not None})
+    for p in tcna:
+        prov = ctx.status(p).provenance
+        if prov is not None and prov.confidence.value not in ("seed", "official"):
+            ctx.warnings.append(f"{c.id}: the region of {ctx.status(p).name} rests on a {prov.confidence.value} "
+                                f"value ({prov.source.where})")
+    problems = []
+    if unknown:
+        problems.append(f"region unknown for {_names(unknown)}: check the country's region in the Programme Guide")
+    if outside:
+        problems.append(f"replace {_names(outside)} (not in {allowed})")
+    if c.one_region and len(found) > 1:
+        problems.append("keep the non-associated partners in one region (now Regions "
+                        + ", ".join(str(r) for r in found) + ")")
+    actual = ("none" if not tcna else "Region" + ("s " if len(found) != 1 else " ")
+              + (", ".join(str(r) for r in found) or "unknown"))
+    return desc, allowed, actual, not problems, "; ".join(problems) or None
+
+
 _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "organisations": _organisations,
     "countries": _countries,
@@ -298,6 +361,9 @@ _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "excluded_countries": _excluded_countries,
     "per_country_type": _per_country_type,
     "identifier": _identifier,
+    "status_count": _status_count,
+    "balance": _balance,
+    "regions": _regions,
 }
 
 
@@ -422,3 +488,10 @@ def check_project(project: Project) -> CheckResult:
     reading = tuple(str(w) for w in project.warnings)
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
                           "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings))})
+
+
+def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,
+                    duration_months: int | None = None) -> CriterionResult | None:
+    """The grant criterion alone, for an amount that is not the requested grant (a budget's total)."""
+    ctx = _Context(rules_for(action, call_year), partners)
+    return _check_grant(ctx, amount, duration_months)

@@ -15,8 +15,8 @@ from rich.text import Text
 from ka2forms.cli import _common as ui
 from ka2forms.cli.budget import print_budget, print_travel_plan
 from ka2forms.errors import Ka2Error
-from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.model import Project
+from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.budget import budget_report, check_budget, plan_travel
 from ka2forms.services.check import CheckResult, check_project

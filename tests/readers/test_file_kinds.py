@@ -121,3 +121,26 @@ def test_an_ods_with_a_password_has_its_own_message(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert "password-protected .ods" in info.value.message
+
+
+def test_convert_collects_a_csv_and_reads_it_with_the_options(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "partnerji.csv").write_text(CSV, encoding="utf-8")
+    out = tmp_path / "out"
+
+    result = CliRunner().invoke(main, ["convert", str(folder), "-o", str(out), "--jobs", "1",
+                                       "--action", "KA220-VET", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    check = json.loads((out / "partnerji" / "check.json").read_text(encoding="utf-8"))
+    assert check["eligible"] is True and check["call_year"] == 2025
+
+
+def test_annex_of_a_csv_takes_the_options(tmp_path: Path) -> None:
+    path = tmp_path / "partnerji.csv"
+    path.write_text(CSV, encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["annex", str(path), "-o", str(tmp_path / "annex.md"), "--action",
+                                       "KA220-VET", "--year", "2025"])
+    assert result.exit_code == 0, result.output
+    assert "Šolski center Celje" in (tmp_path / "annex.md").read_text(encoding="utf-8")

@@ -54,6 +54,16 @@ def open_workbook(path: str | Path) -> Workbook:
     """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
     p = Path(path)
     where = Location(file=str(p))
+    preflight(p)
+    try:
+        return load_workbook(p, read_only=True, data_only=True, keep_links=False)
+    except Exception as e:  # openpyxl raises many kinds for damaged parts
+        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None
+
+
+def preflight(p: Path) -> None:
+    """Everything checked before any parser sees the file: what it is, and that its zip is sane."""
+    where = Location(file=str(p))
     if p.name.startswith("~$"):
         raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
     try:
@@ -76,7 +86,3 @@ def open_workbook(path: str | Path) -> Workbook:
         kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
         raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
     check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
-    try:
-        return load_workbook(p, read_only=True, data_only=True, keep_links=False)
-    except Exception as e:  # openpyxl raises many kinds for damaged parts
-        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None

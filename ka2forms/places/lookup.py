@@ -569,6 +569,9 @@ def _address(query: str) -> tuple[str, str | None] | None:
     country = None
     towns: list[tuple[bool, str]] = []  # (had a postal code, text)
     for part in parts:
+        if not re.search(r"\d", part) and (code := _country_hint(part)) is not None:
+            country = code  # "…, SI" / "…, Slovenija": the country, not a town
+            continue
         m = _POSTAL.search(part)
         rest = part
         if m:

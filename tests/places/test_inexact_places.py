@@ -44,6 +44,8 @@ def test_travel_json_says_how_each_place_was_resolved_and_stderr_says_it_too() -
     ("CZ-602 00 Brno", "Brno", "CZ"),
     ("Náměstí Svobody 1, 602 00 Brno", "Brno", "CZ"),
     ("Brno 602 00", "Brno", "CZ"),
+    ("Trg republike 3, Ljubljana, SI", "Ljubljana", "SI"),      # the country part is not a town ("Si")
+    ("Hauptstraße 5, 50667 Köln, Deutschland", "Köln", "DE"),
 ])
 def test_an_address_or_postal_code_resolves_to_its_town_with_a_note(address: str, town: str, country: str) -> None:
     m = resolve_place(address)

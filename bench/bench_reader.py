@@ -46,11 +46,10 @@ def baseline(path: Path) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from ka2forms.readers.workbook import read_workbook
-
     import os
 
     from ka2forms.readers.grid import xlsx_backend
+    from ka2forms.readers.workbook import read_workbook
 
     base = median_ms(lambda: baseline(SAMPLE))
     os.environ["KA2FORMS_XLSX_READER"] = "openpyxl"

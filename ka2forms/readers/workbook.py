@@ -55,6 +55,7 @@ class _Collector:
     problems: list[Problem]
     warnings: list[Problem] = field(default_factory=list)
     call_year: int | None = None   # known once the project fields are read: ambiguous countries depend on it
+    doubts_are_errors: bool = False  # where no warning can be shown (a worksheet function's one cell)
 
     def warn(self, cell: str | None, message: str) -> None:
         self.warnings.append(Problem(Location(sheet=self.sheet, cell=cell), message))
@@ -136,10 +137,13 @@ def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None
 
     The worksheet functions use this with the values xlwings passes, so a range in Excel and the Partners
     sheet of a workbook are read by the same code. Problems raise WorkbookInvalid with range-relative cells.
+    A cell has no room for a warning, so a country read with a doubt ("RS" without a town) is a problem
+    here (one the row's town settles is taken: the town exists in only one of the candidates); rows passed
+    over (totals, notes) are simply not partners.
     """
     problems: list[Problem] = []
     partners = _read_partners([r if isinstance(r, (list, tuple)) else [r] for r in rows],
-                              _Collector(sheet, problems, call_year=call_year))
+                              _Collector(sheet, problems, call_year=call_year, doubts_are_errors=True))
     if problems:
         raise WorkbookInvalid(problems)
     return partners
@@ -344,7 +348,11 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
                             c.call_year) if values["country"] else None
         if reading is not None and reading.warning:
-            c.warn(cell("country", r), reading.warning)
+            if c.doubts_are_errors and not reading.by_city:
+                c.add(cell("country", r), reading.warning.replace(" read as ", " would be read as ", 1))
+                reading = None
+            else:
+                c.warn(cell("country", r), reading.warning)
         country = reading.code if reading is not None else None
         org_type = c.attempt(cell("type", r), resolve_type, values["type"]) if values["type"] else None
         pic = _identifier(values.get("pic"), "pic", cell("pic", r) if "pic" in columns else "", c, seen)

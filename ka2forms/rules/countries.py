@@ -137,6 +137,7 @@ class CountryReading:
 
     code: str
     warning: str | None = None
+    by_city: bool = False   # an ambiguous spelling settled by the row's town (the only candidate that has it)
 
 
 def read_country(text: str, call_year: int | None = None, *, where: Location | None = None,
@@ -157,7 +158,8 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
     hits = [c for c in amb.candidates if c in places]
     if len(hits) == 1:
         return CountryReading(hits[0], f"country {text!r} read as {country_name(hits[0])} ({hits[0]}) because the "
-                                       f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain")
+                                       f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain",
+                              by_city=True)
     if amb.read_as is None:
         raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
     if call_year is not None and call_year in covered_years() \

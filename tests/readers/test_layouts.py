@@ -242,3 +242,15 @@ def test_header_words_are_the_same_as_the_default_header_of_the_samples() -> Non
 
     assert [layout.header_key(h) for h in SL_HEADER] == ["role", "organisation", "country", "city", "type",
                                                           "pic", "oid"]
+
+
+def test_a_range_passed_by_excel_refuses_a_doubtful_country_it_cannot_warn_about() -> None:
+    from ka2forms.readers.workbook import read_partner_rows
+
+    header = ["Role", "Organisation", "Country", "City", "Type"]
+    with pytest.raises(WorkbookInvalid) as info:
+        read_partner_rows([header, ["Coordinator", "Zavod X", "RS", None, "NGO"]], call_year=2025)
+    assert "C2: country 'RS' would be read as Serbia (RS)" in str(info.value)
+    # the town settles it (Novi Sad is only in Serbia): taken, as in a workbook
+    assert read_partner_rows([header, ["Coordinator", "Zavod X", "RS", "Novi Sad", "NGO"]])[0].country == "RS"
+    assert read_partner_rows([header, ["Coordinator", "Zavod X", "Srbija", None, "NGO"]])[0].country == "RS"

@@ -254,3 +254,26 @@ def test_a_range_passed_by_excel_refuses_a_doubtful_country_it_cannot_warn_about
     # the town settles it (Novi Sad is only in Serbia): taken, as in a workbook
     assert read_partner_rows([header, ["Coordinator", "Zavod X", "RS", "Novi Sad", "NGO"]])[0].country == "RS"
     assert read_partner_rows([header, ["Coordinator", "Zavod X", "Srbija", None, "NGO"]])[0].country == "RS"
+
+
+def test_the_issue_12_slovenian_workbook_keeps_its_duration_and_its_czech_partner(tmp_path: Path) -> None:
+    # Reported: "Trajanje projekta (meseci)" and "Naziv projekta" were skipped without a word (the duration
+    # criterion vanished, verdict ELIGIBLE) and "ČR" became Costa Rica (verdict NOT ELIGIBLE).
+    from click.testing import CliRunner
+    from workbooks import make_workbook
+
+    from ka2forms.cli import main
+
+    project = {"Ukrep": "KA220-VET", "Leto razpisa": 2025, "Naziv projekta": "Robotika",
+               "Trajanje projekta (meseci)": 40}
+    rows = [SL_HEADER[:5], ["Koordinator", "Šolski center Celje", "SI", "Celje", "VET"],
+            ["Partner", "SPŠ Brno", "ČR", "Brno", "VET"], ["Partner", "HTL Wien", "AT", "Wien", "VET"]]
+    path = make_workbook(tmp_path, project=project, partners=rows)
+
+    result = CliRunner().invoke(main, ["check", str(path), "--json"])
+    data = json.loads(result.stdout)
+    assert data["title"] == "Robotika"
+    duration = next(c for c in data["criteria"] if c["id"] == "duration")
+    assert duration["ok"] is False and "40" in str(duration["actual"])   # 40 months is beyond 36: not dropped
+    assert result.exit_code == 1
+    assert "Costa Rica" not in result.stdout

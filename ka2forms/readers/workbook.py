@@ -24,14 +24,22 @@ from ka2forms.text import fold_compact
 
 T = TypeVar("T")
 
-# Every spelling lives in rules/data/spellings.yaml (all languages); these names stay for the code that reads
-# them (services/forms.py matches form fields against the same words).
-PROJECT_SHEET = spellings.keyed("sheets")["project"]
-PARTNERS_SHEET = spellings.keyed("sheets")["partners"]
-PROJECT_LABELS: dict[str, tuple[str, ...]] = layout.project_labels()
 REQUIRED_PROJECT = ("action", "call_year")
-PARTNER_HEADERS: dict[str, tuple[str, ...]] = layout.partner_headers()
 REQUIRED_COLUMNS = ("role", "organisation", "country", "type")
+
+
+def __getattr__(name: str) -> Any:
+    """PROJECT_LABELS, PARTNER_HEADERS, PROJECT_SHEET, PARTNERS_SHEET: every spelling lives in
+    rules/data/spellings.yaml (all languages); these names stay for the code that reads them (services/forms.py
+    matches form fields against the same words). Loaded on first use, so importing the reader (the Excel
+    worksheet functions do) does not read the vocabulary."""
+    lazy = {"PROJECT_LABELS": layout.project_labels, "PARTNER_HEADERS": layout.partner_headers,
+            "PROJECT_SHEET": lambda: spellings.keyed("sheets")["project"],
+            "PARTNERS_SHEET": lambda: spellings.keyed("sheets")["partners"]}
+    if name in lazy:
+        return lazy[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 PIC_RE = re.compile(r"^\d{9}$")
 OID_RE = re.compile(r"^E\d{8}$")
@@ -149,6 +157,10 @@ def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None
     return partners
 
 
+def _partner_sheet_names() -> tuple[str, ...]:
+    return spellings.keyed("sheets")["partners"]
+
+
 def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
     """(the Project sheet or None, the partner sheet, the partner Excel table's range or None).
 
@@ -166,8 +178,9 @@ def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
         partners = next((s for s in candidates if layout.find_header(s.rows(), REQUIRED_COLUMNS)[0]), None)
     if partners is None:
         found = ", ".join(repr(s.title) for s in grid.sheets) or "none"
-        raise WorkbookError(f"no partner table: no sheet named {PARTNERS_SHEET[0]!r} (or {PARTNERS_SHEET[1]!r}, "
-                            f"{PARTNERS_SHEET[5]!r}…) and no sheet whose first rows hold a header with "
+        names = _partner_sheet_names()
+        raise WorkbookError(f"no partner table: no sheet named {names[0]!r} (or {names[1]!r}, "
+                            f"{names[5]!r}…) and no sheet whose first rows hold a header with "
                             f"Role, Organisation, Country and Type (sheets found: {found})",
                             where=Location(file=str(path)))
     return project, partners, None
@@ -270,19 +283,20 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
         if _text(value) is None:
             raw[key] = (wanted, None, None)
         elif fold_compact(str(_text(value))) != fold_compact(str(wanted)):
-            c.add(cell, f"the file says {PROJECT_LABELS[key][0]} {_text(value)!r} but {option} says {wanted!r}: "
-                        f"correct one of them")
+            label = layout.project_labels()[key][0]
+            c.add(cell, f"the file says {label} {_text(value)!r} but {option} says {wanted!r}: correct one of them")
 
     fields: dict[str, Any] = {}
     cells: dict[str, Location] = {}
-    for key in PROJECT_LABELS:
+    for key in layout.project_labels():
         value, cell, _ = raw.get(key, (None, None, None))
         if cell:
             cells[key] = c.at(cell)
         if _text(value) is None:
             if key in REQUIRED_PROJECT:
                 option = {"action": "--action", "call_year": "--year"}[key]
-                c.add(cell or "A:B", f"missing {PROJECT_LABELS[key][0]!r} (a label such as {PROJECT_LABELS[key][0]!r} "
+                label = layout.project_labels()[key][0]
+                c.add(cell or "A:B", f"missing {label!r} (a label such as {label!r} "
                                      f"with its value in the cell to its right, or the {option} option)")
             continue
         where = cell or ""
@@ -304,7 +318,7 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
     header, best = layout.find_header(rows, REQUIRED_COLUMNS)
     if header is None:
         if best is not None:
-            missing = [PARTNER_HEADERS[k][0] for k in REQUIRED_COLUMNS if k not in best.columns]
+            missing = [layout.partner_headers()[k][0] for k in REQUIRED_COLUMNS if k not in best.columns]
             labels = [t for v in rows[best.row - 1] if (t := _text(v))]
             c.add(f"A{best.row}", f"header row lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                                   f"(found: {', '.join(labels)})")
@@ -343,7 +357,7 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
                                             "row if this organisation left the consortium")
         for key in REQUIRED_COLUMNS:
             if values[key] is None:
-                c.add(cell(key, r), f"missing {PARTNER_HEADERS[key][0].lower()}")
+                c.add(cell(key, r), f"missing {layout.partner_headers()[key][0].lower()}")
         role = c.attempt(cell("role", r), resolve_role, values["role"]) if values["role"] else None
         reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
                             c.call_year) if values["country"] else None
@@ -378,7 +392,7 @@ def _read_country(text: str, city: str | None, call_year: int | None) -> Any:
 
 def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: _Collector) -> None:
     """A header that nearly names a column we read (PIC-Code, Town/City) is said, not dropped silently."""
-    known = {fold_compact(w): w for k, ws in PARTNER_HEADERS.items() if k not in columns for w in ws}
+    known = {fold_compact(w): w for k, ws in layout.partner_headers().items() if k not in columns for w in ws}
     used = set(columns.values())
     for i, value in enumerate(row):
         label = _text(value)

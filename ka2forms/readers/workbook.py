@@ -103,6 +103,11 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
         if project_ws is not None:
             pc = _Collector(project_ws.title, problems, warnings)
             fields, cells = _read_project(project_ws.rows(), pc, None, given={"action": action, "call_year": call_year})
+            if header is not None and header.row > 1 and table is None:
+                # Fields written above the partner table too are read, never passed over in silence.
+                extra, extra_cells = _read_project(partner_rows, _Collector(partners_ws.title, problems, warnings),
+                                                   header.row - 1, given={}, required=())
+                _merge_fields(fields, cells, extra, extra_cells, problems)
         else:  # one sheet: the project fields stand above the partner table
             pc = _Collector(partners_ws.title, problems, warnings)
             last = header.row - 1 if header else 0
@@ -255,8 +260,26 @@ def _money(value: Any, what: str = "requested grant") -> Decimal:
     return amount
 
 
+def _merge_fields(fields: dict[str, Any], cells: dict[str, Location], extra: dict[str, Any],
+                  extra_cells: dict[str, Location], problems: list[Problem]) -> None:
+    """Project fields found above the partner table join those of the Project sheet; the same field with
+    two different values is a problem at both cells."""
+    for key, value in extra.items():
+        if value is None:
+            continue
+        if fields.get(key) is None:
+            fields[key] = value
+            cells[key] = extra_cells[key]
+        elif fields[key] != value:
+            first = cells.get(key)
+            problems.append(Problem(extra_cells[key], f"{layout.project_labels()[key][0]!r} is {value!r} here but "
+                                                      f"{fields[key]!r} in {first.sheet}!{first.cell}" if first else
+                                    f"{layout.project_labels()[key][0]!r} is given twice"))
+
+
 def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | None, *,
-                  given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Location]]:
+                  given: dict[str, Any], required: tuple[str, ...] = REQUIRED_PROJECT,
+                  ) -> tuple[dict[str, Any], dict[str, Location]]:
     """Project fields from label rows (all rows of a Project sheet, or those above the partner header)."""
     raw: dict[str, tuple[Any, str]] = {}
     for lr in layout.label_rows(rows[:last_row] if last_row is not None else rows):
@@ -293,7 +316,7 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
         if cell:
             cells[key] = c.at(cell)
         if _text(value) is None:
-            if key in REQUIRED_PROJECT:
+            if key in required:
                 option = {"action": "--action", "call_year": "--year"}[key]
                 label = layout.project_labels()[key][0]
                 c.add(cell or "A:B", f"missing {label!r} (a label such as {label!r} "

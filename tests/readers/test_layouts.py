@@ -277,3 +277,24 @@ def test_the_issue_12_slovenian_workbook_keeps_its_duration_and_its_czech_partne
     assert duration["ok"] is False and "40" in str(duration["actual"])   # 40 months is beyond 36: not dropped
     assert result.exit_code == 1
     assert "Costa Rica" not in result.stdout
+
+
+def test_fields_above_the_partner_table_are_read_even_with_a_project_sheet(tmp_path: Path) -> None:
+    path = foreign_workbook(tmp_path, sheet="Partners", project_sheet="Project",
+                            header=["Role", "Organisation", "Country", "City", "Type"],
+                            project=[["Action", "KA220-VET"], ["Call year", 2025]],
+                            rows=[["Coordinator", "Šolski center Celje", "SI", "Celje", "VET"]])
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Partners"]
+    ws.insert_rows(1, 3)
+    ws["A1"], ws["A2"], ws["B2"] = "Consortium", "Duration (months)", 24
+    wb.save(path)
+
+    project = read_workbook(path)
+    assert project.duration_months == 24 and project.cells["duration_months"].cell == "B2"
+
+    ws["A3"], ws["B3"] = "Call year", 2024
+    wb.save(path)
+    assert "'Call year' is 2024 here but 2025 in Project!B2" in problems_at(path)["Partners!B3"]

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ka2forms.errors import Ka2Error, Location
+from ka2forms.errors import Ka2Error, Location, Problem
 from ka2forms.model import Partner, Project
 from ka2forms.rules import (
     ActionRules,
@@ -65,6 +65,7 @@ class CheckResult:
     file: str | None = None
     title: str | None = None
     acronym: str | None = None
+    reading: tuple[Problem, ...] = ()  # the reader's warnings, each with its sheet and cell (also in warnings)
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -84,6 +85,7 @@ class CheckResult:
             "criteria": [c.as_dict() for c in self.criteria],
             "failing": [c.id for c in self.failing],
             "warnings": list(self.warnings),
+            "reading": [{"sheet": w.where.sheet, "cell": w.where.cell, "message": w.message} for w in self.reading],
         }
 
 
@@ -531,7 +533,8 @@ def check_project(project: Project) -> CheckResult:
     # What the reader read with a doubt or passed over comes first, each naming its cell.
     reading = tuple(str(w) for w in project.warnings)
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
-                          "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings))})
+                          "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings)),
+                          "reading": project.warnings})
 
 
 def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,

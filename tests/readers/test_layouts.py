@@ -73,6 +73,8 @@ def test_rs_beside_a_slovenian_town_is_read_as_slovenia_with_a_warning(tmp_path:
     assert project.partners[2].country == "SI"
     assert "read as Slovenia (SI) because the city is there" in warnings_at(project)["List1!C13"]
     assert any("List1!C13" in w for w in check_project(project).warnings)
+    reading = check_project(project).as_dict()["reading"]      # --json: the same, by sheet and cell
+    assert {"sheet": "List1", "cell": "C13"} in [{k: r[k] for k in ("sheet", "cell")} for r in reading]
 
 
 def test_rs_without_a_town_in_a_year_serbia_was_not_eligible_is_refused_with_the_candidates(tmp_path: Path) -> None:

@@ -172,12 +172,17 @@ def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
     By name first (any language of spellings.yaml); then an Excel table named like a partner sheet; then the
     first sheet whose first rows hold a partner header ("List1", "Sheet1", a CSV file).
     """
-    project = next((s for s in grid.sheets if layout.sheet_kind(s.title) == "project"), None)
-    for s in grid.sheets:
-        for name, rng in s.tables.items():
-            if layout.sheet_kind(re.sub(r"(?i)^(tbl|table|tabela|tabulka|tabelle)_?", "", name)) == "partners":
-                return project, s, rng
-    partners = next((s for s in grid.sheets if layout.sheet_kind(s.title) == "partners"), None)
+    projects = [s for s in grid.sheets if layout.sheet_kind(s.title) == "project"]
+    _one(projects, "project sheets", path)
+    project = projects[0] if projects else None
+    tables = [(s, name, rng) for s in grid.sheets for name, rng in s.tables.items()
+              if layout.sheet_kind(re.sub(r"(?i)^(tbl|table|tabela|tabulka|tabelle)_?", "", name)) == "partners"]
+    _one([f"{name} (sheet {s.title!r})" for s, name, _ in tables], "Excel tables of partners", path)
+    if tables:
+        return project, tables[0][0], tables[0][2]
+    named = [s for s in grid.sheets if layout.sheet_kind(s.title) == "partners"]
+    _one(named, "partner sheets", path)
+    partners = named[0] if named else None
     if partners is None:
         candidates = [s for s in grid.sheets if s is not project]
         partners = next((s for s in candidates if layout.find_header(s.rows(), REQUIRED_COLUMNS)[0]), None)
@@ -189,6 +194,14 @@ def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
                             f"Role, Organisation, Country and Type (sheets found: {found})",
                             where=Location(file=str(path)))
     return project, partners, None
+
+
+def _one(found: Sequence[Any], what: str, path: Path) -> None:
+    """Two sheets (or tables) that could each be the one: refuse rather than pick one in silence."""
+    if len(found) > 1:
+        names = ", ".join(repr(getattr(f, "title", f)) for f in found)
+        raise WorkbookError(f"{len(found)} {what} ({names}): keep one, or rename the others",
+                            where=Location(file=str(path)))
 
 
 def _table_rows(sheet: Any, table: Any) -> list[Sequence[Any]]:

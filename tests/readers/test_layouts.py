@@ -300,3 +300,24 @@ def test_fields_above_the_partner_table_are_read_even_with_a_project_sheet(tmp_p
     ws["A3"], ws["B3"] = "Call year", 2024
     wb.save(path)
     assert "'Call year' is 2024 here but 2025 in Project!B2" in problems_at(path)["Partners!B3"]
+
+
+def test_two_partner_sheets_are_refused_rather_than_one_picked(tmp_path: Path) -> None:
+    import openpyxl
+
+    from ka2forms.errors import WorkbookError
+
+    path = table_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Partnerji").append(["Role", "Organisation", "Country", "Type"])
+    wb.create_sheet("Partners (old)")
+    wb.save(path)
+    assert read_workbook(path).partners  # the named Excel table wins over a sheet name
+
+    wb = openpyxl.load_workbook(path)
+    del wb["Podatki"]
+    wb.create_sheet("Partners").append(["Role", "Organisation", "Country", "Type"])
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    assert "2 partner sheets ('Partnerji', 'Partners')" in info.value.message

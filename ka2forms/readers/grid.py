@@ -133,6 +133,8 @@ def _xlsx(path: Path) -> Grid:
             return _xlsx_tables(archive, xml_path) if archive is not None and xml_path else {}
 
         def load(ws: Any = ws) -> list[Row]:
+            # Some producers write a wrong <dimension> (A1 only); openpyxl would cut every row to it.
+            ws.reset_dimensions()
             rows = []
             for i, r in enumerate(ws.iter_rows(values_only=True)):
                 if i >= MAX_ROWS:

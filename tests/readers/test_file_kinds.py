@@ -144,3 +144,24 @@ def test_annex_of_a_csv_takes_the_options(tmp_path: Path) -> None:
                                        "KA220-VET", "--year", "2025"])
     assert result.exit_code == 0, result.output
     assert "Šolski center Celje" in (tmp_path / "annex.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("backend", ["openpyxl", "calamine"])
+def test_a_wrong_sheet_dimension_from_another_producer_does_not_cut_the_rows(tmp_path: Path, backend: str,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    if backend == "calamine":
+        pytest.importorskip("python_calamine", reason="allowed: python-calamine is an optional extra")
+    import zipfile
+
+    good = one_sheet_workbook(tmp_path)
+    bad = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                import re
+
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            dst.writestr(info, data)
+    monkeypatch.setenv("KA2FORMS_XLSX_READER", backend)
+    assert reading(bad)[3] == EXPECTED

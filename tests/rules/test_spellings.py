@@ -22,7 +22,8 @@ def test_every_key_has_words_in_every_language(section: str) -> None:
         assert not missing, f"{section}.{key} lacks {missing}"
 
 
-@pytest.mark.parametrize("code", ["HEI", "VET", "SCHOOL", "ADULT", "CHAMBER", "NGO", "PUBLIC", "SME", "YOUTH", "RESEARCH"])
+@pytest.mark.parametrize("code", ["HEI", "VET", "SCHOOL", "ADULT", "CHAMBER", "NGO", "PUBLIC", "SME", "YOUTH",
+                                  "RESEARCH"])
 def test_the_main_organisation_types_have_words_in_every_language(code: str) -> None:
     per_language = read_yaml("spellings.yaml")["types"][code]
     assert [lang for lang in spellings.LANGUAGES if not per_language.get(lang)] == []

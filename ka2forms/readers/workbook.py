@@ -377,16 +377,14 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
 
     for r, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {k: _text(row[i]) if i < len(row) else None for k, i in columns.items()}
-        if not any(_text(v) for v in row):
-            continue
+        if not any(values.values()):
+            continue  # nothing in the columns ka2forms reads (a numbered empty template row, a side note)
         kind = layout.row_kind(row, columns)
         if kind is not None:
             first = next(i for i, v in enumerate(row) if _text(v))
             what = "a totals row" if kind == "totals" else "a note"
             c.warn(f"{_column(first + 1)}{r}", f"row {r} skipped: {what} ({str(_text(row[first]))[:40]!r}), "
                                                "not an organisation")
-            continue
-        if not any(values.values()):
             continue
         if r in hidden:
             c.warn(cell("organisation", r), f"row {r} is hidden in the file; it was read as a partner — delete the "

@@ -321,3 +321,17 @@ def test_two_partner_sheets_are_refused_rather_than_one_picked(tmp_path: Path) -
     with pytest.raises(WorkbookError) as info:
         read_workbook(path)
     assert "2 partner sheets ('Partnerji', 'Partners')" in info.value.message
+
+
+def test_numbered_empty_template_rows_are_not_partners_nor_totals(tmp_path: Path) -> None:
+    header = ["#", "Role", "Organisation", "Country", "City", "Type", "Budget (EUR)"]
+    rows = [[1, "Coordinator", "Šolski center Celje", "SI", "Celje", "VET", 120000],
+            [2, "Partner", "HTL Wien", "AT", "Wien", "VET", 80000],
+            [3, None, None, None, None, None, None], [4, None, None, None, None, None, None],
+            [None, None, "Total", None, None, None, 200000]]
+    path = foreign_workbook(tmp_path, sheet="Partners", project_sheet="Project", header=header,
+                            project=[["Action", "KA220-VET"], ["Call year", 2025]], rows=rows)
+    project = read_workbook(path)
+
+    assert [p.organisation for p in project.partners] == ["Šolski center Celje", "HTL Wien"]
+    assert list(warnings_at(project)) == ["Partners!C6"]   # only the totals row is said

@@ -13,12 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
-from ka2forms.cli.budget import print_budget, print_travel_plan
 from ka2forms.errors import Ka2Error
 from ka2forms.model import Project
 from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.readers.workbook import read_workbook
-from ka2forms.services.budget import budget_report, check_budget, plan_travel
 from ka2forms.services.check import CheckResult, check_project
 
 
@@ -63,14 +61,32 @@ def _print_result(r: CheckResult, *, sources: bool) -> None:
     ui.out.print()
 
 
+def _has_plan(project: Project) -> bool:
+    return project.travel_plan is not None or project.budget is not None
+
+
+def _plan_report(project: Project) -> dict[str, Any]:
+    """The ``check --json`` keys of the travel plan and budget; the budget code is imported only when needed
+    (most workbooks have neither sheet, and a cold ``check`` should not pay for it)."""
+    if not _has_plan(project):
+        return {}
+    from ka2forms.services.budget import budget_report
+
+    return budget_report(project)
+
+
 def _print_plan(project: Project) -> None:
     """The travel plan and budget, when the workbook has them (their own verdict; not the eligibility)."""
+    if not _has_plan(project):
+        return
+    from ka2forms.cli.budget import print_budget, print_travel_plan
+    from ka2forms.services.budget import check_budget, plan_travel
+
     if project.travel_plan is not None:
         print_travel_plan(plan_travel(project))
     if project.budget is not None:
         print_budget(check_budget(project))
-    if project.travel_plan is not None or project.budget is not None:
-        ui.out.print()
+    ui.out.print()
 
 
 @click.command()
@@ -92,7 +108,7 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool, action: str | 
             project = read_workbook(path, action=action, call_year=call_year)
             result = check_project(project)
             if as_json:
-                payload.append({**result.as_dict(), **budget_report(project)})
+                payload.append({**result.as_dict(), **_plan_report(project)})
             else:
                 _print_result(result, sources=sources)
                 _print_plan(project)

@@ -43,6 +43,7 @@ from functools import lru_cache
 from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
 from ka2forms.places._coords import Coordinates, parse_coordinates, valid
 from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
+from ka2forms.places._fuzzy import similar_keys
 from ka2forms.places._keys import name_key
 from ka2forms.places.distance import haversine_km
 from ka2forms.text import fold
@@ -271,26 +272,7 @@ def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> 
     """Near misses for a key, most similar and then most populous first."""
     if not key:
         return []
-    keys = _all_keys(g)
-    try:
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
-        # optimal string alignment: a swapped pair of letters ("Wein" for "Wien") costs one edit
-        hits = [
-            (k, score)
-            for k, score, _ in process.extract(
-                key, keys, scorer=OSA.normalized_similarity, limit=60, score_cutoff=0.6
-            )
-        ]
-    except ImportError:  # pragma: no cover - rapidfuzz is a dependency; difflib over a prefix bucket
-        import difflib
-
-        bucket = [k for k in keys if k[:1] == key[:1]]
-        hits = [
-            (k, difflib.SequenceMatcher(None, key, k).ratio())
-            for k in difflib.get_close_matches(key, bucket, n=60, cutoff=0.6)
-        ]
+    hits = similar_keys(key, _all_keys(g), cutoff=0.6, limit=60)
     near = set(g.header["near_countries"])
     scored = []
     for k, score in hits:

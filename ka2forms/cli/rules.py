@@ -213,7 +213,7 @@ def _json_payload(action: str | None, year: int | None, country: str | None) -> 
                                            if year is None or any(year in c for c in a.calls)]}
     if year is not None:
         cited = {}
-        payload["countries"] = [country_json(country_status(code, year), cited) for code in listed_countries()]
+        payload["countries"] = [country_json(code_status(code, year), cited) for code in listed_countries()]
         payload["sources"] = _sources(cited)
     return payload
 

@@ -28,7 +28,9 @@ from ka2forms.services.annex import FORMATS
 @click.option("--template", type=click.Path(dir_okay=False),
               help="Your own template: HTML or Markdown Jinja text, or a docxtpl .docx (docs/templates.md). "
                    "Rendered sandboxed, with time and memory limits.")
-def annex(workbook: str, output: str | None, fmt: str | None, lang: str | None, template: str | None) -> None:
+@ui.project_options
+def annex(workbook: str, output: str | None, fmt: str | None, lang: str | None, template: str | None,
+          action: str | None, call_year: int | None) -> None:
     """Write the application annex of WORKBOOK: project, consortium, eligibility criteria and warnings.
 
     Exit code 0 when the annex is written (also when the consortium is not eligible: the annex says so),
@@ -37,7 +39,8 @@ def annex(workbook: str, output: str | None, fmt: str | None, lang: str | None, 
     from ka2forms.services.annex import write_annex
 
     def body() -> int:
-        written = write_annex(workbook, output, fmt=fmt, lang=lang or i18n.current(), template=template)
+        written = write_annex(workbook, output, fmt=fmt, lang=lang or i18n.current(), template=template,
+                              action=action, call_year=call_year)
         failing = len(written.result.failing)
         verdict = (Text(_("eligible"), style="green") if written.result.eligible
                    else Text(ngettext("not eligible ({n} criterion not met)", "not eligible ({n} criteria not met)",

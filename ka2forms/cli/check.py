@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,9 +16,23 @@ from ka2forms.cli import _common as ui
 from ka2forms.errors import Ka2Error
 from ka2forms.i18n import _, ngettext
 from ka2forms.model import Project
+from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.rules import words
 from ka2forms.services.check import CheckResult, check_project
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Files as given (a bad one is reported by the reader); folders → their spreadsheets, in a stable order."""
+    out: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = [str(f) for f in iter_spreadsheets(p)]
+            out += found or [given]  # an empty folder is reported, not passed over
+        else:
+            out.append(given)
+    return out
 
 
 def _print_result(r: CheckResult, *, sources: bool) -> None:
@@ -79,19 +94,22 @@ def _print_plan(project: Project) -> None:
 
 
 @click.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (one object; a list for several).")
 @click.option("--sources", is_flag=True, help="Show each criterion's source and confidence instead of hints.")
-def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
+@ui.project_options
+def check(workbooks: Sequence[str], as_json: bool, sources: bool, action: str | None, call_year: int | None) -> None:
     """Check the consortium in WORKBOOK against the rules of its action and call year.
 
-    Exit code 0 when every workbook is eligible, 1 when one is not, 2 when one cannot be read.
+    WORKBOOK may be .xlsx, .xlsm, .ods or a .csv partner table (then give --action and --year), or a folder
+    (every spreadsheet in it). Exit code 0 when every workbook is eligible, 1 when one is not, 2 when one
+    cannot be read.
     """
     codes: list[int] = []
     payload: list[dict[str, Any]] = []
-    for path in workbooks:
+    for path in _expand(workbooks):
         def body(path: str = path) -> int:
-            project = read_workbook(path)
+            project = read_workbook(path, action=action, call_year=call_year)
             result = check_project(project)
             if as_json:
                 payload.append({**result.as_dict(), **_plan_report(project)})

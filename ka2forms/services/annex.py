@@ -628,12 +628,14 @@ def default_output(workbook: Path | str, fmt: str) -> Path:
 
 def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *, fmt: str | None = None,
                 lang: str = "en", template: Path | str | None = None, today: dt.date | None = None,
-                limits: Limits | None = DEFAULT_LIMITS) -> WrittenAnnex:
+                limits: Limits | None = DEFAULT_LIMITS, action: str | None = None,
+                call_year: int | None = None) -> WrittenAnnex:
     """Read ``workbook_path``, check it, render the annex and write it atomically.
 
     ``out_path`` may be a file or a folder (the annex goes in as ``<stem>-annex.<ext>``); by default the annex
     goes next to the workbook. The format follows ``fmt``, else the output's suffix, else the template, else
-    HTML. The workbook itself is never overwritten.
+    HTML. The workbook itself is never overwritten. ``action``/``call_year`` supply what the file does not say
+    (a .csv partner table).
     """
     from ka2forms.readers.workbook import read_workbook
 
@@ -653,7 +655,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
     if same_file(target, wb):
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(target)))
-    project = read_workbook(wb)
+    project = read_workbook(wb, action=action, call_year=call_year)
     result = check_project(project, lang=lang)
     data = render_annex(project, result, fmt=fmt, lang=lang, template=template, today=today, limits=limits)
     return WrittenAnnex(write_atomic(target, data, protect=[wb]), fmt, lang, result)

@@ -36,6 +36,7 @@ from typing import Any
 from ka2forms import __version__
 from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
+from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
 from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
 
 MANIFEST = "check.json"
@@ -57,6 +58,8 @@ class Options:
     map_file: str | None = None
     flatten: bool = False
     today: dt.date | None = None
+    action: str | None = None       # --action/--year: for .csv partner tables (and workbooks without them)
+    call_year: int | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What ``--resume`` compares: the version, the formats and language, and the form and map *contents*."""
@@ -64,7 +67,8 @@ class Options:
             return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else None
 
         return {"version": __version__, "formats": list(self.formats), "lang": self.lang,
-                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten}
+                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten,
+                **({"action": self.action, "call_year": self.call_year} if self.action or self.call_year else {})}
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,8 @@ def _hidden(path: Path, top: Path) -> bool:
 
 
 def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
-    """The jobs for ``paths`` (files as given; folders searched recursively for ``*.xlsx``), in a stable order.
+    """The jobs for ``paths`` (files as given; folders searched recursively for .xlsx, .xlsm, .ods and .csv),
+    in a stable order.
 
     A file named on the command line is always tried (a PDF or a lock file is then reported as bad, not
     ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``.
@@ -140,7 +145,7 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
         p = Path(given)
         if p.is_dir():
             for f in sorted(p.rglob("*"), key=lambda x: str(x).casefold()):
-                if not f.is_file() or f.suffix.lower() != ".xlsx":
+                if not f.is_file() or f.suffix.lower() not in SPREADSHEET_SUFFIXES:
                     continue
                 if out.exists() and _inside(f, out):
                     continue
@@ -265,7 +270,7 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
         return _row_from_manifest(row, done, "up to date")
     try:
         stamp = _input_stamp(source) if source.is_file() else None
-        project = read_workbook(source)
+        project = read_workbook(source, action=w.options.action, call_year=w.options.call_year)
         row.acronym = project.acronym or ""
         row.coordinator = project.coordinator.organisation if project.coordinator else ""
         result = check_project(project, lang=w.options.lang)   # check.json and the annex in one language

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ka2forms.errors import Ka2Error, Location
+from ka2forms.errors import Ka2Error, Location, Problem
 from ka2forms.i18n import _, join_and, join_or, money, ngettext, use
 from ka2forms.model import Partner, Project
 from ka2forms.rules import (
@@ -26,7 +26,7 @@ from ka2forms.rules import (
     DurationRule,
     Provenance,
     Role,
-    country_status,
+    code_status,
     eligible_phrase,
     org_class,
     rules_for,
@@ -68,6 +68,7 @@ class CheckResult:
     title: str | None = None
     acronym: str | None = None
     lang: str = "en"
+    reading: tuple[Problem, ...] = ()  # the reader's warnings, each with its sheet and cell (also in warnings)
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -88,6 +89,7 @@ class CheckResult:
             "failing": [c.id for c in self.failing],
             "warnings": list(self.warnings),
             "lang": self.lang,
+            "reading": [{"sheet": w.where.sheet, "cell": w.where.cell, "message": w.message} for w in self.reading],
         }
 
 
@@ -107,7 +109,7 @@ class _Context:
         return [p for p in self.partners if p.role in self.rules.counted_roles]
 
     def status(self, p: Partner) -> CountryStatus:
-        return country_status(p.country, self.year)
+        return code_status(p.country, self.year)
 
     def full_partners(self) -> bool:
         return set(self.rules.counted_roles) == {Role.COORDINATOR, Role.PARTNER}
@@ -569,7 +571,7 @@ def _check(action: str, call_year: int, partners: Sequence[Partner], duration_mo
             warnings.append(f"{notice.id}: {_names(concerned)} — {_(notice.text)} "
                             f"({_confidence(notice.provenance.confidence.value)}: {notice.provenance.source.where})")
     for p in partners:
-        st = country_status(p.country, call_year)
+        st = code_status(p.country, call_year)
         if st.provenance is None:
             warnings.append(_("{country} is not listed in the rules data; treated as: {status} (call {year})").format(
                 country=words.country_name(st.code), status=words.status_words(st.label, one=True),
@@ -597,8 +599,11 @@ def check_project(project: Project, *, lang: str | None = None) -> CheckResult:
         if not e.where.file:
             e.where = project.cells.get("action") or Location(file=project.source)
         raise
+    # What the reader read with a doubt or passed over comes first, each naming its cell.
+    reading = tuple(str(w) for w in project.warnings)
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
-                          "acronym": project.acronym})
+                          "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings)),
+                          "reading": project.warnings})
 
 
 def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,

@@ -55,6 +55,8 @@ class TravelResult:
     notes: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
     source: str | None = None  # where the unit cost comes from, with its confidence
+    from_match: PlaceMatch | None = None  # how each place was found (its own name, another name, an address)
+    to_match: PlaceMatch | None = None
 
     @property
     def distance_rounded_km(self) -> int:
@@ -75,7 +77,16 @@ class TravelResult:
             "source": self.source,
             "notes": list(self.notes),
             "warnings": list(self.warnings),
+            **({"resolved": {"from": self.from_match.to_dict(), "to": self.to_match.to_dict()}}
+               if self.from_match and self.to_match else {}),
         }
+
+    def inexact(self) -> list[str]:
+        """Places not found by their own name (another name, an address), for a line on stderr."""
+        how = {"alternate name": "by another of its names", "address": "as an address"}
+        return [f"{side}: {m.query!r} was read as {m.place.name} ({m.place.country}) {how[m.match]}"
+                for side, m in (("from", self.from_match), ("to", self.to_match))
+                if m is not None and m.match in how]
 
 
 def _near_edge(distance_km: float, table: TravelTable) -> int | None:
@@ -149,6 +160,8 @@ def _result(
         tuple(place_notes + list(extra_notes) + notes),
         tuple(place_warnings + warnings),
         band.provenance.describe(),
+        a,
+        b,
     )
 
 
@@ -304,6 +317,8 @@ def travel_many(
             notes_t,
             warnings_t,
             source,
+            a,
+            b,
         )
     return out
 

@@ -11,7 +11,8 @@ Hierarchy::
     │   ├── WorkbookError             a workbook cannot be read at all (not an xlsx, missing sheet, too big)
     │   ├── WorkbookInvalid           a workbook was read but has problems; carries every Problem found
     │   ├── UnknownValueError         a name we do not know: action, country, organisation type, role
-    │   │                             (also a LookupError)
+    │   │   │                         (also a LookupError)
+    │   │   └── AmbiguousValueError   a name that means several things ("CR": Czechia or Costa Rica)
     │   ├── PlaceError                a place name cannot be resolved (also a LookupError)
     │   │   ├── UnknownPlaceError     no such place; carries suggestions
     │   │   └── AmbiguousPlaceError   several comparable places; carries the candidates
@@ -130,9 +131,11 @@ class WorkbookInvalid(InputError):
             where = Location(file=file or problems[0].where.file)
             kept.append(Problem(where, f"… and {len(problems) - self.MAX_PROBLEMS} more problems not shown"))
         self.problems = tuple(kept)
+        from ka2forms.i18n import ngettext
+
         first = self.problems[0]
         more = len(self.problems) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        suffix = ngettext(" (and {n} more problem)", " (and {n} more problems)", more).format(n=more) if more else ""
         super().__init__(first.message + suffix, where=first.where)
 
     def __str__(self) -> str:
@@ -144,17 +147,41 @@ class UnknownValueError(InputError, LookupError):
 
     def __init__(self, kind: str, value: object, *, suggestions: Iterable[str] = (), where: Location | None = None,
                  hint: str | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+        from ka2forms.i18n import join_or
+
         self.kind = kind
         self.value = value
         self.suggestions = tuple(suggestions)
-        from ka2forms.text import quote  # a 10 MB cell is quoted as a short excerpt
-
-        text = f"unknown {kind} {quote(value)}"
+        kinds = {"action": _("unknown action {value!r}"), "country": _("unknown country {value!r}"),
+                 "organisation type": _("unknown organisation type {value!r}"), "role": _("unknown role {value!r}")}
+        shown = value if not (isinstance(value, str) and len(value) > 60) else \
+            f"{value[:60]}… ({len(value)} characters)"           # a 10 MB cell is quoted as a short excerpt
+        text = kinds.get(kind, _("unknown {kind} {value!r}")).format(kind=kind, value=shown)
         if self.suggestions:
-            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+            text += _(" — did you mean {suggestions}?").format(suggestions=join_or(list(self.suggestions[:3])))
         if hint:
             text += f" ({hint})"
         super().__init__(text, where=where)
+
+
+class AmbiguousValueError(UnknownValueError):
+    """A spelling that means several values ("CR": Czech Republic or Costa Rica); ``candidates`` lists them.
+
+    Never resolved by guessing: the user writes the one they mean (the message says how).
+    """
+
+    def __init__(self, kind: str, value: object, candidates: Sequence[str], *, why: str | None = None,
+                 where: Location | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.candidates = tuple(candidates)
+        self.suggestions = self.candidates
+        text = f"ambiguous {kind} {value!r}"
+        if why:
+            text += f": {why}"
+        text += " — write " + " or ".join(self.candidates)
+        InputError.__init__(self, text, where=where)
 
 
 class PlaceError(InputError, LookupError):
@@ -165,11 +192,14 @@ class UnknownPlaceError(PlaceError):
     """No place matches; ``suggestions`` are names that nearly match."""
 
     def __init__(self, query: str, *, suggestions: Iterable[str] = (), where: Location | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+        from ka2forms.i18n import join_or
+
         self.query = query
         self.suggestions = tuple(suggestions)
-        text = f"unknown place {query!r}"
+        text = _("unknown place {query!r}").format(query=query)
         if self.suggestions:
-            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+            text += _(" — did you mean {suggestions}?").format(suggestions=join_or(list(self.suggestions[:3])))
         super().__init__(text, where=where)
 
 
@@ -177,10 +207,13 @@ class AmbiguousPlaceError(PlaceError):
     """Several comparable places match; ``candidates`` lists them so the user can add a country or region."""
 
     def __init__(self, query: str, candidates: Sequence[str], *, where: Location | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+
         self.query = query
         self.candidates = tuple(candidates)
         shown = "; ".join(self.candidates[:5])
-        super().__init__(f"{query!r} is ambiguous: {shown} — add a country or region", where=where)
+        super().__init__(_("{query!r} is ambiguous: {candidates} — add a country or region").format(
+            query=query, candidates=shown), where=where)
 
 
 class TemplateError(InputError):
@@ -227,11 +260,13 @@ class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
     def __init__(self, subject: str, call_year: int, *, known: str | None = None, detail: str | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+
         self.subject = subject
         self.call_year = call_year
-        text = f"no rules for {subject} in call year {call_year}"
+        text = _("no rules for {subject} in call year {year}").format(subject=subject, year=call_year)
         if known:
-            text += f" (rules exist for {known})"
+            text += _(" (rules exist for {known})").format(known=known)
         if detail:
             text += f"; {detail}"
         super().__init__(text)
@@ -257,8 +292,10 @@ class MissingExtraError(RendererUnavailableError):
     def __init__(self, feature: str, extra: str, *, missing: str) -> None:
         self.feature = feature
         self.extra = extra
-        super().__init__(f"{feature} needs ka2forms[{extra}] (missing: {missing}); "
-                         f"install it with: pip install 'ka2forms[{extra}]'")
+        from ka2forms.i18n import gettext as _
+
+        super().__init__(_("{feature} needs ka2forms[{extra}] (missing: {missing}); install it with: pip install "
+                           "'ka2forms[{extra}]'").format(feature=feature, extra=extra, missing=missing))
 
 
 __all__ = [

@@ -4,7 +4,7 @@ A partner workbook has a ``Project`` sheet (labels in column A, values in column
 sheet (one header row, one row per organisation). ``make_workbook`` writes one into a folder; every argument
 has a good default, so a test states only what it changes:
 
-    make_workbook(tmp_path, partners=partners_with(row(2, type="Univerza")))
+    make_workbook(tmp_path, partners=partners_with(row(2, type="Univerzza")))
 
 Column letters of the default header: A Role, B Organisation, C Country, D City, E Type, F PIC, G OID.
 """
@@ -174,18 +174,28 @@ def with_shared_strings(source: Path, target: Path) -> Path:
     return zip_file(target, parts)
 
 
-def slow_workbook(folder: Path, *, name: str = "slow.xlsx", rows: int = 150_000) -> Path:
-    """A valid-looking workbook whose Partners sheet has ``rows`` extra rows of varied text: it takes seconds
-    to read (for the batch time limit), yet stays under the reader's zip-bomb ratio."""
+def slow_workbook(folder: Path, *, name: str = "slow.xlsx", rows: int = 4_000, cols: int = 250) -> Path:
+    """A valid-looking workbook whose Partners sheet has ``rows`` extra rows of ``cols`` cells of varied text:
+    it takes seconds to read (for the batch time limit), yet stays under the reader's row cap and zip-bomb
+    ratio."""
     import random
 
     path = make_workbook(folder, name=name)
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     rng = random.Random(7)
+    letters = [_letters(c) for c in range(8, 8 + cols)]
     extra = "".join(
-        f'<row r="{r}"><c r="B{r}" t="inlineStr"><is><t>{rng.getrandbits(64):x}</t></is></c></row>'
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>{rng.getrandbits(40)}</v></c>' for col in letters) + "</row>"
         for r in range(5, 5 + rows))
     sheet = parts["xl/worksheets/sheet2.xml"].decode()
     parts["xl/worksheets/sheet2.xml"] = sheet.replace("</sheetData>", extra + "</sheetData>").encode()
     return zip_file(path, parts)
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

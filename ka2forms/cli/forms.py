@@ -88,8 +88,9 @@ def fields(form: str, as_json: bool) -> None:
 @click.option("--flatten", is_flag=True, help="Write non-editable copies (fields painted into the page).")
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the filled PDFs (created if needed).")
+@ui.project_options
 def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | None, flatten: bool,
-         outdir: str) -> None:
+         outdir: str, action: str | None, call_year: int | None) -> None:
     """Fill a PDF form from WORKBOOK: one PDF for the project, or one per organisation.
 
     Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
@@ -100,7 +101,9 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
         from ka2forms.readers.workbook import read_workbook
         from ka2forms.services.forms import FormMap, FormTemplate, fill_project
 
-        project = read_workbook(workbook)
+        project = read_workbook(workbook, action=action, call_year=call_year)
+        for problem in project.warnings:  # what the reader read with a doubt or passed over
+            ui.err.print(Text("warning: ", style="yellow") + Text(str(problem)))
         fmap = FormMap.load(map_file) if map_file else None
         template = FormTemplate.open(form)
         protect = [p for p in (workbook, form, map_file) if p]

@@ -24,6 +24,7 @@ from ka2forms.rules import (
     Provenance,
     Source,
     all_actions,
+    code_status,
     country_status,
     covered_years,
     resolve_action,
@@ -137,7 +138,7 @@ def _show_countries(year: int) -> None:
 
     groups: dict[str, list[str]] = {}
     for code in listed_countries():
-        st = country_status(code, year)
+        st = code_status(code, year)
         groups.setdefault(st.label + (" — excluded" if st.excluded else ""), []).append(code)
     table = Table(title=f"Country status in call {year}", header_style="bold", box=box.MINIMAL_HEAVY_HEAD,
                   pad_edge=False)
@@ -212,7 +213,7 @@ def _json_payload(action: str | None, year: int | None, country: str | None) -> 
                                            if year is None or any(year in c for c in a.calls)]}
     if year is not None:
         cited = {}
-        payload["countries"] = [country_json(country_status(code, year), cited) for code in listed_countries()]
+        payload["countries"] = [country_json(code_status(code, year), cited) for code in listed_countries()]
         payload["sources"] = _sources(cited)
     return payload
 

@@ -97,6 +97,8 @@ def travel(
         from ka2forms.services.travel import travel as compute
 
         result = compute(places[0], places[1], call_year=year, green=green, activity=activity)
+        for line in result.inexact():  # never silent, also under --json (stdout stays pure JSON)
+            ui.err.print(Text("note: ", style="yellow") + Text(line))
         if as_json:
             ui.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:

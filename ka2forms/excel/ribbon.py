@@ -8,12 +8,12 @@ It reads the *saved* file, never the open window, and never writes to the workbo
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ka2forms.errors import Ka2Error, RendererUnavailableError, WorkbookInvalid
 from ka2forms.files import write_atomic
+from ka2forms.i18n import resolve_lang
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.annex import default_output, render_annex
 from ka2forms.services.check import check_project
@@ -35,10 +35,10 @@ class ButtonReport:
 def annex_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonReport:
     """Check the workbook at ``path`` and write its annex (DOCX, and PDF where possible) next to it."""
     wb = Path(path)
-    lang = lang or os.environ.get("KA2FORMS_LANG", "en")
     try:
+        lang = lang or resolve_lang(None)   # KA2FORMS_LANG, else the locale, else English
         project = read_workbook(wb)
-        result = check_project(project)
+        result = check_project(project, lang=lang)
         written, skipped = [], []
         for fmt in FORMATS:
             try:

@@ -30,6 +30,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from ka2forms.errors import Ka2Error, Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.files import regular_file
+from ka2forms.i18n import _
 from ka2forms.text import excerpt, quote
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -37,7 +38,6 @@ MAX_RATIO = 100
 MAX_MEMBERS = 2000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 #: Excel's own limits: a cell beyond them, or a longer text, was not written by a spreadsheet program.
 MAX_ROWS = 1_048_576
@@ -52,49 +52,74 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_PROBLEMS = 50
 
 
-def open_workbook(path: str | Path) -> Workbook:
-    """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
-    p = Path(path)
-    where = Location(file=str(p))
-    if p.name.startswith("~$"):
-        raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
-    regular_file(p, "workbook", error=WorkbookError)
+def describe_ole(path: Path) -> str:
+    """What an OLE2 compound file is: "encrypted" (an .xlsx saved with a password: Office wraps it in OLE2
+    with an EncryptedPackage stream) or "xls" (an old Excel 97–2003 workbook, or anything else in OLE2)."""
     try:
-        with p.open("rb") as f:
-            head = f.read(8)
-    except FileNotFoundError:
-        raise WorkbookError("file not found", where=where) from None
-    except IsADirectoryError:
-        raise WorkbookError("a folder, not a workbook", where=where) from None
-    except PermissionError:
-        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
-    if head.startswith(_OLE_MAGIC):
-        raise WorkbookError("an old Excel 97–2003 (.xls) or password-protected workbook; save it as an "
-                            "unprotected .xlsx", where=where)
-    if not head.startswith(b"PK"):
-        kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
-        raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
+        with path.open("rb") as f:
+            data = f.read(4 * 1024 * 1024)
+    except OSError:
+        return "xls"
+    return "encrypted" if "EncryptedPackage".encode("utf-16-le") in data else "xls"
+
+
+def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
+    """A sane zip container holding ``required`` (the workbook part), or WorkbookError saying what it is."""
     try:
         with zipfile.ZipFile(p) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-        raise WorkbookError("damaged .xlsx file (the zip container is broken)", where=where) from None
+        raise WorkbookError("damaged file (the zip container is broken)", where=where) from None
     except NotImplementedError as e:          # "zip file version 9.9", an unsupported compression method
-        raise WorkbookError(f"damaged or unsupported .xlsx file (zip: {excerpt(str(e))})", where=where) from None
-    if "xl/workbook.xml" not in names:
-        raise WorkbookError("a zip file but not an Excel workbook (no xl/workbook.xml)", where=where)
+        raise WorkbookError(f"damaged or unsupported file (zip: {excerpt(str(e))})", where=where) from None
+    if required not in names:
+        raise WorkbookError(f"a zip file but not {kind} (no {required})", where=where)
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
         raise WorkbookError(f"refused: unpacks to {unpacked // 1_000_000} MB in {len(infos)} parts "
                             "(too large or a zip bomb)", where=where)
+
+
+def open_workbook(path: str | Path) -> Workbook:
+    """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
+    p = Path(path)
+    preflight(p)
     with guard(p):
         wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
         for ws in wb.worksheets:       # a negative shared-string index would silently pick one from the end
             if isinstance(getattr(ws, "_shared_strings", None), list):
                 ws._shared_strings = _SharedStrings(ws._shared_strings)
         return wb
+
+
+def preflight(p: Path) -> None:
+    """Everything checked before any parser sees the file: what it is, and that its zip is sane."""
+    where = Location(file=str(p))
+    if p.name.startswith("~$"):
+        raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
+    regular_file(p, "workbook", error=WorkbookError)      # a FIFO would block; a device or socket is no workbook
+    try:
+        with p.open("rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        raise WorkbookError(_("file not found"), where=where) from None
+    except IsADirectoryError:
+        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
+    except PermissionError:
+        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
+    if head.startswith(_OLE_MAGIC):
+        if describe_ole(p) == "encrypted":
+            raise WorkbookError("a password-protected workbook: ka2forms cannot open it; save a copy without "
+                                "a password (File → Info → Protect Workbook → Encrypt with Password → empty)",
+                                where=where)
+        raise WorkbookError("an old Excel 97–2003 workbook (.xls): open it in Excel or LibreOffice and save it "
+                            "as .xlsx (File → Save As → Excel Workbook)", where=where)
+    if not head.startswith(b"PK"):
+        kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
+        raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
+    check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
 
 
 class _SharedStrings(list):  # type: ignore[type-arg]
@@ -153,7 +178,8 @@ def check_value(value: Any) -> str | None:
     return f"a value of an unexpected kind ({type(value).__name__})"
 
 
-def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None) -> list[tuple[Any, ...]]:
+def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
+               max_rows: int | None = None) -> list[tuple[Any, ...]]:
     """Every row of ``ws`` (from row 1) as a tuple of values, read whole under :func:`guard` and checked.
 
     Rows are as long as their last cell (not padded to the sheet's stated dimension, which a damaged file may
@@ -177,6 +203,8 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None) -> list
             ws.reset_dimensions()
         for n, cells in enumerate(ws.iter_rows(min_row=1, max_col=max_col), start=1):
             progress[0] = n
+            if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS)
+                break
             if n > MAX_ROWS:
                 problem(None, f"rows beyond Excel's last row ({MAX_ROWS:,})".replace(",", " "))
                 break

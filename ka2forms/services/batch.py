@@ -41,6 +41,7 @@ from typing import Any
 from ka2forms import __version__
 from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
+from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
 from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
 from ka2forms.text import excerpt
 
@@ -72,6 +73,8 @@ class Options:
     map_file: str | None = None
     flatten: bool = False
     today: dt.date | None = None
+    action: str | None = None       # --action/--year: for .csv partner tables (and workbooks without them)
+    call_year: int | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What ``--resume`` compares: the version, the formats and language, and the form and map *contents*."""
@@ -79,7 +82,8 @@ class Options:
             return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else None
 
         return {"version": __version__, "formats": list(self.formats), "lang": self.lang,
-                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten}
+                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten,
+                **({"action": self.action, "call_year": self.call_year} if self.action or self.call_year else {})}
 
 
 @dataclass(frozen=True)
@@ -145,11 +149,13 @@ def _hidden(path: Path, top: Path) -> bool:
 
 
 def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
-    """The jobs for ``paths`` (files as given; folders searched recursively for ``*.xlsx``), in a stable order.
+    """The jobs for ``paths`` (files as given; folders searched recursively for .xlsx, .xlsm, .ods and .csv),
+    in a stable order.
 
     A file named on the command line is always tried (a PDF or a lock file is then reported as bad, not
     ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``. Anything
-    named ``*.xlsx`` that is not a folder is tried — a FIFO, a socket, a broken link: the reader says what it is.
+    with a spreadsheet's suffix that is not a folder is tried — a FIFO, a socket, a broken link: the reader
+    says what it is.
     """
     out = Path(outdir)
     found: list[Path] = []
@@ -191,8 +197,9 @@ def _resolved(path: Path) -> Path:
 
 
 def _walk(top: Path, problems: list[tuple[str, str]]) -> list[Path]:
-    """Every non-folder entry named ``*.xlsx`` below ``top`` (links to folders followed once), sorted; folders
-    that cannot be read and links that lead back into a folder being walked are added to ``problems``."""
+    """Every non-folder entry with a spreadsheet's suffix below ``top`` (links to folders followed once),
+    sorted; folders that cannot be read and links that lead back into a folder being walked are added to
+    ``problems``."""
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
 
@@ -215,10 +222,10 @@ def _walk(top: Path, problems: list[tuple[str, str]]) -> list[Path]:
         seen.add(key)
         dirs.sort(key=str.casefold)
         for name in files:
-            if name.lower().endswith(".xlsx"):
+            if name.lower().endswith(SPREADSHEET_SUFFIXES):
                 found.append(Path(folder) / name)
         for name in list(dirs):        # a link loop on a folder name shows up as a dir that cannot be entered
-            if name.lower().endswith(".xlsx") and not os.path.isdir(os.path.join(folder, name)):
+            if name.lower().endswith(SPREADSHEET_SUFFIXES) and not os.path.isdir(os.path.join(folder, name)):
                 found.append(Path(folder) / name)
     return sorted(found, key=lambda x: str(x).casefold())
 
@@ -328,10 +335,10 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
         return _row_from_manifest(row, done, "up to date")
     try:
         stamp = _input_stamp(source) if source.is_file() else None
-        project = read_workbook(source)
+        project = read_workbook(source, action=w.options.action, call_year=w.options.call_year)
         row.acronym = project.acronym or ""
         row.coordinator = project.coordinator.organisation if project.coordinator else ""
-        result = check_project(project)
+        result = check_project(project, lang=w.options.lang)   # check.json and the annex in one language
         row.action, row.call_year = result.action, result.call_year
         row.verdict = "eligible" if result.eligible else "not eligible"
         row.failing = ", ".join(c.id for c in result.failing)

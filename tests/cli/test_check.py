@@ -82,7 +82,7 @@ def assert_no_traceback(result: Result) -> None:
 @pytest.fixture
 def bad_workbook(tmp_path: Path) -> Path:
     """A workbook with one problem: an unknown organisation type in Partners!E3."""
-    return make_workbook(tmp_path, name="bad.xlsx", partners=partners_with(row(3, type="Univerza")))
+    return make_workbook(tmp_path, name="bad.xlsx", partners=partners_with(row(3, type="Univerzza")))
 
 
 # ─────────────────────────────────────────── samples ───────────────────────────────────────────
@@ -204,7 +204,7 @@ def test_bad_workbook_exits_2_naming_file_and_cell_on_stderr(bad_workbook: Path)
     result = run("check", str(bad_workbook))
 
     assert result.exit_code == 2
-    assert f"error: {bad_workbook}: Partners!E3: unknown organisation type 'Univerza'" in result.stderr
+    assert f"error: {bad_workbook}: Partners!E3: unknown organisation type 'Univerzza'" in result.stderr
     assert result.stdout == ""
     assert_no_traceback(result)
 
@@ -272,7 +272,7 @@ def test_json_with_several_files_is_a_list_with_errors_as_objects(bad_workbook: 
     assert isinstance(data, list) and len(data) == 4
     assert data[0]["eligible"] is True and data[3]["eligible"] is False
     assert set(data[1]) == {"file", "error"} and data[1]["file"] == str(bad_workbook)
-    assert "Partners!E3: unknown organisation type 'Univerza'" in data[1]["error"]
+    assert "Partners!E3: unknown organisation type 'Univerzza'" in data[1]["error"]
     assert data[2] == {"file": str(missing), "error": f"{missing}: file not found"}
     assert_no_traceback(result)
 
@@ -341,7 +341,7 @@ def test_console_entry_point_checks_a_sample_and_reports_a_bad_workbook_without_
     assert good.returncode == 0, good.stderr
     assert "ELIGIBLE" in good.stdout and "Šolski center Celje" in good.stdout
     assert bad.returncode == 2
-    assert f"{bad_workbook}: Partners!E3: unknown organisation type 'Univerza'" in bad.stderr
+    assert f"{bad_workbook}: Partners!E3: unknown organisation type 'Univerzza'" in bad.stderr
     assert "Traceback" not in bad.stderr + bad.stdout
 
 
@@ -350,7 +350,7 @@ def test_each_problem_is_one_line_on_stderr_when_piped(bad_workbook: Path) -> No
 
     lines = result.stderr.splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f"error: {bad_workbook}: Partners!E3: unknown organisation type 'Univerza'")
+    assert lines[0].startswith(f"error: {bad_workbook}: Partners!E3: unknown organisation type 'Univerzza'")
 
 
 @pytest.mark.parametrize(("as_json", "reader"), [(False, "head -1"), (False, "true"), (True, "true")],

@@ -121,7 +121,7 @@ def test_convert_timeout_option_stops_a_slow_workbook_and_converts_the_rest(tmp_
 
     src = tmp_path / "in"
     src.mkdir()
-    slow_workbook(src, name="slow.xlsx", rows=250_000)
+    slow_workbook(src, name="slow.xlsx")
     make_workbook(src, name="good.xlsx")
     out = tmp_path / "out"
     r = CliRunner().invoke(main, ["convert", str(src), "-o", str(out), "--jobs", "1", "--timeout", "3"])

@@ -107,9 +107,9 @@ def test_xlwings_own_vba_wrapper_generator_accepts_every_ka2_function():
         print(out.getvalue())
     """)
     vba = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
-    for signature in ("Function KA2_ELIGIBLE(partners, action, call_year)",
-                      "Function KA2_CHECK(partners, action, call_year)",
-                      "Function KA2_COUNTRY(country, Optional call_year)",
+    for signature in ("Function KA2_ELIGIBLE(partners, action, call_year, Optional lang)",
+                      "Function KA2_CHECK(partners, action, call_year, Optional lang)",
+                      "Function KA2_COUNTRY(country, Optional call_year, Optional lang)",
                       "Function KA2_GRANT(action, Optional call_year, Optional duration)",
                       "Function KA2_VERSION()"):
         assert signature in vba, signature

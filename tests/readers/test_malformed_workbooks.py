@@ -7,11 +7,13 @@ part of it the way the hostile-input run did; the name of each test is the hole 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
 import string
 import struct
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -138,7 +140,7 @@ def test_a_cell_longer_than_excel_allows_is_refused_without_quoting_it(wb: Path)
 def test_error_messages_quote_a_short_excerpt_of_a_long_cell(tmp_path: Path) -> None:
     path = make_workbook(tmp_path, partners=partners_with(row(2, country="X" * 30_000)))
     e = _refused(path)
-    assert len(str(e)) < 1000 and "30 000 characters" in str(e)
+    assert len(str(e)) < 1000 and "30000 characters" in str(e).replace(" 000", "000")
 
 
 def test_zip_version_needed_not_implemented(wb: Path) -> None:
@@ -172,9 +174,22 @@ def test_requested_grant_1e999_is_an_error_not_an_overflow(tmp_path: Path, grant
 
 
 def test_a_huge_row_number_does_not_iterate_a_billion_rows(wb: Path) -> None:
+    """The reader stops at its row cap (grid.MAX_ROWS) instead of filling in a billion empty rows."""
     _edit(wb, PARTNERS, _sub(r'<row r="4"', '<row r="999999999"'))
-    e = _refused(wb)
-    assert "last row" in str(e) or "impossible reference" in str(e)
+    start = time.monotonic()
+    with contextlib.suppress(InputError):
+        read_workbook(wb)
+    assert time.monotonic() - start < 10
+
+
+def test_a_huge_row_number_is_refused_by_the_sheet_reader(wb: Path) -> None:
+    from ka2forms.readers.xlsx_file import open_workbook, sheet_rows
+
+    _edit(wb, PARTNERS, _sub(r'<row r="4"', '<row r="999999999"'))
+    book = open_workbook(wb)
+    with pytest.raises(WorkbookInvalid, match="last row"):
+        sheet_rows(book["Partners"], wb)
+    book.close()
 
 
 def test_a_sheet_dimension_of_the_whole_grid_is_not_padded(wb: Path) -> None:

@@ -7,7 +7,15 @@ from itertools import pairwise
 import pytest
 
 from ka2forms import errors
-from ka2forms.rules import Confidence, all_actions, country_status, covered_years, resolve_action, rules_for
+from ka2forms.rules import (
+    Confidence,
+    all_actions,
+    code_status,
+    country_status,
+    covered_years,
+    resolve_action,
+    rules_for,
+)
 from ka2forms.rules.countries import listed_countries
 from ka2forms.rules.loader import provenance, read_yaml, sources
 
@@ -63,7 +71,7 @@ def test_versions_of_an_action_never_overlap():
 @pytest.mark.parametrize("year", range(2014, 2028))
 def test_every_listed_country_has_a_status_in_every_covered_year(year):
     for code in listed_countries():
-        assert country_status(code, year).status in {"member", "associated", "not-associated"}
+        assert code_status(code, year).status in {"member", "associated", "not-associated"}
 
 
 def test_country_data_covers_2014_to_2027_and_refuses_other_years():

@@ -59,6 +59,8 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
     Opening a FIFO blocks until someone writes to it, and a device or socket is never a document: each is
     refused before it is opened. Links that loop and files that cannot be looked at are named as such.
     """
+    from ka2forms.i18n import _
+
     p = Path(path)
     where = Location(file=str(p))
     try:
@@ -66,9 +68,9 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
     except FileNotFoundError:
         if os.path.islink(p):
             raise error("a link to a file that does not exist", where=where) from None
-        raise error("file not found", where=where) from None
+        raise error(_("file not found"), where=where) from None
     except PermissionError:
-        raise error("cannot be read (permission denied)", where=where) from None
+        raise error(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     except OSError as e:
         if e.errno == errno.ELOOP:
             raise error("a symbolic link that loops (it points back to itself)", where=where) from None
@@ -77,7 +79,7 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
         raise error("not a valid file name", where=where) from None
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise error(f"a folder, not a {what}", where=where)
+        raise error(_("a folder, not a workbook") if what == "workbook" else f"a folder, not a {what}", where=where)
     if not stat.S_ISREG(mode):
         kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")

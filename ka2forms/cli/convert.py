@@ -63,8 +63,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
     A workbook that cannot be read is reported (stderr and summary) and the others go on. A .csv partner
     table needs --action and --year.
 
-    Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug
-    (the other workbooks are still converted, and the summary always lists every input).
+    Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
     """
     from ka2forms.errors import InputError, Location
     from ka2forms.files import regular_file

@@ -13,6 +13,7 @@ from ka2forms.cli.annex import annex
 from ka2forms.cli.check import check
 from ka2forms.cli.convert import convert
 from ka2forms.cli.forms import fields, fill
+from ka2forms.cli.new import new
 from ka2forms.cli.rules import rules
 from ka2forms.cli.travel import travel
 from ka2forms.rules import rules_edition
@@ -24,7 +25,7 @@ def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 
 
-for _command in (check, rules, travel, annex, fields, fill, convert):
+for _command in (check, rules, travel, annex, fields, fill, convert, new):
     main.add_command(_command)
 
 __all__ = ["main"]

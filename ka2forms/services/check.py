@@ -420,3 +420,10 @@ def check_project(project: Project) -> CheckResult:
         raise
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
                           "acronym": project.acronym})
+
+
+def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,
+                    duration_months: int | None = None) -> CriterionResult | None:
+    """The grant criterion alone, for an amount that is not the requested grant (a budget's total)."""
+    ctx = _Context(rules_for(action, call_year), partners)
+    return _check_grant(ctx, amount, duration_months)

@@ -111,8 +111,8 @@ _GENERATOR = textwrap.dedent("""
         f = getattr(getattr(m, name), "__xlfunc__", None)
         if f:
             funcs.append({"name": f["name"], "category": f["category"], "doc": f["ret"]["doc"],
-                          "args": [{"name": a["name"], "doc": a.get("doc") or ""} for a in f["args"]
-                                   if not a.get("vba")]})
+                          "args": [{"name": a["name"], "doc": a.get("doc") or "", "ndim": a["options"].get("ndim"),
+                                    "optional": "optional" in a} for a in f["args"] if not a.get("vba")]})
     json.dump({"vba": out.getvalue(), "functions": funcs, "xlwings": xlwings.__version__}, sys.stdout)
 """)
 

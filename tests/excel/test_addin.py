@@ -61,7 +61,8 @@ def test_the_build_is_reproducible_and_matches_the_committed_add_in(tmp_path):
     assert first == second
     with zipfile.ZipFile(XLAM) as committed, zipfile.ZipFile(tmp_path / "a.xlam") as built:
         assert {i.filename: committed.read(i) for i in committed.infolist()} == \
-               {i.filename: built.read(i) for i in built.infolist()}
+               {i.filename: built.read(i) for i in built.infolist()}, \
+            "addin/ka2forms.xlam is stale: run python addin/build_xlam.py and commit it"
 
 
 def test_every_module_decompiles_to_exactly_the_source_the_build_wrote(modules):

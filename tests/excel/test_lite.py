@@ -22,7 +22,8 @@ def test_main_py_is_the_generated_one():
     sys.path.insert(0, str(ROOT / "addin" / "lite"))
     import build_main
 
-    assert MAIN.read_text(encoding="utf-8") == build_main.render()
+    assert MAIN.read_text(encoding="utf-8") == build_main.render(), \
+        "addin/lite/main.py is stale: run python addin/lite/build_main.py and commit it"
 
 
 @pytest.mark.parametrize("name", udfs.__all__)

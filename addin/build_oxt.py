@@ -121,6 +121,11 @@ JOBS_XCU = """<?xml version="1.0" encoding="UTF-8"?>
         <node oor:name="org.ka2forms.RewriteFormulas" oor:op="replace"/>
       </node>
     </node>
+    <node oor:name="OnStartApp" oor:op="fuse">
+      <node oor:name="JobList">
+        <node oor:name="org.ka2forms.RewriteFormulas" oor:op="replace"/>
+      </node>
+    </node>
   </node>
 </oor:component-data>
 """

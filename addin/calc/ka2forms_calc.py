@@ -19,17 +19,16 @@ macOS.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
+import ka2forms_calc_texts as texts
 import uno
 import unohelper
 from com.sun.star.lang import XServiceInfo, XServiceName
 from com.sun.star.sheet import XAddIn, XCompatibilityNames
 from com.sun.star.task import XJob
-
 from org.ka2forms import XKa2  # the type library of this extension
-
-import ka2forms_calc_texts as texts
 
 ADDIN_IMPL = "org.ka2forms.Ka2Addin"
 ADDIN_SERVICES = ("com.sun.star.sheet.AddIn", "org.ka2forms.Ka2Addin")
@@ -63,7 +62,17 @@ def _to_calc(value: Any) -> tuple[tuple[Any, ...], ...]:
     else:
         rows = [[value]]
     width = max((len(r) for r in rows), default=1)
-    return tuple(tuple("" if v is None else v for v in list(r) + [None] * (width - len(r))) for r in rows) or (("",),)
+    return tuple(tuple(_cell(v) for v in list(r) + [None] * (width - len(r))) for r in rows) or (("",),)
+
+
+def _cell(v: Any) -> Any:
+    """One result cell. Python's bool inside a sequence of any reaches Calc garbled (LibreOffice 7.4, seen in
+    tests): TRUE/FALSE go as the numbers 1 and 0, which is what Calc stores for them anyway."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    return v
 
 
 def _method(name: str) -> Any:
@@ -152,52 +161,85 @@ def _plain(formula: str, tables: set[str]) -> str:
     return _TABLE_ALL.sub(lambda m: m.group(1) if m.group(1).lower() in tables else m.group(0), formula)
 
 
+def _semicolons(formula: str) -> str:
+    """Argument separators as the API grammar wants them (an array formula Calc could not parse keeps Excel's)."""
+    out, quoted = [], False
+    for ch in formula:
+        quoted ^= ch == '"'
+        out.append(";" if ch == "," and not quoted else ch)
+    return "".join(out)
+
+
 def rewrite_ka2_formulas(model: Any) -> int:
-    """Enter every formula that calls a KA2 function again, so Calc binds it to the add-in; the count."""
+    """Enter every formula that calls a KA2 function again, so Calc binds it to the add-in; the count.
+
+    A formula Calc could not bind reads back as ``=ka2_travel(A2;B2)``; an array formula as ``{=…}`` in every
+    cell of its range, with Excel's commas. Arrays are entered again over the block of equal cells.
+    """
     if not hasattr(model, "getSheets"):
         return 0
     tables = {n.lower() for n in model.DatabaseRanges.getElementNames()}
     done = 0
-    seen_arrays: set[str] = set()
     sheets = model.getSheets()
     for i in range(sheets.getCount()):
         sheet = sheets.getByIndex(i)
-        ranges = sheet.queryContentCells(FORMULA_CELLS)
-        cells = ranges.getCells().createEnumeration()
+        cells = sheet.queryContentCells(FORMULA_CELLS).getCells().createEnumeration()
+        formulas: dict[tuple[int, int], str] = {}
         while cells.hasMoreElements():
             cell = cells.nextElement()
             formula = cell.getFormula()
-            if not _KA2_CALL.search(formula):
+            if _KA2_CALL.search(formula):
+                a = cell.getCellAddress()
+                formulas[(a.Row, a.Column)] = formula
+        covered: set[tuple[int, int]] = set()
+        for (row, col), formula in sorted(formulas.items()):
+            if (row, col) in covered:
                 continue
-            cursor = sheet.createCursorByRange(cell)
-            cursor.collapseToCurrentArray()
-            array = cursor.getArrayFormula()
-            if array:
-                where = cursor.getRangeAddress()
-                key = f"{where.Sheet}:{where.StartColumn}:{where.StartRow}"
-                if key not in seen_arrays:
-                    seen_arrays.add(key)
-                    cursor.setArrayFormula(_plain(array, tables))
-                    done += 1
+            if formula.startswith("{") and formula.endswith("}"):
+                width = 1
+                while formulas.get((row, col + width)) == formula:
+                    width += 1
+                height = 1
+                while formulas.get((row + height, col)) == formula:
+                    height += 1
+                covered |= {(row + r, col + c) for r in range(height) for c in range(width)}
+                block = sheet.getCellRangeByPosition(col, row, col + width - 1, row + height - 1)
+                block.setArrayFormula(_semicolons(_plain(formula[1:-1], tables)))
             else:
-                cell.setFormula(_plain(formula, tables))
-                done += 1
+                sheet.getCellByPosition(col, row).setFormula(_plain(formula, tables))
+            done += 1
     return done
 
 
+def _warm_up() -> None:
+    """Import the core and load the rules and the gazetteer while Calc starts, so the first formula is quick."""
+    try:
+        udfs = _udfs()
+        udfs.KA2_VERSION()
+        udfs.KA2_DISTANCE("Ljubljana", "Wien")
+    except Exception:  # a warm-up that fails changes nothing: the first call then reports the problem
+        pass
+
+
 class RewriteFormulas(unohelper.Base, XJob, XServiceInfo):
-    """The job run on every document load (Jobs.xcu, event OnLoad)."""
+    """The job run on every document load (Jobs.xcu, event OnLoad), and once when LibreOffice starts
+    (OnStartApp: the warm-up, in a background thread)."""
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
 
     def execute(self, arguments: Any) -> Any:
-        model = None
+        model, event = None, ""
         for arg in arguments:
             if arg.Name == "Environment":
                 for env in arg.Value:
                     if env.Name == "Model":
                         model = env.Value
+                    elif env.Name == "EventName":
+                        event = str(env.Value)
+        if event == "OnStartApp":
+            threading.Thread(target=_warm_up, name="ka2forms-warm-up", daemon=True).start()
+            return None
         if model is not None and model.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             try:
                 if rewrite_ka2_formulas(model):

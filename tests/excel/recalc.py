@@ -26,9 +26,12 @@ _ADDIN = re.compile(r"(?:\[\d+\]|'[^']*\.xla[mx]?')!(?=[A-Za-z_][\w.]*\()")
 _XLDUDF = re.compile(r"_xldudf_(?:[A-Z0-9]+_)?(KA2_\w+)\(")
 
 
+_CALC = re.compile(r"ORG\.KA2FORMS\.KA2ADDIN\.(?=KA2_)", re.IGNORECASE)  # Calc's add-in name (addin/calc)
+
+
 def normalise(formula: str) -> str:
-    """Drop add-in qualifiers Excel writes into saved formulas, so any engine sees plain KA2_ names."""
-    return _XLDUDF.sub(r"\1(", _ADDIN.sub("", formula))
+    """Drop add-in qualifiers Excel (and Calc) write into saved formulas, so any engine sees plain KA2_ names."""
+    return _CALC.sub("", _XLDUDF.sub(r"\1(", _ADDIN.sub("", formula)))
 
 
 def _python(a: Any) -> Any:

@@ -231,7 +231,7 @@ def add_checks_sheet(book: FormulaBook, lang: str, title: str, partner_rows: Seq
         book.put(ws, "B3", formula, grant)
     ws["A5"] = words["check"]
     check = udfs.KA2_CHECK(rows, refs.action, refs.call_year)
-    height = len(check) if isinstance(check, list) else 1 + len(_criteria_count(refs))
+    height = len(check) if isinstance(check, list) else _check_height(refs)
     book.put(ws, "A6", f"=KA2_CHECK({table_args})", check, array_to=f"D{5 + height}")
     for cell in ("A1", "A2", "A3", "A5"):
         ws[cell].font = Font(bold=True)
@@ -240,10 +240,11 @@ def add_checks_sheet(book: FormulaBook, lang: str, title: str, partner_rows: Seq
         ws.column_dimensions[col].width = 18
 
 
-def _criteria_count(refs: ProjectRefs) -> list[Any]:
-    from ka2forms.rules import rules_for
+def _check_height(refs: ProjectRefs) -> int:
+    """Rows of KA2_CHECK's table (header + one per criterion) before any partner is entered."""
+    from ka2forms.services.check import check_consortium
 
-    return [c for c in rules_for(refs.action, refs.call_year).criteria]
+    return 1 + len(check_consortium(refs.action, refs.call_year, []).criteria)
 
 
 def add_travel_sheet(book: FormulaBook, lang: str, title: str, trips: Sequence[tuple[str, str]],

@@ -20,6 +20,7 @@ from ka2forms.excel import udfs
 from ka2forms.excel.cached import with_cached_values
 from ka2forms.excel.workbooks import (
     LANGS,
+    PARTNER_HEADERS,
     ROLES,
     SHEET_NAMES,
     TABLE_ALL,
@@ -207,3 +208,13 @@ def test_libreoffice_opens_the_blank_workbook_and_a_sample_and_shows_the_cached_
     blank = openpyxl.load_workbook(tmp_path / "out" / "new.xlsx")
     assert TABLE_NAME in blank["Partnerji"].tables
     assert "partnerstable[#all]" in blank["Preverjanje"]["B1"].value.lower()
+
+
+def test_the_blank_workbooks_criteria_table_is_sized_for_the_filled_in_check():
+    """The array formula's range is fixed when the file is written: it must fit the table once partners exist."""
+    lang = "en"
+    wb = openpyxl.load_workbook(io.BytesIO(new_workbook("AFI-LOT1", 2025, lang)))
+    ref = wb[SHEET_NAMES[lang][2]]["A6"].value.ref
+    header = [PARTNER_HEADERS["en"][c] for c in ("role", "org", "country", "type")]
+    filled = udfs.KA2_CHECK([header, ["Coordinator", "X", "SI", "VET"]], "AFI-LOT1", 2025)
+    assert ref == f"A6:D{5 + len(filled)}"

@@ -320,7 +320,12 @@ def _lists_sheet(wb: Workbook, lang: str, call_year: int) -> dict[str, str]:
 
 
 def new_workbook(action: str = "KA220-VET", call_year: int | None = None, lang: str = "en") -> bytes:
-    """A blank partner workbook in the documented layout, with dropdowns and live formulas (cached)."""
+    """A blank partner workbook in the documented layout, with dropdowns and live formulas (cached), as .xlsx."""
+    return new_book(action, call_year, lang).to_bytes()
+
+
+def new_book(action: str = "KA220-VET", call_year: int | None = None, lang: str = "en") -> FormulaBook:
+    """The blank partner workbook before it is saved, with the results of its formulas."""
     if lang not in LANGS:
         raise InputError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
     ref = resolve_action(action)
@@ -386,4 +391,4 @@ def new_workbook(action: str = "KA220-VET", call_year: int | None = None, lang: 
     props = wb.properties
     props.creator = props.lastModifiedBy = "ka2forms new"
     props.title = f"{rules.ref.code} {year} partner workbook"
-    return book.to_bytes()
+    return book

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from itertools import pairwise
 from typing import Any
 
 from ka2forms.errors import RulesDataError
 from ka2forms.rules.loader import provenance, read_yaml
-from ka2forms.rules.provenance import CallYears, Provenance
+from ka2forms.rules.provenance import CallYears, Provenance, spans
 
 
 @dataclass(frozen=True)
@@ -55,23 +54,21 @@ class BudgetRules:
         return any((self.management_share, self.work_packages, self.management_per_month))
 
 
-def _version(raw: dict[str, Any], where: str) -> tuple[CallYears, dict[str, Any]]:
-    unknown = set(raw) - {"calls", "project_management_max_share", "work_packages", "management_per_month"}
-    if unknown:
-        raise RulesDataError(f"{where}: unknown keys {sorted(unknown)}")
-    return CallYears.parse(raw["calls"], where=where), raw
+_KEYS = {"from", "calls", "unknown", "project_management_max_share", "work_packages", "management_per_month"}
 
 
 @cache
 def _table() -> dict[str, tuple[tuple[CallYears, dict[str, Any]], ...]]:
+    """Versions per action, each with its call years (``from:`` until the next version or ``reviewed_to``)."""
     out = {}
-    for key, versions in (read_yaml("budget.yaml") or {}).items():
-        parsed = tuple(_version(v, f"budget.yaml: {key}[{i}]") for i, v in enumerate(versions))
-        spans = sorted(c for c, _ in parsed)
-        for a, b in pairwise(spans):
-            if b.first <= a.last:
-                raise RulesDataError(f"budget.yaml: {key}: call years {a} and {b} overlap")
-        out[key] = parsed
+    for key, raw in (read_yaml("budget.yaml") or {}).items():
+        where = f"budget.yaml: {key}"
+        versions = raw.get("rules") or []
+        for i, v in enumerate(versions):
+            if extra := set(v) - _KEYS:
+                raise RulesDataError(f"{where}.rules[{i}]: unknown keys {sorted(extra)}")
+        years = spans(versions, last=raw.get("reviewed_to"), where=f"{where}.rules")
+        out[key] = tuple((y, v) for y, v in zip(years, versions, strict=True) if "unknown" not in v)
     return out
 
 

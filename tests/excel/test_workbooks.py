@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -218,3 +219,18 @@ def test_the_blank_workbooks_criteria_table_is_sized_for_the_filled_in_check():
     header = [PARTNER_HEADERS["en"][c] for c in ("role", "org", "country", "type")]
     filled = udfs.KA2_CHECK([header, ["Coordinator", "X", "SI", "VET"]], "AFI-LOT1", 2025)
     assert ref == f"A6:D{5 + len(filled)}"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_the_committed_samples_are_what_the_builder_writes_today(sample):
+    """Their cached results (verdicts, the rules edition in KA2_VERSION) must not go stale when rules change."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_samples", Path(__file__).parents[2] / "scripts" /
+                                                  "build_samples.py")
+    builder = importlib.util.module_from_spec(spec)
+    sys.modules["build_samples"] = builder  # dataclasses look their module up there
+    spec.loader.exec_module(builder)
+    definition = next(s for s in builder.SAMPLES if s.file == sample.name)
+    assert builder.workbook_bytes(definition) == sample.read_bytes(), \
+        f"{sample.name} is stale: run python scripts/build_samples.py and commit samples/"

@@ -25,7 +25,7 @@ addin/lite/build_main.py from ka2forms.udfs: do not edit.
 
 from xlwings import arg, func
 
-from ka2forms.excel import udfs as _ka2
+from ka2forms import udfs as _ka2  # the module name the add-ins promise
 '''
 
 

@@ -178,3 +178,21 @@ def test_the_idl_declares_any_arguments_and_two_dimensional_results():
     assert "sequence< sequence< any > > KA2_TRAVEL([in] any fromPlace, [in] any toPlace, [in] any callYear, " \
            "[in] any green);" in source
     assert source.count("sequence< sequence< any > > KA2_") == len(udfs.__all__)
+
+
+def test_the_extension_build_is_reproducible(tmp_path):
+    if not (shutil.which("unoidl-write") or os.path.isfile("/usr/lib/libreoffice/sdk/bin/unoidl-write")):
+        require_tool("unoidl-write", "apt-get install libreoffice-dev")
+    digests = []
+    for name in ("a.oxt", "b.oxt"):
+        subprocess.run([sys.executable, str(ROOT / "addin" / "build_oxt.py"), "--out", str(tmp_path / name)],
+                       check=True, capture_output=True, timeout=300)
+        digests.append((tmp_path / name).read_bytes())
+    assert digests[0] == digests[1]
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "a.oxt") as z:
+        names = set(z.namelist())
+    assert {"META-INF/manifest.xml", "XKa2.rdb", "ka2forms_calc.py", "Jobs.xcu", "description.xml",
+            "pythonpath/ka2forms_calc_texts.py", "pythonpath/ka2forms/udfs.py", "pythonpath/yaml/__init__.py"} <= names
+    assert not any(n.endswith((".so", ".pyc")) for n in names)  # pure Python only: any LibreOffice's Python

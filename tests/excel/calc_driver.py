@@ -2,6 +2,7 @@
 read their formula cells after the ka2forms extension has rewritten and recalculated them, and time calls.
 
     python3 calc_driver.py PROFILE_DIR OUT_DIR FILE.xlsx…   → JSON on stdout
+    python3 calc_driver.py --basic PROFILE_DIR FILE.xlsm…    → the VBA modules LibreOffice imported, as JSON
 
 Why UNO instead of ``soffice --convert-to``: Calc runs document-load jobs (the extension's formula rewrite)
 only for documents that are not loaded hidden, and a conversion loads them hidden. Headless, nothing shows.
@@ -99,7 +100,35 @@ def _timings(desktop):
             "pairs": [list(p) for p in data[:8]], "values": sample}
 
 
+def _basic(desktop, files):
+    """LibreOffice's own VBA import (an MS-OVBA reader independent of oletools): library → module → code."""
+    out = {}
+    for path in files:
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0,
+                                           (_prop("MacroExecutionMode", 0),))  # NEVER_EXECUTE: only read
+        libs = doc.BasicLibraries
+        out[os.path.basename(path)] = {name: {m: libs.getByName(name).getByName(m)
+                                              for m in libs.getByName(name).getElementNames()}
+                                       for name in libs.getElementNames()}
+        doc.close(True)
+    return out
+
+
 def main():
+    if sys.argv[1] == "--basic":
+        profile, *files = sys.argv[2:]
+        proc, ctx = _connect(profile)
+        try:
+            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+            result = _basic(desktop, files)
+            desktop.terminate()
+        finally:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        json.dump(result, sys.stdout)
+        return
     profile, out_dir, *files = sys.argv[1:]
     proc, ctx = _connect(profile)
     result = {"files": {}}

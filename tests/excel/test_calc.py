@@ -196,3 +196,42 @@ def test_the_extension_build_is_reproducible(tmp_path):
     assert {"META-INF/manifest.xml", "XKa2.rdb", "ka2forms_calc.py", "Jobs.xcu", "description.xml",
             "pythonpath/ka2forms_calc_texts.py", "pythonpath/ka2forms/udfs.py", "pythonpath/yaml/__init__.py"} <= names
     assert not any(n.endswith((".so", ".pyc")) for n in names)  # pure Python only: any LibreOffice's Python
+
+
+def test_libreoffice_reads_the_add_ins_vba_project_with_every_module_and_wrapper():
+    """A second, independent MS-OVBA reader (LibreOffice's VBA import) on the ms-ovba-built vbaProject.bin."""
+    import io
+    import zipfile
+
+    require_tool("soffice", "apt-get install libreoffice-calc python3-uno")
+    if subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True).returncode != 0:
+        pytest.skip("the system python3 has no uno module (apt-get install python3-uno)")
+    work = Path(tempfile.mkdtemp(prefix="ka2vba-"))
+    try:
+        (work / "home").mkdir()
+        (work / "profile").mkdir()
+        book = work / "ka2forms.xlsm"  # Calc opens an add-in only as a visible macro workbook
+        out = io.BytesIO()
+        with zipfile.ZipFile(ROOT / "addin" / "ka2forms.xlam") as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "[Content_Types].xml":
+                    data = data.replace(b"application/vnd.ms-excel.addin.macroEnabled.main+xml",
+                                        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                dst.writestr(info, data)
+        book.write_bytes(out.getvalue())
+        shutil.copy(DRIVER, work / "calc_driver.py")
+        for p in [work, *work.rglob("*")]:
+            os.chmod(p, 0o777 if p.is_dir() else 0o666)
+        res = subprocess.run(_as_nobody(["/usr/bin/python3", str(work / "calc_driver.py"), "--basic",
+                                         str(work / "profile"), str(book)], work / "home"),
+                             capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr[-3000:]
+        modules = json.loads(res.stdout)["ka2forms.xlsm"]["VBAProject"]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert set(modules) == {"ThisWorkbook", "Sheet2", "Dictionary", "xlwings", "RibbonMyAddin", "ka2forms_udfs"}
+    for name in udfs.__all__:
+        assert f'XLPy.CallUDF("ka2forms.udfs", "{name}"' in modules["ka2forms_udfs"], name
+    assert "Sub RunCheck(control As IRibbonControl)" in modules["RibbonMyAddin"]
+    assert "Public Function RunPython(PythonCommand As String)" in modules["xlwings"]

@@ -369,7 +369,7 @@ def new_book(action: str = "KA220-VET", call_year: int | None = None, lang: str 
     lists = _lists_sheet(wb, lang, year)
     for key in ("role", "country", "type"):
         col = get_column_letter(COLUMNS.index(key) + 1)
-        dv = DataValidation(type="list", formula1=f"={lists[key]}", allow_blank=True, showDropDown=False,
+        dv = DataValidation(type="list", formula1=lists[key], allow_blank=True, showDropDown=False,
                             errorStyle="warning", showErrorMessage=True, error=WORDS[lang]["list_error"],
                             errorTitle=WORDS[lang]["list_title"])
         dv.add(f"{col}2:{col}{VALIDATED_ROWS}")

@@ -139,6 +139,7 @@ def test_the_blank_workbook_has_the_layout_dropdowns_and_live_formulas(lang):
     assert TABLE_NAME in wb[partners].tables
     validations = {str(dv.sqref): dv.formula1 for dv in wb[partners].data_validations.dataValidation}
     assert set(validations) == {"A2:A500", "C2:C500", "E2:E500"}  # role, country, type
+    assert all(f.startswith(f"'{wb.sheetnames[3]}'!$") for f in validations.values())  # OOXML: no leading =
     lists = wb[wb.sheetnames[3]] if wb.sheetnames[3] not in (project, partners) else None
     assert lists is not None and lists.sheet_state == "hidden"
     countries = [c.value for c in lists["C"][1:] if c.value]
@@ -208,6 +209,8 @@ def test_libreoffice_opens_the_blank_workbook_and_a_sample_and_shows_the_cached_
     assert theirs["Checks"]["B2"].value == udfs.KA2_VERSION()
     blank = openpyxl.load_workbook(tmp_path / "out" / "new.xlsx")
     assert TABLE_NAME in blank["Partnerji"].tables
+    kept = {str(d.sqref): (d.type, d.formula1) for d in blank["Partnerji"].data_validations.dataValidation}
+    assert kept["A2:A500"] == ("list", "Seznami!$A$2:$A$5")  # Calc understood the dropdown's list
     assert "partnerstable[#all]" in blank["Preverjanje"]["B1"].value.lower()
 
 

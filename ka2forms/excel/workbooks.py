@@ -374,7 +374,9 @@ def new_book(action: str = "KA220-VET", call_year: int | None = None, lang: str 
                             errorTitle=WORDS[lang]["list_title"])
         dv.add(f"{col}2:{col}{VALIDATED_ROWS}")
         ps.add_data_validation(dv)
-    add_status_column(book, ps, lang, get_column_letter(COLUMNS.index("country") + 1), len(COLUMNS), last, refs)
+    # the status reaches as far as the dropdowns: rows typed below the table get it too (blank rows call nothing)
+    add_status_column(book, ps, lang, get_column_letter(COLUMNS.index("country") + 1), len(COLUMNS),
+                      VALIDATED_ROWS, refs)
 
     add_checks_sheet(book, lang, checks_name, [headers], refs)
     add_travel_sheet(book, lang, travel_name, [], refs, blank_rows=BLANK_ROWS)

@@ -29,10 +29,6 @@ from ka2forms.errors import InternalError
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-ET.register_namespace("", MAIN)
-ET.register_namespace("r", REL)
-ET.register_namespace("x14ac", "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac")
-ET.register_namespace("mc", "http://schemas.openxmlformats.org/markup-compatibility/2006")
 
 _ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!)")
 
@@ -132,7 +128,29 @@ def _fill_sheet(xml: bytes, values: dict[str, Any], sheet: str) -> bytes:
             if isinstance(value, list):
                 raise InternalError(f"{sheet}!{ref}: a list result needs an array formula")
             _set_value(anchor, value)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return _serialise(root)
+
+
+_PREFIXES = {MAIN: "", REL: "r", "http://schemas.openxmlformats.org/markup-compatibility/2006": "mc",
+             "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac": "x14ac"}
+
+
+def _serialise(root: ET.Element) -> bytes:
+    """The sheet with its usual prefixes, whatever other code put in ElementTree's global prefix registry.
+
+    Why: the registry is process-wide (openpyxl registers "s" for the sheet namespace when its XML module is
+    imported, which would turn every tag into <s:c>); ``default_namespace=`` refuses the sheet's unprefixed
+    attributes. So our prefixes are set for this one call and the registry is given back as it was.
+    """
+    registry = ET._namespace_map  # the only handle the stdlib gives on prefixes
+    saved = dict(registry)
+    try:
+        for uri, prefix in _PREFIXES.items():
+            ET.register_namespace(prefix, uri)
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    finally:
+        registry.clear()
+        registry.update(saved)
 
 
 def with_cached_values(xlsx: bytes, values: CachedValues) -> bytes:

@@ -224,6 +224,13 @@ def test_the_blank_workbooks_criteria_table_is_sized_for_the_filled_in_check():
     assert ref == f"A6:D{5 + len(filled)}"
 
 
+def _stale_parts(built: bytes, committed: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(built)) as new, zipfile.ZipFile(committed) as old:
+        return [n for n in new.namelist() if n not in old.namelist() or new.read(n) != old.read(n)]
+
+
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_the_committed_samples_are_what_the_builder_writes_today(sample):
     """Their cached results (verdicts, the rules edition in KA2_VERSION) must not go stale when rules change."""
@@ -235,5 +242,27 @@ def test_the_committed_samples_are_what_the_builder_writes_today(sample):
     sys.modules["build_samples"] = builder  # dataclasses look their module up there
     spec.loader.exec_module(builder)
     definition = next(s for s in builder.SAMPLES if s.file == sample.name)
-    assert builder.workbook_bytes(definition) == sample.read_bytes(), \
-        f"{sample.name} is stale: run python scripts/build_samples.py and commit samples/"
+    built = builder.workbook_bytes(definition)
+    assert built == sample.read_bytes(), \
+        f"{sample.name} differs in {_stale_parts(built, sample)}: run python scripts/build_samples.py, commit samples/"
+
+
+def test_cached_values_keep_the_sheet_xml_unprefixed_whatever_others_registered_with_elementtree():
+    """Regression: after openpyxl's XML module registered "s" for the sheet namespace, sheets came out as
+    <ns0:worksheet>/<s:c> (valid XML, but the samples were no longer what the builder wrote in isolation)."""
+    from xml.etree import ElementTree as ET
+
+    from ka2forms.excel.cached import MAIN
+
+    ET.register_namespace("s", MAIN)  # what openpyxl.xml.functions does on import
+    before = dict(ET._namespace_map)
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=X()"
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = with_cached_values(buf.getvalue(), {("Sheet", "A1"): 1.5})
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert xml.split(b">", 2)[1].startswith(b"\n<worksheet xmlns=\"" + MAIN.encode()) and b"<s:" not in xml
+    assert dict(ET._namespace_map) == before  # nobody else's registration was changed

@@ -32,7 +32,7 @@ from ka2forms.errors import InputError
 from ka2forms.excel import udfs
 from ka2forms.excel.cached import with_cached_values
 from ka2forms.rules import country_status, resolve_action
-from ka2forms.rules.countries import listed_countries
+from ka2forms.rules.countries import country_name, listed_countries
 from ka2forms.text import fold
 
 LANGS = ("en", "sl", "cs")
@@ -294,7 +294,7 @@ def _countries(call_year: int, lang: str) -> list[str]:
     labels = country_labels()
     eligible, others = [], []
     for code in listed_countries():
-        status = country_status(code, call_year)
+        status = country_status(country_name(code), call_year)  # the name: a bare code such as CR is ambiguous
         name = labels.get(code, {}).get(lang) or status.name
         (eligible if status.eligible else others).append(name)
     return sorted(eligible, key=fold) + sorted(others, key=fold)

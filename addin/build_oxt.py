@@ -79,6 +79,8 @@ ARGUMENT_TEXTS = {
              "cs": ("plán", "Tabulka plánu cest s řádkem záhlaví")},
     "budget": {"sl": ("proračun", "Tabela proračuna z vrstico glav"),
                "cs": ("rozpočet", "Tabulka rozpočtu s řádkem záhlaví")},
+    "lang": {"sl": ("jezik", "Jezik sporočil: »en« (privzeto), »sl«, »cs«, »de«"),
+             "cs": ("jazyk", "Jazyk zpráv: „en“ (výchozí), „sl“, „cs“, „de“")},
     "requested_grant": {"sl": ("zaprošena_sredstva", "Zaprošena sredstva v EUR (neobvezno)"),
                         "cs": ("požadovaný_grant", "Požadovaný grant v EUR (nepovinné)")},
 }

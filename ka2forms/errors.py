@@ -123,9 +123,11 @@ class WorkbookInvalid(InputError):
 
     def __init__(self, problems: Sequence[Problem], *, file: str | None = None) -> None:
         self.problems = tuple(p if file is None else Problem(p.where.in_file(file), p.message) for p in problems)
+        from ka2forms.i18n import ngettext
+
         first = self.problems[0]
         more = len(self.problems) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        suffix = ngettext(" (and {n} more problem)", " (and {n} more problems)", more).format(n=more) if more else ""
         super().__init__(first.message + suffix, where=first.where)
 
     def __str__(self) -> str:
@@ -137,12 +139,17 @@ class UnknownValueError(InputError, LookupError):
 
     def __init__(self, kind: str, value: object, *, suggestions: Iterable[str] = (), where: Location | None = None,
                  hint: str | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+        from ka2forms.i18n import join_or
+
         self.kind = kind
         self.value = value
         self.suggestions = tuple(suggestions)
-        text = f"unknown {kind} {value!r}"
+        kinds = {"action": _("unknown action {value!r}"), "country": _("unknown country {value!r}"),
+                 "organisation type": _("unknown organisation type {value!r}"), "role": _("unknown role {value!r}")}
+        text = kinds.get(kind, _("unknown {kind} {value!r}")).format(kind=kind, value=value)
         if self.suggestions:
-            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+            text += _(" — did you mean {suggestions}?").format(suggestions=join_or(list(self.suggestions[:3])))
         if hint:
             text += f" ({hint})"
         super().__init__(text, where=where)
@@ -175,11 +182,14 @@ class UnknownPlaceError(PlaceError):
     """No place matches; ``suggestions`` are names that nearly match."""
 
     def __init__(self, query: str, *, suggestions: Iterable[str] = (), where: Location | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+        from ka2forms.i18n import join_or
+
         self.query = query
         self.suggestions = tuple(suggestions)
-        text = f"unknown place {query!r}"
+        text = _("unknown place {query!r}").format(query=query)
         if self.suggestions:
-            text += " — did you mean " + " or ".join(self.suggestions[:3]) + "?"
+            text += _(" — did you mean {suggestions}?").format(suggestions=join_or(list(self.suggestions[:3])))
         super().__init__(text, where=where)
 
 
@@ -187,10 +197,13 @@ class AmbiguousPlaceError(PlaceError):
     """Several comparable places match; ``candidates`` lists them so the user can add a country or region."""
 
     def __init__(self, query: str, candidates: Sequence[str], *, where: Location | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+
         self.query = query
         self.candidates = tuple(candidates)
         shown = "; ".join(self.candidates[:5])
-        super().__init__(f"{query!r} is ambiguous: {shown} — add a country or region", where=where)
+        super().__init__(_("{query!r} is ambiguous: {candidates} — add a country or region").format(
+            query=query, candidates=shown), where=where)
 
 
 class TemplateError(InputError):
@@ -237,11 +250,13 @@ class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
     def __init__(self, subject: str, call_year: int, *, known: str | None = None, detail: str | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+
         self.subject = subject
         self.call_year = call_year
-        text = f"no rules for {subject} in call year {call_year}"
+        text = _("no rules for {subject} in call year {year}").format(subject=subject, year=call_year)
         if known:
-            text += f" (rules exist for {known})"
+            text += _(" (rules exist for {known})").format(known=known)
         if detail:
             text += f"; {detail}"
         super().__init__(text)
@@ -267,8 +282,10 @@ class MissingExtraError(RendererUnavailableError):
     def __init__(self, feature: str, extra: str, *, missing: str) -> None:
         self.feature = feature
         self.extra = extra
-        super().__init__(f"{feature} needs ka2forms[{extra}] (missing: {missing}); "
-                         f"install it with: pip install 'ka2forms[{extra}]'")
+        from ka2forms.i18n import gettext as _
+
+        super().__init__(_("{feature} needs ka2forms[{extra}] (missing: {missing}); install it with: pip install "
+                           "'ka2forms[{extra}]'").format(feature=feature, extra=extra, missing=missing))
 
 
 __all__ = [

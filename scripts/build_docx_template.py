@@ -37,6 +37,7 @@ MUTED = RGBColor(0x5B, 0x6B, 0x7A)
 GREEN = RGBColor(0x1B, 0x6E, 0x3A)
 RED = RGBColor(0xA4, 0x16, 0x1A)
 BAND = "EEF2F6"
+TEXT_WIDTH_MM = 178   # A4 (210 mm) less 16 mm margins on both sides
 
 
 def _shade(cell, fill: str) -> None:
@@ -73,7 +74,7 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = 8.5, color:
 def _field(paragraph, instruction: str, size: float) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice update when they lay out the page."""
     run = paragraph.add_run()
-    run.font.size = Pt(size)
+    run.font.size, run.font.color.rgb = Pt(size), MUTED
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
     instr = OxmlElement("w:instrText")
@@ -89,25 +90,56 @@ def _field(paragraph, instruction: str, size: float) -> None:
         run._r.append(el)
 
 
+def _fixed_widths(table, widths_mm: list[float]) -> None:
+    """Column widths every word processor keeps: a fixed layout, the grid's columns and each cell's width.
+
+    Why: python-docx sets only the cells' widths; LibreOffice Writer lays a table out from its grid
+    (``w:tblGrid``), which python-docx writes with equal columns, so a long word in a narrow column broke
+    mid-word ("Engineerin g"). Fixed layout also stops Word from re-fitting columns to their content."""
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(round(Mm(w).twips) for w in widths_mm)))
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(round(Mm(1.2).twips)))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(round(Mm(w).twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(w)
+
+
 def _loop_table(doc, headers: list[tuple[str, float]], loop: str, cells: list[str], *, bold_col: int | None = None):
     """A table with a header row and docxtpl's three-row loop: ``{%tr for %}``, content row, ``{%tr endfor %}``."""
+    assert abs(sum(w for _, w in headers) - TEXT_WIDTH_MM) < 0.01, "columns must fill the text width exactly"
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     head = table.rows[0]
     _repeat_header(head)
-    for i, (label, width) in enumerate(headers):
+    for i, (label, _width) in enumerate(headers):
         cell = head.cells[i]
-        cell.width = Mm(width)
         _shade(cell, BAND)
-        _cell_text(cell, label, bold=True, size=8, color=MUTED)
+        _cell_text(cell, label, bold=True, size=7.5, color=MUTED)
     start, body, end = table.rows[1], table.rows[2], table.rows[3]
     _cell_text(start.cells[0], f"{{%tr {loop} %}}", size=6)
     _cell_text(end.cells[0], "{%tr endfor %}", size=6)
     _cant_split(body)
     for i, text in enumerate(cells):
-        body.cells[i].width = Mm(headers[i][1])
-        _cell_text(body.cells[i], text, bold=(i == bold_col))
+        _cell_text(body.cells[i], text, bold=(i == bold_col), size=8)
+    _fixed_widths(table, [w for _, w in headers])
     return table
 
 
@@ -138,18 +170,23 @@ def build() -> bytes:
     props.created = props.modified = FIXED_TIME
     props.revision = 1
 
-    # Running header and footer (docxtpl renders these too).
+    # Running header and footer (docxtpl renders these too), 8 pt. The styles carry the size as well as the
+    # runs: LibreOffice draws a PAGE/NUMPAGES field's number in the paragraph style's size, which was 10 pt
+    # next to 7.5 pt text.
+    for name in ("Header", "Footer"):
+        doc.styles[name].font.size = Pt(8)
+        doc.styles[name].font.name = "Calibri"
     header = section.header.paragraphs[0]
     run = header.add_run("{{ labels.programme }} · {{ project.acronym }} · {{ project.action }} · "
                          "{{ project.call_year }}")
-    run.font.size, run.font.color.rgb = Pt(7.5), MUTED
+    run.font.size, run.font.color.rgb = Pt(8), MUTED
     footer = section.footer.paragraphs[0]
     run = footer.add_run("{{ generated.text }} · {{ labels.page }} ")
-    run.font.size, run.font.color.rgb = Pt(7.5), MUTED
-    _field(footer, "PAGE", 7.5)
+    run.font.size, run.font.color.rgb = Pt(8), MUTED
+    _field(footer, "PAGE", 8)
     run = footer.add_run(" {{ labels.page_of }} ")
-    run.font.size, run.font.color.rgb = Pt(7.5), MUTED
-    _field(footer, "NUMPAGES", 7.5)
+    run.font.size, run.font.color.rgb = Pt(8), MUTED
+    _field(footer, "NUMPAGES", 8)
 
     kicker = doc.add_paragraph()
     run = kicker.add_run("{{ labels.programme }} · {{ labels.document_title }}")
@@ -189,14 +226,17 @@ def build() -> bytes:
              ("{{ labels.requested_grant }}", "{{ project.requested_grant|money }}")]
     table = doc.add_table(rows=len(facts), cols=2)
     for row, (label, value) in zip(table.rows, facts, strict=True):
-        row.cells[0].width, row.cells[1].width = Mm(45), Mm(133)
         _cell_text(row.cells[0], label, size=9.5, color=MUTED)
         _cell_text(row.cells[1], value, size=9.5, bold=True)
+    _fixed_widths(table, [45, 133])
 
     doc.add_heading("{{ labels.consortium }}", level=1)
-    _loop_table(doc, [("{{ labels.number }}", 8), ("{{ labels.organisation }}", 52), ("{{ labels.role }}", 22),
-                      ("{{ labels.country }}", 22), ("{{ labels.city }}", 18), ("{{ labels.type }}", 26),
-                      ("{{ labels.pic }}", 15), ("{{ labels.oid }}", 15)],
+    # Widths fit the longest words of every language (Teilnehmende, Koordinátor, Visokošolski, Hochschul-
+    # einrichtung) in DejaVu Sans, the wide font LibreOffice substitutes where Calibri is missing; the
+    # 9-digit PIC and OID fit on one line.
+    _loop_table(doc, [("{{ labels.number }}", 6), ("{{ labels.organisation }}", 37), ("{{ labels.role }}", 24),
+                      ("{{ labels.country }}", 27), ("{{ labels.city }}", 18), ("{{ labels.type }}", 28),
+                      ("{{ labels.pic }}", 19), ("{{ labels.oid }}", 19)],
                 "for p in partners",
                 ["{{ p.number }}", "{{ p.organisation }}",
                  "{{ p.role_label }}{% if not p.counted %} ({{ labels.not_counted }}){% endif %}",
@@ -204,13 +244,8 @@ def build() -> bytes:
                  "{{ p.pic or labels.not_stated }}", "{{ p.oid or labels.not_stated }}"], bold_col=1)
 
     doc.add_heading("{{ labels.eligibility_criteria }}", level=1)
-    doc.add_paragraph("{%p if labels.criteria_language_note %}")
-    p = doc.add_paragraph()
-    run = p.add_run("{{ labels.criteria_language_note }}")
-    run.font.size, run.font.color.rgb = Pt(8), MUTED
-    doc.add_paragraph("{%p endif %}")
-    _loop_table(doc, [("{{ labels.met }}", 14), ("{{ labels.criterion }}", 70), ("{{ labels.required }}", 26),
-                      ("{{ labels.actual }}", 26), ("{{ labels.source }} ({{ labels.confidence|lower }})", 42)],
+    _loop_table(doc, [("{{ labels.met }}", 18), ("{{ labels.criterion }}", 66), ("{{ labels.required }}", 28),
+                      ("{{ labels.actual }}", 26), ("{{ labels.source }} ({{ labels.confidence|lower }})", 40)],
                 "for c in check.criteria",
                 ["{{ labels.yes if c.ok else labels.no }}",
                  "{{ c.description }}{% if c.hint %} — {{ labels.what_to_do }}: {{ c.hint }}{% endif %}",
@@ -226,9 +261,9 @@ def build() -> bytes:
     # Travel (empty until the travel service fills it).
     doc.add_paragraph("{%p if travel %}")
     doc.add_heading("{{ labels.travel }}", level=1)
-    _loop_table(doc, [("{{ labels.organisation }}", 44), ("{{ labels.travel_from }}", 24),
-                      ("{{ labels.travel_to }}", 24), ("{{ labels.distance }}", 20), ("{{ labels.distance_band }}", 24),
-                      ("{{ labels.participants }}", 18), ("{{ labels.amount }}", 24)],
+    _loop_table(doc, [("{{ labels.organisation }}", 36), ("{{ labels.travel_from }}", 22),
+                      ("{{ labels.travel_to }}", 22), ("{{ labels.distance }}", 22), ("{{ labels.distance_band }}", 26),
+                      ("{{ labels.participants }}", 24), ("{{ labels.amount }}", 26)],
                 "for t in travel",
                 ["{{ t.organisation }}", "{{ t.origin }}", "{{ t.destination }}", "{{ t.distance_km|number(0) }} km",
                  "{{ t.band }}", "{{ t.participants }}", "{{ t.amount|money }}"])

@@ -35,17 +35,19 @@ def KA2_BUDGET_CHECK(budget, action, call_year, requested_grant=None, partners=N
 @arg('partners', ndim=2, doc='The Partners table with its header row')
 @arg('action', doc='Action code, e.g. "KA220-VET"')
 @arg('call_year', doc='Call year, e.g. 2025')
-def KA2_CHECK(partners, action, call_year):
-    """A table (criterion, required, actual, OK) that spills below the cell."""
-    return _ka2.KA2_CHECK(partners, action, call_year)
+@arg('lang', doc='Language of the table and messages: "en" (default), "sl", "cs", "de"')
+def KA2_CHECK(partners, action, call_year, lang=None):
+    """A table (criterion, required, actual, OK) that spills below the cell, in ``lang`` (default English)."""
+    return _ka2.KA2_CHECK(partners, action, call_year, lang)
 
 
 @func
 @arg('country', doc='A country: ISO code or name in any language, e.g. "SI", "Česko"')
 @arg('call_year', doc='Call year (default: the latest year with country data)')
-def KA2_COUNTRY(country, call_year=None):
+@arg('lang', doc='Language of the status: "en" (default), "sl", "cs", "de"')
+def KA2_COUNTRY(country, call_year=None, lang=None):
     """The country's status in that call year, e.g. 'EU Member State', 'third country not associated…'."""
-    return _ka2.KA2_COUNTRY(country, call_year)
+    return _ka2.KA2_COUNTRY(country, call_year, lang)
 
 
 @func
@@ -60,9 +62,10 @@ def KA2_DISTANCE(from_place, to_place):
 @arg('partners', ndim=2, doc='The Partners table with its header row (Role, Organisation, Country, Type, …)')
 @arg('action', doc='Action code, e.g. "KA220-VET", "KA210-SCH", "AFI-LOT1"')
 @arg('call_year', doc='Call year, e.g. 2025')
-def KA2_ELIGIBLE(partners, action, call_year):
+@arg('lang', doc='Language of messages: "en" (default), "sl", "cs", "de"')
+def KA2_ELIGIBLE(partners, action, call_year, lang=None):
     """TRUE when the consortium meets every criterion of the action in that call year."""
-    return _ka2.KA2_ELIGIBLE(partners, action, call_year)
+    return _ka2.KA2_ELIGIBLE(partners, action, call_year, lang)
 
 
 @func

@@ -3,6 +3,8 @@
 Commands import only ``cli._common`` (consoles, exit codes, error reporting) and the core; this module
 names the commands and imports each one only when it is run (or when ``--help`` lists them), so imports
 point one way, never in a circle, and ``ka2forms check`` does not pay for the annex's or the forms' imports.
+The group speaks the user's language (``cli/_i18n.py``): ``--lang`` on the group or any command,
+``KA2FORMS_LANG``, or the locale.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import importlib
 import click
 
 from ka2forms import __version__
+from ka2forms.cli._i18n import Ka2Group, lang_option_param
 from ka2forms.rules import rules_edition
 
 #: command name → "module:attribute" of its Click command, in the order ``--help`` lists them.
@@ -28,7 +31,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Ka2Group):
     """A Click group whose commands are imported on first use (Click's documented lazy-loading pattern)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -38,7 +41,7 @@ class LazyGroup(click.Group):
         if cmd_name in COMMANDS:
             module, attr = COMMANDS[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module), attr)
-            return command
+            return self.prepare_command(command)
         return super().get_command(ctx, cmd_name)
 
 
@@ -47,5 +50,7 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 
+
+main.params.append(lang_option_param())
 
 __all__ = ["COMMANDS", "main"]

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ka2forms.errors import Ka2Error, WorkbookInvalid
+from ka2forms.i18n import _
 
 EXIT_OK, EXIT_NOT_ELIGIBLE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130     # as shells report a run stopped by Ctrl+C
@@ -95,7 +96,7 @@ def echo(text: str) -> None:
 def report_error(e: Ka2Error) -> None:
     """Print an error the way every command does: one line per problem, on stderr."""
     lines = [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
-    label = "internal error: " if e.exit_code == EXIT_INTERNAL else "error: "
+    label = _("internal error: ") if e.exit_code == EXIT_INTERNAL else _("error: ")
     for line in lines:
         err.print(Text(label, style="bold red") + Text(line), soft_wrap=True)
 
@@ -103,8 +104,8 @@ def report_error(e: Ka2Error) -> None:
 def report_bug(e: BaseException, file: str | None = None) -> None:
     """A bug in ka2forms: say so briefly, name the file it happened on, keep the traceback for those who ask."""
     where = f"{file}: " if file else ""
-    err.print(Text("internal error: ", style="bold red") + Text(f"{where}{e.__class__.__name__}: {e}\n"
-              "This is a bug in ka2forms. Run again with KA2FORMS_DEBUG=1 to see the traceback and report it."),
+    err.print(Text(_("internal error: "), style="bold red") + Text(f"{where}{e.__class__.__name__}: {e}\n" + _(
+              "This is a bug in ka2forms. Run again with KA2FORMS_DEBUG=1 to see the traceback and report it.")),
               soft_wrap=True)
 
 

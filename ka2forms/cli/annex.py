@@ -11,12 +11,12 @@ import sys
 import click
 from rich.text import Text
 
+from ka2forms import i18n
 from ka2forms.cli import _common as ui
-from ka2forms.services.annex import FORMATS, LANGUAGES
+from ka2forms.cli._i18n import lang_option
+from ka2forms.i18n import _, ngettext
+from ka2forms.services.annex import FORMATS
 
-
-def _criteria(n: int) -> str:
-    return f"{n} criterion" if n == 1 else f"{n} criteria"
 
 @click.command()
 @click.argument("workbook", type=click.Path(dir_okay=False))
@@ -24,14 +24,13 @@ def _criteria(n: int) -> str:
               help="Output file or folder. Default: <workbook stem>-annex.<ext> next to the workbook.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format. Default: from the output's suffix, else from --template, else html.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the labels, money and dates (criteria stay in English).")
+@lang_option
 @click.option("--template", type=click.Path(dir_okay=False),
               help="Your own template: HTML or Markdown Jinja text, or a docxtpl .docx (docs/templates.md). "
                    "Rendered sandboxed, with time and memory limits.")
 @ui.project_options
-def annex(workbook: str, output: str | None, fmt: str | None, lang: str, template: str | None, action: str | None,
-          call_year: int | None) -> None:
+def annex(workbook: str, output: str | None, fmt: str | None, lang: str | None, template: str | None,
+          action: str | None, call_year: int | None) -> None:
     """Write the application annex of WORKBOOK: project, consortium, eligibility criteria and warnings.
 
     Exit code 0 when the annex is written (also when the consortium is not eligible: the annex says so),
@@ -40,11 +39,14 @@ def annex(workbook: str, output: str | None, fmt: str | None, lang: str, templat
     from ka2forms.services.annex import write_annex
 
     def body() -> int:
-        written = write_annex(workbook, output, fmt=fmt, lang=lang, template=template, action=action,
-                              call_year=call_year)
-        verdict = (Text("eligible", style="green") if written.result.eligible
-                   else Text(f"not eligible ({_criteria(len(written.result.failing))} not met)", style="red"))
-        ui.out.print(Text(f"wrote {written.path} ({written.fmt}, {written.lang}): consortium ") + verdict)
+        written = write_annex(workbook, output, fmt=fmt, lang=lang or i18n.current(), template=template,
+                              action=action, call_year=call_year)
+        failing = len(written.result.failing)
+        verdict = (Text(_("eligible"), style="green") if written.result.eligible
+                   else Text(ngettext("not eligible ({n} criterion not met)", "not eligible ({n} criteria not met)",
+                                      failing).format(n=failing), style="red"))
+        ui.out.print(Text(_("wrote {path} ({format}, {lang}): consortium ").format(
+            path=written.path, format=written.fmt, lang=written.lang)) + verdict)
         return ui.EXIT_OK
 
     sys.exit(ui.guarded(body))

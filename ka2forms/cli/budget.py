@@ -15,47 +15,50 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
+from ka2forms.i18n import _, money
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.budget import BudgetResult, TravelPlan, check_budget, plan_travel
 
 
 def print_travel_plan(plan: TravelPlan) -> None:
-    table = Table(title="Travel plan", header_style="bold", pad_edge=False)
-    for col in ("Cell", "Activity", "Organisation", "From → To", "km", "Band", "EUR", "×", "Total"):
+    table = Table(title=_("Travel plan"), header_style="bold", pad_edge=False)
+    for col in (_("Cell"), _("Activity"), _("Organisation"), _("From → To"), "km", _("Band"), _("Per participant"),
+                "×", _("Total")):
         table.add_column(col, overflow="fold")
     for r in plan.rows:
         km = "" if r.distance_km is None else f"{r.distance_km:.0f}"
-        eur = "—" if r.unit_cost_eur is None else str(r.unit_cost_eur)
+        eur = "—" if r.unit_cost_eur is None else money(r.unit_cost_eur)
         table.add_row(Text(r.cell or ""), Text(r.activity), Text(r.organisation),
                       Text(f"{r.from_place} → {r.to_place}"), km, Text(r.band or (r.error or "")), eur,
-                      str(r.participants), str(r.total_eur))
+                      str(r.participants), money(r.total_eur))
     ui.out.print(table)
     for org, eur in plan.per_organisation.items():
-        ui.out.print(Text(f"  {org}: {eur} EUR"))
-    ui.out.print(Text(f"Travel total: {plan.total_eur} EUR", style="bold"))
+        ui.out.print(Text(f"  {org}: {money(eur)}"))
+    ui.out.print(Text(_("Travel total: {amount}").format(amount=money(plan.total_eur)), style="bold"))
     for n in plan.notes:
-        ui.out.print(Text("note: ", style="dim") + Text(n), soft_wrap=True)
+        ui.out.print(Text(_("note: "), style="dim") + Text(n), soft_wrap=True)
     for r in plan.rows:
         for w in r.warnings:
-            ui.out.print(Text("warning: ", style="yellow") + Text(f"{r.cell}: {w}"), soft_wrap=True)
+            ui.out.print(Text(_("warning: "), style="yellow") + Text(f"{r.cell}: {w}"), soft_wrap=True)
 
 
 def print_budget(result: BudgetResult) -> None:
-    verdict = Text("BUDGET OK", style="bold green") if result.ok else Text("BUDGET NOT OK", style="bold red")
-    ui.out.print(Text(f"Budget: {result.total_eur} EUR · ") + verdict)
+    verdict = (Text(_("BUDGET OK"), style="bold green") if result.ok
+               else Text(_("BUDGET NOT OK"), style="bold red"))
+    ui.out.print(Text(_("Budget: {amount} · ").format(amount=money(result.total_eur))) + verdict)
     table = Table(show_header=True, header_style="bold", pad_edge=False)
-    for col in ("", "Check", "Required", "Actual"):
+    for col in ("", _("Check"), _("Required"), _("Actual")):
         table.add_column(col, overflow="fold")
     for c in result.checks:
         mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")
         table.add_row(mark, Text(c.description), Text(c.required), Text(c.actual))
     ui.out.print(table)
     for wp, eur in result.per_work_package.items():
-        ui.out.print(Text(f"  {wp}: {eur} EUR"))
+        ui.out.print(Text(f"  {wp}: {money(eur)}"))
     for n in result.notes:
-        ui.out.print(Text("note: ", style="dim") + Text(n), soft_wrap=True)
+        ui.out.print(Text(_("note: "), style="dim") + Text(n), soft_wrap=True)
     for w in result.warnings:
-        ui.out.print(Text("warning: ", style="yellow") + Text(w), soft_wrap=True)
+        ui.out.print(Text(_("warning: "), style="yellow") + Text(w), soft_wrap=True)
 
 
 @click.command()
@@ -78,15 +81,15 @@ def budget(workbook: str, as_json: bool) -> None:
             ui.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         else:
             if plan is None and result is None:
-                ui.out.print(Text(f"{workbook}: no 'Travel plan' or 'Budget' sheet (see docs/workbook.md)"),
-                             soft_wrap=True)
+                ui.out.print(Text(_("{workbook}: no 'Travel plan' or 'Budget' sheet (see docs/workbook.md)").format(
+                    workbook=workbook)), soft_wrap=True)
             if plan is not None:
                 print_travel_plan(plan)
             if result is not None:
                 print_budget(result)
         if plan is not None and plan.errors:
             for r in plan.errors:
-                ui.err.print(Text("error: ", style="bold red") + Text(f"{project.source}, {r.cell}: {r.error}"),
+                ui.err.print(Text(_("error: "), style="bold red") + Text(f"{project.source}, {r.cell}: {r.error}"),
                              soft_wrap=True)
             return ui.EXIT_INPUT
         return ui.EXIT_NOT_ELIGIBLE if result is not None and not result.ok else ui.EXIT_OK

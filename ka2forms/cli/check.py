@@ -14,9 +14,11 @@ from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.errors import Ka2Error
+from ka2forms.i18n import _, ngettext
 from ka2forms.model import Project
 from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.readers.workbook import read_workbook
+from ka2forms.rules import words
 from ka2forms.services.check import CheckResult, check_project
 
 
@@ -34,30 +36,32 @@ def _expand(paths: Sequence[str]) -> list[str]:
 
 
 def _print_result(r: CheckResult, *, sources: bool) -> None:
-    verdict = Text("ELIGIBLE", style="bold green") if r.eligible else Text("NOT ELIGIBLE", style="bold red")
+    verdict = (Text(_("ELIGIBLE"), style="bold green") if r.eligible
+               else Text(_("NOT ELIGIBLE"), style="bold red"))
     head = Text()
     if r.file:
         head.append(f"{r.file}\n", style="bold")
     if r.title or r.acronym:
         head.append(" – ".join(x for x in (r.acronym, r.title) if x) + "\n")
-    head.append(f"{r.action} · {r.action_name} · call {r.call_year}: ")
+    head.append(_("{action} · {name} · call {year}: ").format(action=r.action, name=r.action_name,
+                                                               year=r.call_year))
     head.append(verdict)
     ui.out.print(head)
-    ui.out.print(Text(r.counted.capitalize(), style="dim"))
+    ui.out.print(Text(r.counted[:1].upper() + r.counted[1:], style="dim"))
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
     table.add_column("", width=1)
-    table.add_column("Criterion", overflow="fold", ratio=3)
-    table.add_column("Required", overflow="fold")
-    table.add_column("Actual", overflow="fold")
-    table.add_column("What to do" if not sources else "Source", overflow="fold", ratio=2)
+    table.add_column(_("Criterion"), overflow="fold", ratio=3)
+    table.add_column(_("Required"), overflow="fold")
+    table.add_column(_("Actual"), overflow="fold")
+    table.add_column(_("What to do") if not sources else _("Source"), overflow="fold", ratio=2)
     for c in r.criteria:
         mark = Text("✓", style="green") if c.ok else Text("✗", style="bold red")
-        last = f"{c.source} ({c.confidence})" if sources else (c.hint or "")
+        last = f"{c.source} ({words.confidence_label(c.confidence)})" if sources else (c.hint or "")
         # Text(), not str: organisation names may contain [brackets] that rich would read as markup.
         table.add_row(mark, Text(c.description), Text(c.required), Text(str(c.actual)), Text(last))
     ui.out.print(table)
     for w in r.warnings:
-        ui.out.print(Text("warning: ", style="yellow") + Text(w), soft_wrap=True)
+        ui.out.print(Text(_("warning: "), style="yellow") + Text(w), soft_wrap=True)
     ui.out.print()
 
 
@@ -119,7 +123,7 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool, action: str | 
 
         code = ui.guarded(body, failed if as_json else None, file=path)
         if code == ui.EXIT_INTERNAL and as_json and not (payload and payload[-1].get("file") == path):
-            payload.append({"file": path, "error": "internal error (a bug in ka2forms)"})
+            payload.append({"file": path, "error": _("internal error (a bug in ka2forms)")})
         codes.append(code)
     if as_json:
         data: Any = payload[0] if len(payload) == 1 else payload
@@ -127,6 +131,8 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool, action: str | 
     elif len(codes) > 1:
         counts = [codes.count(ui.EXIT_OK), codes.count(ui.EXIT_NOT_ELIGIBLE), len(codes) - codes.count(ui.EXIT_OK)
                   - codes.count(ui.EXIT_NOT_ELIGIBLE)]
-        ui.out.print(Text(f"{len(codes)} workbooks: {counts[0]} eligible, {counts[1]} not eligible, "
-                          f"{counts[2]} unreadable", style="bold"))
+        ui.out.print(Text(ngettext("{n} workbook: {ok} eligible, {bad} not eligible, {unreadable} unreadable",
+                                   "{n} workbooks: {ok} eligible, {bad} not eligible, {unreadable} unreadable",
+                                   len(codes)).format(n=len(codes), ok=counts[0], bad=counts[1],
+                                                      unreadable=counts[2]), style="bold"))
     sys.exit(max(codes))

@@ -19,7 +19,9 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from ka2forms import i18n
 from ka2forms.cli import _common as ui
+from ka2forms.cli._i18n import lang_option
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -41,8 +43,7 @@ def _formats(value: str) -> tuple[str, ...]:
               help="Workbooks converted in parallel (default: all cores).")
 @click.option("--format", "formats", default="html", show_default=True,
               help="Annex formats, comma-separated: html, pdf, docx, md.")
-@click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "sl", "cs"]),
-              help="Annex language.")
+@lang_option
 @click.option("--form", type=click.Path(dir_okay=False), help="A PDF form to fill for every workbook.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), help="The form's map file (docs/forms.md).")
 @click.option("--flatten", is_flag=True, help="Filled forms not editable (fields painted into the page).")
@@ -50,7 +51,7 @@ def _formats(value: str) -> tuple[str, ...]:
               help="Skip workbooks whose outputs are complete, newer than the workbook and made with the same "
                    "options.")
 @ui.project_options
-def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str, form: str | None,
+def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str | None, form: str | None,
             map_file: str | None, flatten: bool, resume: bool, action: str | None, call_year: int | None) -> None:
     """Convert partner workbooks: check, annex and filled forms for each, plus summary.xlsx/.csv.
 
@@ -82,8 +83,8 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         if not collected.jobs:
             raise InputError("no workbooks (*.xlsx) found", where=Location(file=", ".join(paths)))
         workers = jobs or os.cpu_count() or 1
-        options = Options(formats=fmts, lang=lang, form=form, map_file=map_file, flatten=flatten, action=action,
-                          call_year=call_year)
+        options = Options(formats=fmts, lang=lang or i18n.current(), form=form, map_file=map_file, flatten=flatten,
+                          action=action, call_year=call_year)
         protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
         failed = 0
 

@@ -9,13 +9,13 @@ files went. It reads the *saved* file, never the open window, and never writes t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ka2forms.errors import Ka2Error, RendererUnavailableError, WorkbookInvalid
 from ka2forms.files import write_atomic
+from ka2forms.i18n import resolve_lang
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.annex import default_output, render_annex
 from ka2forms.services.check import check_project
@@ -37,10 +37,10 @@ class ButtonReport:
 def annex_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonReport:
     """Check the workbook at ``path`` and write its annex (DOCX, and PDF where possible) next to it."""
     wb = Path(path)
-    lang = lang or os.environ.get("KA2FORMS_LANG", "en")
     try:
+        lang = lang or resolve_lang(None)   # KA2FORMS_LANG, else the locale, else English
         project = read_workbook(wb)
-        result = check_project(project)
+        result = check_project(project, lang=lang)
         written, skipped = [], []
         for fmt in FORMATS:
             try:
@@ -62,11 +62,11 @@ def annex_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonRe
     return ButtonReport(f"KA2: {verdict.lower()}", message, tuple(written))
 
 
-def check_for_workbook(path: Path | str) -> ButtonReport:
+def check_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonReport:
     """The consortium check of the workbook at ``path``: the verdict and every failing criterion, in words."""
     wb = Path(path)
     try:
-        result = check_project(read_workbook(wb))
+        result = check_project(read_workbook(wb), lang=lang or resolve_lang(None))
     except WorkbookInvalid as e:
         return _problems(wb, e)
     except Ka2Error as e:

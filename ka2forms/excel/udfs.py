@@ -14,14 +14,16 @@ and the functions are plain Python.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from ka2forms import __version__
+from ka2forms import __version__, i18n
 from ka2forms.errors import InputError, Ka2Error, WorkbookInvalid
+from ka2forms.i18n import _
 from ka2forms.readers.workbook import read_partner_rows, whole_number
-from ka2forms.rules import country_status, covered_years, resolve_action, rules_edition, rules_for
+from ka2forms.rules import country_status, covered_years, resolve_action, rules_edition, rules_for, words
 from ka2forms.services.check import check_consortium
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,22 +47,44 @@ CATEGORY = "KA2 (Erasmus+)"
 def _message(e: Exception) -> str:
     if isinstance(e, WorkbookInvalid):
         first = e.problems[0]
-        more = f" (+{len(e.problems) - 1} more)" if len(e.problems) > 1 else ""
+        more = f" (+{len(e.problems) - 1})" if len(e.problems) > 1 else ""
         return PREFIX + (f"{first.where.cell}: " if first.where.cell else "") + first.message + more
     if isinstance(e, Ka2Error):
         return PREFIX + e.short
-    return PREFIX + f"internal error {e.__class__.__name__}: {e}"
+    return PREFIX + _("internal error {name}: {error}").format(name=e.__class__.__name__, error=e)
+
+
+def _empty(what: str) -> str:
+    return {"call year": _("call year is empty"), "action": _("action is empty"), "country": _("country is empty"),
+            "duration": _("duration is empty")}.get(what, _("{what} is empty").format(what=what))
+
+
+def _language(value: Any) -> str | None:
+    """The optional trailing ``lang`` argument: "sl", "CS", "de-AT", "sl_SI" → a catalog; empty → English."""
+    if value is None or str(value).strip() == "":
+        return None
+    return i18n.check_lang(str(value).strip().replace("_", "-").split("-", 1)[0].lower())
 
 
 def _cell_safe(fn: F) -> F:
-    """Turn any exception into a short message in the cell (Excel shows tracebacks otherwise)."""
+    """Turn any exception into a short message in the cell (Excel shows tracebacks otherwise), in the language
+    of the function's optional ``lang`` argument (default English)."""
+    signature = inspect.signature(fn)
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            return _message(e)
+        lang = None
+        if "lang" in signature.parameters:
+            bound = signature.bind_partial(*args, **kwargs)
+            try:
+                lang = _language(bound.arguments.get("lang"))
+            except Ka2Error as e:
+                return _message(e)
+        with i18n.use(lang):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as e:
+                return _message(e)
 
     return wrapper  # type: ignore[return-value]
 
@@ -68,13 +92,13 @@ def _cell_safe(fn: F) -> F:
 def _year(value: Any, what: str = "call year") -> int:
     """Excel passes numbers as float; text "2025" is fine too (the reader's rule, plus a word for empty cells)."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(f"{what} is empty")
+        raise InputError(_empty(what))
     return whole_number(value, what)
 
 
 def _text(value: Any, what: str) -> str:
     if value is None or str(value).strip() == "":
-        raise InputError(f"{what} is empty")
+        raise InputError(_empty(what))
     return str(value).strip()
 
 
@@ -93,8 +117,9 @@ def _check(partners: Any, action: Any, call_year: Any) -> Any:
 @_arg("partners", ndim=2, doc="The Partners table with its header row (Role, Organisation, Country, Type, …)")
 @_arg("action", doc='Action code, e.g. "KA220-VET", "KA210-SCH", "AFI-LOT1"')
 @_arg("call_year", doc="Call year, e.g. 2025")
+@_arg("lang", doc='Language of messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_ELIGIBLE(partners: Any, action: Any, call_year: Any) -> Any:
+def KA2_ELIGIBLE(partners: Any, action: Any, call_year: Any, lang: Any = None) -> Any:
     """TRUE when the consortium meets every criterion of the action in that call year."""
     return _check(partners, action, call_year).eligible
 
@@ -103,11 +128,12 @@ def KA2_ELIGIBLE(partners: Any, action: Any, call_year: Any) -> Any:
 @_arg("partners", ndim=2, doc="The Partners table with its header row")
 @_arg("action", doc='Action code, e.g. "KA220-VET"')
 @_arg("call_year", doc="Call year, e.g. 2025")
+@_arg("lang", doc='Language of the table and messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_CHECK(partners: Any, action: Any, call_year: Any) -> Any:
-    """A table (criterion, required, actual, OK) that spills below the cell."""
+def KA2_CHECK(partners: Any, action: Any, call_year: Any, lang: Any = None) -> Any:
+    """A table (criterion, required, actual, OK) that spills below the cell, in ``lang`` (default English)."""
     result = _check(partners, action, call_year)
-    rows: list[list[Any]] = [["Criterion", "Required", "Actual", "OK"]]
+    rows: list[list[Any]] = [[_("Criterion"), _("Required"), _("Actual"), _("OK")]]
     for c in result.criteria:
         actual = float(c.actual) if isinstance(c.actual, int) else c.actual
         rows.append([c.description, c.required, actual, c.ok])
@@ -117,11 +143,12 @@ def KA2_CHECK(partners: Any, action: Any, call_year: Any) -> Any:
 @_func(category=CATEGORY)
 @_arg("country", doc='A country: ISO code or name in any language, e.g. "SI", "Česko"')
 @_arg("call_year", doc="Call year (default: the latest year with country data)")
+@_arg("lang", doc='Language of the status: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_COUNTRY(country: Any, call_year: Any = None) -> Any:
+def KA2_COUNTRY(country: Any, call_year: Any = None, lang: Any = None) -> Any:
     """The country's status in that call year, e.g. "EU Member State", "third country not associated…"."""
     year = _year(call_year) if call_year not in (None, "") else covered_years().last
-    return country_status(_text(country, "country"), year).describe()
+    return words.describe_status(country_status(_text(country, "country"), year))
 
 
 @_func(category=CATEGORY)

@@ -187,6 +187,15 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+def _lang(lang: str) -> str | None:
+    """The functions' own language argument: omitted for English, so English formulas stay as they were."""
+    return None if lang == "en" else lang
+
+
+def _lang_arg(lang: str) -> str:
+    return "" if lang == "en" else f',"{lang}"'
+
+
 def add_partners_table(ws: Worksheet, n_columns: int, last_row: int) -> None:
     """Turn A1:…last_row into the Excel table the formulas name (it grows when rows are added below)."""
     ref = f"A1:{get_column_letter(n_columns)}{max(last_row, 2)}"
@@ -204,8 +213,8 @@ def add_status_column(book: FormulaBook, ws: Worksheet, lang: str, country_col: 
     ws[f"{col}1"].font = Font(bold=True, italic=True)
     for r in range(2, last_row + 1):
         country = ws[f"{country_col}{r}"].value
-        formula = f'=IF({country_col}{r}="","",KA2_COUNTRY({country_col}{r},{refs.year_ref}))'
-        value = "" if _blank(country) else udfs.KA2_COUNTRY(country, refs.call_year)
+        formula = f'=IF({country_col}{r}="","",KA2_COUNTRY({country_col}{r},{refs.year_ref}{_lang_arg(lang)}))'
+        value = "" if _blank(country) else udfs.KA2_COUNTRY(country, refs.call_year, _lang(lang))
         book.put(ws, f"{col}{r}", formula, value)
     ws.column_dimensions[col].width = 44
 
@@ -216,9 +225,10 @@ def add_checks_sheet(book: FormulaBook, lang: str, title: str, partner_rows: Seq
     words = WORDS[lang]
     ws = book.wb.create_sheet(title)
     rows = [list(r) for r in partner_rows]
-    table_args = f"{TABLE_ALL},{refs.action_ref},{refs.year_ref}"
+    table_args = f"{TABLE_ALL},{refs.action_ref},{refs.year_ref}{_lang_arg(lang)}"
     ws["A1"] = words["eligible"]
-    book.put(ws, "B1", f"=KA2_ELIGIBLE({table_args})", udfs.KA2_ELIGIBLE(rows, refs.action, refs.call_year))
+    book.put(ws, "B1", f"=KA2_ELIGIBLE({table_args})",
+             udfs.KA2_ELIGIBLE(rows, refs.action, refs.call_year, _lang(lang)))
     ws["A2"] = words["rules"]
     book.put(ws, "B2", "=KA2_VERSION()", udfs.KA2_VERSION())
     ws["A3"] = words["grant"]
@@ -230,7 +240,7 @@ def add_checks_sheet(book: FormulaBook, lang: str, title: str, partner_rows: Seq
     else:
         book.put(ws, "B3", formula, grant)
     ws["A5"] = words["check"]
-    check = udfs.KA2_CHECK(rows, refs.action, refs.call_year)
+    check = udfs.KA2_CHECK(rows, refs.action, refs.call_year, _lang(lang))
     height = len(check) if isinstance(check, list) else _check_height(refs)
     book.put(ws, "A6", f"=KA2_CHECK({table_args})", check, array_to=f"D{5 + height}")
     for cell in ("A1", "A2", "A3", "A5"):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from ka2forms.errors import Location, WorkbookError
+from ka2forms.i18n import _
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -65,16 +66,16 @@ def preflight(p: Path) -> None:
     """Everything checked before any parser sees the file: what it is, and that its zip is sane."""
     where = Location(file=str(p))
     if p.name.startswith("~$"):
-        raise WorkbookError("this is Excel's lock file for an open workbook, not a workbook", where=where)
+        raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
     try:
         with p.open("rb") as f:
             head = f.read(8)
     except FileNotFoundError:
-        raise WorkbookError("file not found", where=where) from None
+        raise WorkbookError(_("file not found"), where=where) from None
     except IsADirectoryError:
-        raise WorkbookError("a folder, not a workbook", where=where) from None
+        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
     except PermissionError:
-        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if head.startswith(_OLE_MAGIC):
         if describe_ole(p) == "encrypted":
             raise WorkbookError("a password-protected workbook: ka2forms cannot open it; save a copy without "

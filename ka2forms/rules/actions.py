@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from ka2forms.errors import InputError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
+from ka2forms.i18n import _
 from ka2forms.rules.countries import ELIGIBLE, STATUSES
 from ka2forms.rules.loader import provenance, read_actions
 from ka2forms.rules.organisations import ORG_TYPES, Role, org_class
@@ -389,8 +390,8 @@ def rules_for(code: str | ActionRef, call_year: int, *, where: Location | None =
                          f"{ref.action.key}-{restricted[0]}", where=where)
     notes = []
     if fld is None and restricted:
-        notes.append(f"no field or lot in the action code: rules that apply only to {', '.join(restricted)} "
-                     f"were not checked")
+        notes.append(_("no field or lot in the action code: rules that apply only to {fields} were not "
+                       "checked").format(fields=", ".join(restricted)))
     return ActionRules(
         ref=ref, call_year=call_year, version=version,
         criteria=tuple(c for c in version.criteria if _applies(c.fields, fld)),

@@ -195,8 +195,10 @@ def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[
     if code is None:
         code = _without_article_or_abbreviation(stripped, voc)
     if code is None:
+        from ka2forms.rules.words import country_name as named  # in the current language
+
         raise UnknownValueError("country", text, where=where,
-                                suggestions=[f"{country_name(c)} ({c})" for c in voc.suggest(text)])
+                                suggestions=[f"{named(c)} ({c})" for c in voc.suggest(text)])
     return code, None
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ka2forms.errors import RulesDataError
+from ka2forms.i18n import _
 from ka2forms.rules.loader import provenance, read_yaml
 from ka2forms.rules.provenance import CallYears, Provenance, spans
 
@@ -44,19 +45,19 @@ def published_to() -> int:
 
 def after_review_note(call_year: int, reviewed_to: int) -> str:
     """Why a call year after an action's last reviewed year has no rules, in words a user can act on."""
-    text = f"the rules are reviewed up to call year {reviewed_to}"
+    text = _("the rules are reviewed up to call year {reviewed}").format(reviewed=reviewed_to)
     if call_year > published_to():
-        return text + (f", and no Programme Guide or call text for {call_year} has been published "
-                       f"(checked {_calls()['checked']})")
-    return text + f"; call {call_year} has not been reviewed yet"
+        return text + _(", and no Programme Guide or call text for {year} has been published (checked "
+                        "{checked})").format(year=call_year, checked=_calls()["checked"])
+    return text + _("; call {year} has not been reviewed yet").format(year=call_year)
 
 
 def no_rules_reason(call_year: int) -> str:
     """Why no action has rules for a call year (for listings): no call text yet, or not reviewed yet."""
     if call_year > published_to():
-        return (f"no Programme Guide or call text for {call_year} has been published (checked "
-                f"{_calls()['checked']}); country status may still be known")
-    return f"the rules data does not cover call {call_year}"
+        return _("no Programme Guide or call text for {year} has been published (checked {checked}); country "
+                 "status may still be known").format(year=call_year, checked=_calls()["checked"])
+    return _("the rules data does not cover call {year}").format(year=call_year)
 
 
 @cache

@@ -33,28 +33,27 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ka2forms import __version__
+from ka2forms import __version__, i18n
 from ka2forms.errors import InputError, Location, RendererUnavailableError, RulesDataError, TemplateError
 from ka2forms.extras import missing_extra, require
 from ka2forms.files import same_file, write_atomic
+from ka2forms.i18n import _
 from ka2forms.model import Project
-from ka2forms.rules import Role, country_name, rules_for, type_label
+from ka2forms.rules import Role, rules_for, words
 from ka2forms.services.budget import LUMP_SUM_PERIOD_FROM, check_budget, plan_travel
 from ka2forms.services.charts import bar_chart_svg
-from ka2forms.services.check import CheckResult
+from ka2forms.services.check import CheckResult, check_project
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
-#: Annex language → the Babel locale used for money, dates and plurals. English uses en_IE: euro amounts as
-#: ``€60,000.00`` and European day-month dates ("1 March 2026").
-LOCALES: dict[str, str] = {"en": "en_IE", "sl": "sl_SI", "cs": "cs_CZ"}
-LANGUAGES: tuple[str, ...] = tuple(LOCALES)
+#: Annex language → the Babel locale used for money, dates and plurals (ka2forms.i18n: one per language).
+LOCALES: dict[str, str] = dict(i18n.LOCALES)
+LANGUAGES: tuple[str, ...] = i18n.LANGUAGES
 SUFFIXES: dict[str, str] = {"html": ".html", "pdf": ".pdf", "docx": ".docx", "md": ".md"}
 DEFAULT_TEMPLATES: dict[str, str] = {"html": "annex.html.j2", "pdf": "annex.html.j2", "docx": "annex.docx",
                                      "md": "annex.md.j2"}
@@ -87,32 +86,42 @@ def templates_dir() -> Path:
 
 
 @cache
-def _all_labels() -> dict[str, dict[str, Any]]:
+def _english_labels() -> dict[str, str]:
     path = templates_dir() / "labels.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise RulesDataError(f"{path.name}: cannot be read: {e}") from e
-    if not isinstance(data, dict) or set(data) != set(LANGUAGES):
-        raise RulesDataError(f"{path.name}: needs exactly the languages {', '.join(LANGUAGES)}")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise RulesDataError(f"{path.name}: needs one English text per key (translations are in the catalogs)")
     return data
 
 
+def label_messages() -> dict[str, str]:
+    """The annex labels in English (the catalogs' msgids), for ``scripts/i18n.py extract``."""
+    return dict(_english_labels())
+
+
 def labels(lang: str) -> dict[str, Any]:
-    """The annex labels in ``lang`` (missing keys fall back to English), with role and type labels."""
+    """The annex labels in ``lang`` (from the catalogs), with role, type and confidence labels."""
     _check_lang(lang)
-    data = _all_labels()
-    merged: dict[str, Any] = {**data["en"], **data[lang]}
-    roles = {r.value: r.label for r in Role}
-    merged["roles"] = {**roles, **data[lang].get("roles", {})}
-    types = {code: type_label(code) for code in data["sl"].get("types", {})}
-    merged["types"] = {**types, **data[lang].get("types", {})}
+    with i18n.use(lang):
+        merged: dict[str, Any] = {k: (_(v) if v else v) for k, v in _english_labels().items()}
+        merged["roles"] = {r.value: words.role_label(r.value) for r in Role}
+        from ka2forms.rules import ORG_TYPES
+
+        merged["types"] = {code: words.type_label(code) for code in ORG_TYPES}
+        merged["confidence_values"] = {v: words.confidence_label(v)
+                                       for v in ("seed", "official", "third-party", "unconfirmed")}
+        merged["months"] = {"one": i18n.ngettext("{n} month", "{n} months", 1),
+                            "other": i18n.ngettext("{n} month", "{n} months", 5)}
     return merged
 
 
 def _check_lang(lang: str) -> None:
     if lang not in LOCALES:
-        raise InputError(f"unknown annex language {lang!r}: use one of {', '.join(LANGUAGES)}")
+        raise InputError(_("unknown annex language {lang!r}: use one of {choices}").format(
+            lang=lang, choices=", ".join(LANGUAGES)))
 
 
 def _check_format(fmt: str) -> None:
@@ -124,13 +133,16 @@ def _check_format(fmt: str) -> None:
 
 
 def _country(code: str, lang: str) -> str:
-    if lang != "en":
-        from babel import Locale
+    with i18n.use(lang):
+        return words.country_name(code)
 
-        name = Locale.parse(LOCALES[lang]).territories.get(code)
-        if name:
-            return str(name)
-    return country_name(code)
+
+def source_link(where: str, lang: str) -> str:
+    """A source a partner can open: its URL; a project decision without a public page says so in words."""
+    if where.startswith(("http://", "https://")):
+        return where
+    with i18n.use(lang):
+        return _("ka2forms rule (no published source: see the ka2forms documentation)")
 
 
 def _text(value: object) -> str:
@@ -147,6 +159,8 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
     """
     _check_lang(lang)
     lab = labels(lang)
+    if result.lang != lang:  # the check speaks the annex's language: every description, hint and warning
+        result = check_project(project, lang=lang)
     try:
         counted_roles = {r.value for r in rules_for(project.action, project.call_year).counted_roles}
     except LookupError:  # the check already resolved the rules; keep the annex working if that changes
@@ -156,14 +170,14 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
         partners.append({
             "number": i,
             "role": p.role.value,
-            "role_label": lab["roles"].get(p.role.value, p.role.label),
+            "role_label": lab["roles"][p.role.value],
             "counted": p.role.value in counted_roles,
             "organisation": p.organisation,
             "country": p.country,
             "country_name": _country(p.country, lang),
             "city": _text(p.city),
             "type": p.org_type,
-            "type_label": lab["types"].get(p.org_type, type_label(p.org_type)),
+            "type_label": lab["types"][p.org_type],
             "pic": _text(p.pic),
             "oid": _text(p.oid),
         })
@@ -174,15 +188,12 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
         "actual": _text(c.actual),
         "ok": bool(c.ok),
         "hint": _text(c.hint),
-        "source": c.source,
+        "source": source_link(c.source, lang),
         "confidence": c.confidence,
         "confidence_label": lab["confidence_values"].get(c.confidence, c.confidence),
     } for c in result.criteria]
     today = today or dt.date.today()
-    from babel.dates import format_date
-
-    generated_text = lab["generated"].format(date=format_date(today, "long", locale=LOCALES[lang]),
-                                             version=__version__)
+    generated_text = lab["generated"].format(date=i18n.date(today, "long", lang=lang), version=__version__)
     return {
         "lang": lang,
         "locale": LOCALES[lang],
@@ -208,29 +219,32 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
             "failing": [c["id"] for c in criteria if not c["ok"]],
             "warnings": list(result.warnings),
         },
-        "travel": [dict(t) for t in travel] or _travel_rows(project),
+        "travel": [dict(t) for t in travel] or _travel_rows(project, lang),
         "travel_is_planning_aid": project.call_year >= LUMP_SUM_PERIOD_FROM,
         "budget": _budget(project, lang, lab),
         "generated": {"date": today, "version": __version__, "text": generated_text},
     }
 
 
-def _travel_rows(project: Project) -> list[dict[str, Any]]:
+def _travel_rows(project: Project, lang: str) -> list[dict[str, Any]]:
     """The workbook's travel plan, priced (services/budget.py), as the plain rows the templates show."""
     if project.travel_plan is None:
         return []
+    with i18n.use(lang):
+        rows = plan_travel(project).rows
     return [{"activity": r.activity, "organisation": r.organisation, "origin": r.from_place,
              "destination": r.to_place, "distance_km": None if r.distance_km is None else round(r.distance_km),
              "band": r.band or "", "unit_cost": r.unit_cost_eur, "participants": r.participants,
              "amount": r.total_eur, "green": r.green, "error": r.error or ""}
-            for r in plan_travel(project).rows]
+            for r in rows]
 
 
 def _budget(project: Project, lang: str, lab: Mapping[str, Any]) -> dict[str, Any] | None:
     """The Budget sheet's totals, checks and two charts (by organisation, by work package), or None."""
     if project.budget is None:
         return None
-    result = check_budget(project)
+    with i18n.use(lang):
+        result = check_budget(project)
     money = make_filters(lang)["money"]
     per_org = [{"name": k, "amount": v} for k, v in result.per_organisation.items()]
     per_wp = [{"name": k, "amount": v} for k, v in result.per_work_package.items()]
@@ -256,38 +270,32 @@ def _budget(project: Project, lang: str, lab: Mapping[str, Any]) -> dict[str, An
 
 
 def make_filters(lang: str) -> dict[str, Callable[..., Any]]:
-    """Locale-bound filters: ``money``, ``number``, ``date``, ``months`` (and ``css`` for CSS strings)."""
-    from babel import Locale
-    from babel.dates import format_date
-    from babel.numbers import format_currency, format_decimal
+    """Locale-bound filters: ``money``, ``number``, ``date``, ``months`` (and ``css`` for CSS strings).
 
-    locale = LOCALES[lang]
-    lab = labels(lang)
-    dash = lab["not_stated"]
-    plural = Locale.parse(locale).plural_form
+    Money, numbers and dates go through :mod:`ka2forms.i18n`, the same functions the check uses, so a page
+    shows one money format (``120.000,00 €`` in sl, ``120 000,00 €`` in cs)."""
+    dash = labels(lang)["not_stated"]
 
     def money(value: Any, currency: str = "EUR") -> str:
         if value is None or value == "":
             return dash
-        return format_currency(Decimal(str(value)), currency, locale=locale)
+        return i18n.money(value, currency, lang=lang)
 
     def number(value: Any, digits: int | None = None) -> str:
         if value is None or value == "":
             return dash
-        d = Decimal(str(value))
-        fmt = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(d, format=fmt, locale=locale)
+        return i18n.number(value, digits, lang=lang)
 
     def date(value: Any, form: str = "long") -> str:
         if value is None or value == "":
             return dash
-        return format_date(value, form, locale=locale)
+        return i18n.date(value, form, lang=lang)
 
     def months(value: Any) -> str:
         if value is None or value == "":
             return dash
-        forms = lab["months"]
-        return str(forms.get(plural(int(value)), forms["other"])).format(n=value)
+        with i18n.use(lang):
+            return words.months(int(value))
 
     return {"money": money, "number": number, "date": date, "months": months, "css": _css_string}
 
@@ -630,7 +638,6 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
     (a .csv partner table).
     """
     from ka2forms.readers.workbook import read_workbook
-    from ka2forms.services.check import check_project
 
     _check_lang(lang)
     wb = Path(workbook_path)
@@ -649,7 +656,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(target)))
     project = read_workbook(wb, action=action, call_year=call_year)
-    result = check_project(project)
+    result = check_project(project, lang=lang)
     data = render_annex(project, result, fmt=fmt, lang=lang, template=template, today=today, limits=limits)
     return WrittenAnnex(write_atomic(target, data, protect=[wb]), fmt, lang, result)
 

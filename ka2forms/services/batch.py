@@ -273,7 +273,7 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
         project = read_workbook(source, action=w.options.action, call_year=w.options.call_year)
         row.acronym = project.acronym or ""
         row.coordinator = project.coordinator.organisation if project.coordinator else ""
-        result = check_project(project)
+        result = check_project(project, lang=w.options.lang)   # check.json and the annex in one language
         row.action, row.call_year = result.action, result.call_year
         row.verdict = "eligible" if result.eligible else "not eligible"
         row.failing = ", ".join(c.id for c in result.failing)

@@ -14,8 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from ka2forms.errors import Ka2Error
+from ka2forms.i18n import _, money, percent
 from ka2forms.model import BudgetLine, Partner, Project, TravelRow
-from ka2forms.rules import Role, resolve_action, rules_for
+from ka2forms.rules import Role, resolve_action, rules_for, words
 from ka2forms.rules.budget import budget_rules
 from ka2forms.rules.provenance import Provenance
 from ka2forms.services.check import grant_criterion
@@ -109,9 +110,8 @@ def _num(d: Decimal) -> int | float:
 
 
 def _eur(amount: Decimal | int) -> str:
-    d = Decimal(amount)
-    text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
-    return text.replace(",", " ") + " EUR"
+    """Money in the one format of the current language (ka2forms.i18n), as the check and the annex show it."""
+    return money(amount)
 
 
 def _check(id_: str, description: str, required: str, actual: str, ok: bool, prov: Provenance) -> BudgetCheck:
@@ -145,8 +145,9 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
     sp = bool(project.action) and resolve_action(project.action).action.key in SP_ACTIONS
     notes: list[str] = []
     if year >= LUMP_SUM_PERIOD_FROM:
-        notes.append(f"call {year}: KA2 partnerships are funded by lump sums that include travel; these unit "
-                     "costs are a planning aid (and the amounts of KA1-style travel), not a separate grant")
+        notes.append(_("call {year}: KA2 partnerships are funded by lump sums that include travel; these unit "
+                       "costs are a planning aid (and the amounts of KA1-style travel), not a separate grant").format(
+            year=year))
     kinds = ["meeting" if (sp and r.kind == "meeting") else "travel" for r in rows]
     origins = [_origin(r, project.partners) for r in rows]
     results: dict[int, TravelResult | Ka2Error] = {}
@@ -166,8 +167,8 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
                     to_place=r.to_place, participants=r.participants, green=r.green, kind=kinds[i], cell=cell)
         if res is None:
             out.append(PlannedTrip(**base, distance_km=None, band=None, unit_cost_eur=None, total_eur=0,
-                                   error="no place to travel from: give From, or the organisation's City in "
-                                         "Partners"))
+                                   error=_("no place to travel from: give From, or the organisation's City "
+                                           "in Partners")))
             continue
         if isinstance(res, Ka2Error):
             out.append(PlannedTrip(**base, distance_km=None, band=None, unit_cost_eur=None, total_eur=0,
@@ -201,27 +202,29 @@ def check_budget(project: Project, lines: tuple[BudgetLine, ...] | None = None) 
 
     grant_rule = rules.grants[0] if rules.grants else None
     if project.requested_grant is not None and grant_rule is not None:
-        checks.append(_check("total-equals-grant", "The budget adds up to the requested grant",
+        checks.append(_check("total-equals-grant", _("The budget adds up to the requested grant"),
                              _eur(project.requested_grant), _eur(total), total == project.requested_grant,
                              grant_rule.provenance))
     crit = grant_criterion(project.action, project.call_year, project.partners, total, project.duration_months)
     if crit is not None:
-        checks.append(BudgetCheck("total-fits-grant-rule", "The budget total is one of the action's lump sums "
-                                  "or within its ceiling", crit.required, crit.actual if isinstance(crit.actual, str)
+        checks.append(BudgetCheck("total-fits-grant-rule", _("The budget total is one of the action's lump sums "
+                                                             "or within its ceiling"), crit.required,
+                                  crit.actual if isinstance(crit.actual, str)
                                   else str(crit.actual), crit.ok, crit.source, crit.confidence))
 
     management = next(iter(per_wp), None)   # the first work package is project management (docs/workbook.md)
     if brules.management_share is not None and management is not None:
         base = project.requested_grant if project.requested_grant is not None else total
         cap = (base * brules.management_share.value).quantize(Decimal("0.01"))
-        checks.append(_check("management-share", f"Project management ({management}) is at most "
-                             f"{brules.management_share.value * 100:.0f} % of the lump sum",
+        checks.append(_check("management-share", _("Project management ({wp}) is at most {share} of the lump "
+                                                   "sum").format(wp=management, share=percent(
+                                                       brules.management_share.value)),
                              f"≤ {_eur(cap)}", _eur(per_wp[management]), per_wp[management] <= cap,
                              brules.management_share.provenance))
     if brules.work_packages is not None:
         wp = brules.work_packages
         others = max(len(per_wp) - 1, 0)
-        checks.append(_check("work-packages", "Work packages besides project management",
+        checks.append(_check("work-packages", _("Work packages besides project management"),
                              f"{wp.min_besides_management}–{wp.max_besides_management}", str(others),
                              wp.min_besides_management <= others <= wp.max_besides_management, wp.provenance))
     if brules.management_per_month is not None and management is not None:
@@ -231,26 +234,31 @@ def check_budget(project: Project, lines: tuple[BudgetLine, ...] | None = None) 
         monthly = min(m.coordinator + m.partner * partners_n, m.max)
         if project.duration_months:
             cap = Decimal(monthly * project.duration_months)
-            checks.append(_check("management-per-month", f"Project management and implementation: "
-                                 f"{_eur(m.coordinator)} a month for the coordinator, {_eur(m.partner)} for each "
-                                 f"partner, at most {_eur(m.max)} a month",
-                                 f"≤ {_eur(cap)} ({_eur(monthly)} × {project.duration_months} months)",
+            checks.append(_check("management-per-month", _(
+                "Project management and implementation: {coordinator} a month for the coordinator, {partner} for "
+                "each partner, at most {max} a month").format(coordinator=_eur(m.coordinator),
+                                                              partner=_eur(m.partner), max=_eur(m.max)),
+                                 f"≤ {_eur(cap)} ({_eur(monthly)} × "
+                                 f"{words.months(project.duration_months)})",
                                  _eur(per_wp[management]), per_wp[management] <= cap, m.provenance))
         else:
-            warnings.append("project management per month not checked: the Project sheet gives no duration")
+            warnings.append(_("project management per month not checked: the Project sheet gives no duration"))
     if not brules.any:
-        notes.append(f"no budget rules beyond the grant for {rules.action.key} in call {project.call_year} "
-                     "(project-management share, work packages) in our data")
+        notes.append(_("no budget rules beyond the grant for {action} in call {year} (project-management share, "
+                       "work packages) in our data").format(action=rules.action.key, year=project.call_year))
 
     for p in project.partners:
         if p.counts_as_beneficiary and per_org.get(p.organisation, Decimal(0)) == 0 and \
                 not any(fold(o) == fold(p.organisation) and v > 0 for o, v in per_org.items()):
             where = f" ({p.where})" if p.where else ""
-            warnings.append(f"{p.organisation}{where} is a {p.role.value} without a share of the budget")
+            warnings.append(_("{organisation}{where} ({role}) has no share of the budget").format(
+                organisation=p.organisation, where=where, role=words.role_label(p.role.value)))
     for c in checks:
         if c.confidence not in ("seed", "official"):
-            warnings.append(f"budget check {c.id} rests on a {c.confidence} value ({c.source}); verify it in the "
-                            f"Programme Guide {project.call_year}")
+            warnings.append(_("budget check {id} rests on a {confidence} value ({source}); verify it in the "
+                              "Programme Guide {year}").format(id=c.id, confidence=words.confidence_label(c.confidence),
+                                                               source=c.source,
+                                                               year=project.call_year))
     return BudgetResult(total, per_wp, per_org, tuple(checks), tuple(dict.fromkeys(warnings)), tuple(notes))
 
 

@@ -17,18 +17,20 @@ from decimal import Decimal
 from typing import Any
 
 from ka2forms.errors import Ka2Error, Location, Problem
+from ka2forms.i18n import _, join_and, join_or, money, ngettext, use
 from ka2forms.model import Partner, Project
 from ka2forms.rules import (
     ActionRules,
     CountryStatus,
     Criterion,
+    DurationRule,
     Provenance,
     Role,
     code_status,
     eligible_phrase,
     org_class,
     rules_for,
-    type_label,
+    words,
 )
 from ka2forms.rules.countries import status_label
 from ka2forms.rules.programme import notices_for
@@ -65,6 +67,7 @@ class CheckResult:
     file: str | None = None
     title: str | None = None
     acronym: str | None = None
+    lang: str = "en"
     reading: tuple[Problem, ...] = ()  # the reader's warnings, each with its sheet and cell (also in warnings)
 
     @property
@@ -85,6 +88,7 @@ class CheckResult:
             "criteria": [c.as_dict() for c in self.criteria],
             "failing": [c.id for c in self.failing],
             "warnings": list(self.warnings),
+            "lang": self.lang,
             "reading": [{"sheet": w.where.sheet, "cell": w.where.cell, "message": w.message} for w in self.reading],
         }
 
@@ -107,6 +111,9 @@ class _Context:
     def status(self, p: Partner) -> CountryStatus:
         return code_status(p.country, self.year)
 
+    def full_partners(self) -> bool:
+        return set(self.rules.counted_roles) == {Role.COORDINATOR, Role.PARTNER}
+
     def excluded(self, p: Partner) -> bool:
         """Whether the partner is excluded. Where the call excluded only some organisations of a country
         (Russia 2022: public bodies and state-controlled organisations) and the workbook's type cannot tell,
@@ -115,85 +122,82 @@ class _Context:
         verdict = st.excludes(p.org_type)
         if verdict is None:
             prov = st.provenance
-            self.warnings.append(
-                f"{p.organisation} ({st.name}): call {self.year} excludes some organisations of {st.name} "
-                f"({st.note or 'see the source'}); the workbook cannot tell whether this {type_label(p.org_type)} "
-                f"is one of them — verify before applying"
-                + (f" ({prov.describe()})" if prov else ""))
+            self.warnings.append(_(
+                "{organisation} ({country}): call {year} excludes some organisations of {country} ({note}); the "
+                "workbook cannot tell whether this {type} is one of them — verify before applying").format(
+                organisation=p.organisation, country=words.country_name(st.code), year=self.year,
+                note=_(st.note) if st.note else _("see the source"), type=words.type_noun(p.org_type, 1))
+                + (f" ({_confidence(prov.confidence.value)}: {prov.source.where})" if prov else ""))
         return bool(verdict)
 
     def roles_phrase(self) -> str:
-        roles = self.rules.counted_roles
-        if set(roles) == {Role.COORDINATOR, Role.PARTNER}:
-            return "full partners"
-        return " or ".join(r.label.lower() for r in roles)
+        """Who counts, for "At least 3 …": "full partners", or the counted roles."""
+        return join_or([words.lower_first(words.role_label(r.value)) for r in self.rules.counted_roles])
 
     def counted_phrase(self) -> str:
-        """"Counted: 9 of 12 organisations (coordinator and partners; 2 associated partners not counted)"."""
+        """"4 of 5 organisations counted (coordinator and partners; not counted: 1 associated partner)"."""
         counted = self.counted
         left = [p for p in self.partners if p not in counted]
-        roles = " and ".join(r.label.lower() + ("s" if r is Role.PARTNER else "") for r in self.rules.counted_roles)
-        text = f"{len(counted)} of {_plural(len(self.partners), 'organisation')} counted ({roles}"
+        roles = (_("coordinator and partners") if self.full_partners()
+                 else join_and([words.lower_first(words.role_label(r.value)) for r in self.rules.counted_roles]))
+        text = ngettext("{counted} of {total} organisation counted ({roles}",
+                        "{counted} of {total} organisations counted ({roles}",
+                        len(self.partners)).format(counted=len(counted), total=len(self.partners), roles=roles)
         by_role: dict[str, int] = {}
         for p in left:
-            by_role[p.role.label.lower()] = by_role.get(p.role.label.lower(), 0) + 1
+            by_role[p.role.value] = by_role.get(p.role.value, 0) + 1
         if by_role:
-            text += "; not counted: " + ", ".join(_plural(n, r) for r, n in by_role.items())
+            text += _("; not counted: {roles}").format(
+                roles=", ".join(words.role_count(r, n) for r, n in by_role.items()))
         return text + ")"
 
     def statuses_phrase(self, statuses: Sequence[str], *, one: bool = False) -> str:
         if tuple(statuses) == ("member", "associated"):
-            return eligible_phrase(self.year, one=one)
-        labels = [status_label(s, self.year) for s in statuses]
-        text = " or ".join(labels)
-        return text if one else text.replace("State", "States").replace("country", "countries").replace(
-            "Country", "Countries")
+            return _(eligible_phrase(self.year, one=one))
+        return join_or([words.status_words(status_label(s, self.year), one=one) for s in statuses])
 
 
 def _names(partners: Iterable[Partner], limit: int = 3) -> str:
     ps = list(partners)
     text = ", ".join(f"{p.organisation} ({p.country})" for p in ps[:limit])
-    return text + (f" and {len(ps) - limit} more" if len(ps) > limit else "")
-
-
-def _noun(label: str, n: int) -> str:
-    """"VET provider" → "VET providers" for n ≠ 1; "Higher education institution" → "higher education …"."""
-    if label[:2].istitle():
-        label = label[0].lower() + label[1:]
-    if n == 1:
-        return label
-    head, sep, tail = label.partition(" (")
-    return head + ("s" if not head.endswith("s") else "") + sep + tail
+    if len(ps) > limit:
+        text = _("{names} and {n} more").format(names=text, n=len(ps) - limit)
+    return text
 
 
 def _types_phrase(c: Criterion, n: int = 2) -> str:
     """What a criterion counts, in words, for a count of n: "labour-market actors", "VET provider"."""
     if c.org_class:
-        plural = org_class(c.org_class).label
-        return plural if n != 1 else plural.rstrip("s")
-    return " or ".join(_noun(type_label(t), n) for t in c.types)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+        return words.class_noun(c.org_class, n)
+    return join_or([words.type_noun(t, n) for t in c.types])
 
 
 # ───────────────────────────────────── criterion kinds ─────────────────────────────────────
-# Each returns (description, required, actual, ok, hint).
+# Each returns (description, required, actual, ok, hint), in the current language (ka2forms.i18n).
 
 _Outcome = tuple[str, str, Any, bool, str | None]
 
 
 def _organisations(c: Criterion, ctx: _Context) -> _Outcome:
     n = len(ctx.counted)
-    desc = f"At least {c.min} {ctx.roles_phrase()}" + (f", at most {c.max}" if c.max else "")
-    required = f"≥ {c.min}" + (f" and ≤ {c.max}" if c.max else "")
-    ok = n >= (c.min or 0) and (c.max is None or n <= c.max)
+    lo = c.min or 0
+    if ctx.full_partners():
+        desc = ngettext("At least {min} full partner", "At least {min} full partners", lo).format(min=lo)
+    else:
+        desc = _("At least {min} organisations counted as {roles}").format(min=lo, roles=ctx.roles_phrase())
+    if c.max:
+        desc += _(", at most {max}").format(max=c.max)
+    required = f"≥ {lo}" + (_(" and ≤ {max}").format(max=c.max) if c.max else "")
+    ok = n >= lo and (c.max is None or n <= c.max)
     hint = None
-    if n < (c.min or 0):
-        hint = f"add {_plural(c.min - n, 'more organisation')} as partner (associated partners do not count)"
+    if n < lo:
+        hint = ngettext("add {n} more organisation as partner (associated partners do not count)",
+                        "add {n} more organisations as partners (associated partners do not count)",
+                        lo - n).format(n=lo - n)
     elif c.max is not None and n > c.max:
-        hint = f"remove {n - c.max} organisation{'s' if n - c.max > 1 else ''}: at most {c.max} are allowed"
+        hint = ngettext("remove {n} organisation: at most {max} are allowed",
+                        "remove {n} organisations: at most {max} are allowed", n - c.max).format(n=n - c.max,
+                                                                                                 max=c.max)
     return desc, required, n, ok, hint
 
 
@@ -203,16 +207,19 @@ def _countries(c: Criterion, ctx: _Context) -> _Outcome:
                  if ctx.status(p).status in c.statuses and not ctx.excluded(p) and (not types or p.org_type in types)}
     n = len(countries)
     where = ctx.statuses_phrase(c.statuses)
-    desc = f"From at least {c.min} different {where}"
+    desc = ngettext("From at least {min} different country: {where}",
+                    "From at least {min} different countries: {where}", c.min).format(min=c.min, where=where)
     if types:
-        desc += f", counting {_types_phrase(c)} only"
+        desc += _(", counting only: {what}").format(what=_types_phrase(c))
     hint = None
     if n < c.min:
         missing = c.min - n
         one = ctx.statuses_phrase(c.statuses, one=True)
-        hint = (f"add {_plural(missing, 'partner')} from another {one}" if missing == 1
-                else f"add partners from {missing} more {where}")
-        hint += f" (now: {', '.join(sorted(countries)) or 'none'})"
+        hint = (_("add a partner from another country: {where}").format(where=one) if missing == 1
+                else ngettext("add partners from {n} more country: {where}",
+                              "add partners from {n} more countries: {where}", missing).format(n=missing,
+                                                                                               where=where))
+        hint += _(" (now: {countries})").format(countries=", ".join(sorted(countries)) or _("none"))
     return desc, f"≥ {c.min}", n, n >= c.min, hint
 
 
@@ -223,13 +230,14 @@ def _type_count(c: Criterion, ctx: _Context) -> _Outcome:
         members = org_class(c.org_class).members
         for t in sorted({p.org_type for p in matching}):
             if not members[t].confirmed:
-                ctx.warnings.append(f"{c.id}: counting {type_label(t)} as {org_class(c.org_class).label} is "
-                                    f"{members[t].confidence.value} ({members[t].source.where})")
+                ctx.warnings.append(_("{id}: counting {type} as {what} is {confidence} ({source})").format(
+                    id=c.id, type=words.type_noun(t, 1), what=words.class_noun(c.org_class, 2),
+                    confidence=_confidence(members[t].confidence.value), source=members[t].source.where))
     n = len(matching)
-    desc = f"At least {c.min} {_types_phrase(c, c.min)}"
+    desc = _("At least {min} {what}").format(min=c.min, what=_types_phrase(c, c.min))
     missing = (c.min or 0) - n
-    hint = (f"add {missing} {_types_phrase(c, missing)} as full partner{'s' if missing > 1 else ''}"
-            if missing > 0 else None)
+    hint = (ngettext("add {n} {what} as full partner", "add {n} {what} as full partners", missing).format(
+        n=missing, what=_types_phrase(c, missing)) if missing > 0 else None)
     return desc, f"≥ {c.min}", n, n >= c.min, hint
 
 
@@ -237,53 +245,67 @@ def _only_types(c: Criterion, ctx: _Context) -> _Outcome:
     types = c.counted_types()
     others = [p for p in ctx.counted if p.org_type not in types]
     what = _types_phrase(c)
-    desc = f"Only {what} may take part"
-    hint = f"replace or remove {_names(others)}" if others else None
-    actual = "all" if not others else f"{len(others)} of {len(ctx.counted)} are not {what}"
-    return desc, f"all {what}", actual, not others, hint
+    desc = _("Only these may take part: {what}").format(what=what)
+    hint = _("replace or remove {names}").format(names=_names(others)) if others else None
+    actual = _("all") if not others else ngettext(
+        "{n} of {total} is not one of: {what}", "{n} of {total} are not one of: {what}", len(others)).format(
+        n=len(others), total=len(ctx.counted), what=what)
+    return desc, _("all: {what}").format(what=what), actual, not others, hint
 
 
 def _all_from(c: Criterion, ctx: _Context) -> _Outcome:
     outside = [p for p in ctx.counted if ctx.status(p).status not in c.statuses or ctx.excluded(p)]
     where = ctx.statuses_phrase(c.statuses)
-    desc = f"Every organisation from {where}"
-    actual = "all" if not outside else f"{len(outside)} from elsewhere"
-    hint = f"replace {_names(outside)}" if outside else None
-    return desc, f"all from {where}", actual, not outside, hint
+    desc = _("Every organisation from: {where}").format(where=where)
+    actual = _("all") if not outside else ngettext("{n} from elsewhere", "{n} from elsewhere",
+                                                   len(outside)).format(n=len(outside))
+    hint = _("replace {names}").format(names=_names(outside)) if outside else None
+    return desc, _("all from: {where}").format(where=where), actual, not outside, hint
 
 
 def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     coordinators = [p for p in ctx.partners if p.role is Role.COORDINATOR]
     where = ctx.statuses_phrase(c.statuses, one=True)
     anywhere = set(c.statuses) == {"member", "associated", "not-associated"}
-    desc = "Exactly one coordinator" if anywhere else f"Exactly one coordinator, from an {where}"
+    desc = _("Exactly one coordinator") if anywhere else _("Exactly one coordinator, from: {where}").format(
+        where=where)
     if c.types:
-        desc += f", being a {_types_phrase(c, 1)}"
+        desc += _(", being: {what}").format(what=_types_phrase(c, 1))
     if c.regions:
-        desc += (", from a non-associated country only in Region" + ("s " if len(c.regions) > 1 else " ")
-                 + ", ".join(map(str, c.regions)))
+        desc += ngettext(", from a non-associated country only in Region {regions}",
+                         ", from a non-associated country only in Regions {regions}", len(c.regions)).format(
+            regions=", ".join(map(str, c.regions)))
     required = "1"
     if len(coordinators) != 1:
-        hint = ("mark one organisation's Role as Coordinator" if not coordinators
-                else f"only one Coordinator is allowed; now {_names(coordinators)}")
+        hint = (_("mark one organisation's Role as Coordinator") if not coordinators
+                else _("only one Coordinator is allowed; now {names}").format(names=_names(coordinators)))
         return desc, required, len(coordinators), False, hint
     co = coordinators[0]
     st = ctx.status(co)
     problems = []
     if st.status not in c.statuses or ctx.excluded(co):
-        problems.append(f"{st.name} is a {st.describe()}")
+        problems.append(_("{country}: {status}").format(country=words.country_name(st.code),
+                                                         status=_describe_status(st)))
     if c.types and co.org_type not in c.types:
-        problems.append(f"{type_label(co.org_type)} may not coordinate")
+        problems.append(_("{type} may not coordinate").format(type=words.type_label(co.org_type)))
     if c.regions and st.status == "not-associated" and st.region not in c.regions:
-        where_from = f"Region {st.region}" if st.region else "a region we do not know"
-        problems.append(f"{st.name} ({where_from}) may not coordinate: non-associated coordinators only from "
-                        + ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(map(str, c.regions)))
+        where_from = (_("Region {n}").format(n=st.region) if st.region else _("a region we do not know"))
+        problems.append(ngettext("{country} ({where}) may not coordinate: non-associated coordinators only from "
+                                 "Region {regions}",
+                                 "{country} ({where}) may not coordinate: non-associated coordinators only from "
+                                 "Regions {regions}", len(c.regions)).format(
+            country=words.country_name(st.code), where=where_from, regions=", ".join(map(str, c.regions))))
     if co.country in c.not_countries:
-        problems.append(f"organisations from {st.name} may take part only as partners")
+        problems.append(_("organisations from {country} may take part only as partners").format(
+            country=words.country_name(st.code)))
     actual = f"{co.organisation} ({co.country})"
-    lead = "choose another coordinator" if anywhere else "choose a coordinator from an " + where
+    lead = _("choose another coordinator") if anywhere else _("choose a coordinator from: {where}").format(
+        where=where)
     hint = (lead + "; " + "; ".join(problems)) if problems else None
     return desc, required, actual, not problems, hint
+
+
+_describe_status = words.describe_status
 
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
@@ -292,9 +314,9 @@ def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
         # No partner is from a country with an exclusion that year: no exclusion value decided the verdict,
         # so its source's confidence is not a warning (a partner's country status warns on its own).
         ctx.undecided.add(c.id)
-    desc = f"No organisation that call {ctx.year} excludes (countries or kinds of organisation)"
-    hint = f"remove {_names(excluded)}" if excluded else None
-    return desc, "none", len(excluded), not excluded, hint
+    desc = _("No organisation that call {year} excludes (countries or kinds of organisation)").format(year=ctx.year)
+    hint = _("remove {names}").format(names=_names(excluded)) if excluded else None
+    return desc, _("none"), len(excluded), not excluded, hint
 
 
 def _per_country_type(c: Criterion, ctx: _Context) -> _Outcome:
@@ -308,20 +330,27 @@ def _per_country_type(c: Criterion, ctx: _Context) -> _Outcome:
     short = sorted(k for k, v in by_country.items() if v < c.min)
     what = _types_phrase(c, c.min or 1)
     where = ctx.statuses_phrase(c.statuses, one=True)
-    desc = f"In each {where} of the consortium, at least {c.min} {what}"
-    actual = "every country" if not short else f"missing in {', '.join(short)}"
-    hint = f"add {what} in {', '.join(short)}" if short else None
-    return desc, f"≥ {c.min} per country", actual, not short, hint
+    desc = _("In each country of the consortium ({where}), at least {min} {what}").format(
+        where=where, min=c.min, what=what)
+    actual = _("every country") if not short else _("missing in {countries}").format(countries=", ".join(short))
+    hint = _("add {what} in {countries}").format(what=what, countries=", ".join(short)) if short else None
+    return desc, _("≥ {min} per country").format(min=c.min), actual, not short, hint
 
 
 def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     attr = c.identifier.lower() if c.identifier else "pic"
     missing = [p for p in ctx.counted if not getattr(p, attr)]
-    label = {"pic": "a PIC (Funding & Tenders Portal)", "oid": "an OID (Organisation Registration System)"}[attr]
-    desc = f"Every {ctx.roles_phrase()[:-1]} has {label}"
-    actual = "all" if not missing else f"{len(missing)} without"
-    hint = f"register and fill in the {c.identifier} of {_names(missing)}" if missing else None
-    return desc, "all", actual, not missing, hint
+    desc = {"pic": _("Every counted organisation has a PIC (Funding & Tenders Portal)"),
+            "oid": _("Every counted organisation has an OID (Organisation Registration System)")}[attr]
+    actual = _("all") if not missing else ngettext("{n} without", "{n} without", len(missing)).format(
+        n=len(missing))
+    hint = (_("register and fill in the {identifier} of {names}").format(identifier=c.identifier,
+                                                                          names=_names(missing))
+            if missing else None)
+    return desc, _("all"), actual, not missing, hint
+
+
+_confidence = words.confidence_label
 
 
 def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
@@ -329,10 +358,12 @@ def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
     matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
     n = len(matching)
     where = ctx.statuses_phrase(c.statuses)
-    desc = f"At least {_plural(c.min, 'organisation')} from {where}"
+    desc = ngettext("At least {min} organisation from: {where}", "At least {min} organisations from: {where}",
+                    c.min or 0).format(min=c.min, where=where)
     missing = (c.min or 0) - n
-    hint = (f"add {_plural(missing, 'more organisation')} from {where} as full partner"
-            f"{'s' if missing > 1 else ''}") if missing > 0 else None
+    hint = (ngettext("add {n} more organisation from: {where} (as full partner)",
+                     "add {n} more organisations from: {where} (as full partners)", missing).format(
+        n=missing, where=where) if missing > 0 else None)
     return desc, f"≥ {c.min}", n, n >= c.min, hint
 
 
@@ -341,39 +372,48 @@ def _balance(c: Criterion, ctx: _Context) -> _Outcome:
     mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
     theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
     side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
-    desc = f"At least as many organisations from {side} as from {other}"
+    desc = _("At least as many organisations from: {side}, as from: {other}").format(side=side, other=other)
     ok = len(mine) >= len(theirs)
-    hint = None if ok else (f"add {_plural(len(theirs) - len(mine), 'organisation')} from {side} or remove "
-                            f"{len(theirs) - len(mine)} from {other}")
+    gap = len(theirs) - len(mine)
+    hint = None if ok else ngettext("add {n} organisation from: {side}, or remove {n} from: {other}",
+                                    "add {n} organisations from: {side}, or remove {n} from: {other}",
+                                    gap).format(n=gap, side=side, other=other)
     return desc, f"≥ {len(theirs)}", len(mine), ok, hint
+
+
+def _region_list(regions: Iterable[int]) -> str:
+    rs = list(regions)
+    return ngettext("Region {regions}", "Regions {regions}", len(rs)).format(regions=", ".join(map(str, rs)))
 
 
 def _regions(c: Criterion, ctx: _Context) -> _Outcome:
     """Organisations from countries with ``statuses`` come only from the listed regions (and, with
     ``one_region``, all from the same one). A country whose region the data does not know fails."""
     tcna = [p for p in ctx.counted if ctx.status(p).status in c.statuses]
-    allowed = ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(str(r) for r in c.regions)
-    desc = f"Organisations from {ctx.statuses_phrase(c.statuses)} only from {allowed}"
+    allowed = _region_list(c.regions)
+    desc = _("Organisations from: {where}, only from {regions}").format(where=ctx.statuses_phrase(c.statuses),
+                                                                        regions=allowed)
     if c.one_region:
-        desc += ", all from the same region"
+        desc += _(", all from the same region")
     unknown = [p for p in tcna if ctx.status(p).region is None]
     outside = [p for p in tcna if ctx.status(p).region is not None and ctx.status(p).region not in c.regions]
     found = sorted({ctx.status(p).region for p in tcna if ctx.status(p).region is not None})
     for p in tcna:
         prov = ctx.status(p).provenance
         if prov is not None and prov.confidence.value not in ("seed", "official"):
-            ctx.warnings.append(f"{c.id}: the region of {ctx.status(p).name} rests on a {prov.confidence.value} "
-                                f"value ({prov.source.where})")
+            ctx.warnings.append(_("{id}: the region of {country} rests on a {confidence} value ({source})").format(
+                id=c.id, country=words.country_name(ctx.status(p).code),
+                confidence=_confidence(prov.confidence.value), source=prov.source.where))
     problems = []
     if unknown:
-        problems.append(f"region unknown for {_names(unknown)}: check the country's region in the Programme Guide")
+        problems.append(_("region unknown for {names}: check the country's region in the Programme Guide").format(
+            names=_names(unknown)))
     if outside:
-        problems.append(f"replace {_names(outside)} (not in {allowed})")
+        problems.append(_("replace {names} (not in {regions})").format(names=_names(outside), regions=allowed))
     if c.one_region and len(found) > 1:
-        problems.append("keep the non-associated partners in one region (now Regions "
-                        + ", ".join(str(r) for r in found) + ")")
-    actual = ("none" if not tcna else "Region" + ("s " if len(found) != 1 else " ")
-              + (", ".join(str(r) for r in found) or "unknown"))
+        problems.append(_("keep the non-associated partners in one region (now {regions})").format(
+            regions=_region_list(found)))
+    actual = (_("none") if not tcna else _region_list(found) if found else _("region unknown"))
     return desc, allowed, actual, not problems, "; ".join(problems) or None
 
 
@@ -399,16 +439,18 @@ def _advise(c: Criterion, ctx: _Context) -> None:
                  if (not c.countries or p.country in c.countries) and (not c.types or p.org_type in c.types)]
     if (c.countries or c.types) and not concerned:
         return
-    whom = f" (concerns {_names(concerned)})" if c.countries or c.types else ""
-    ctx.warnings.append(f"{c.id}: not checked — {c.text}{whom} ({c.provenance.describe()})")
+    whom = _(" (concerns {names})").format(names=_names(concerned)) if c.countries or c.types else ""
+    ctx.warnings.append(_("{id}: not checked — {text}{whom} ({confidence}: {source})").format(
+        id=c.id, text=_(c.text), whom=whom, confidence=_confidence(c.provenance.confidence.value),
+        source=c.provenance.source.where))
 
 
 # ───────────────────────────────────── duration and grant ─────────────────────────────────────
 
 
 def _eur(amount: Decimal | int | float) -> str:
-    return f"{Decimal(amount):,.0f} EUR".replace(",", " ") if Decimal(amount) == int(amount) else \
-        f"{Decimal(amount):,.2f} EUR".replace(",", " ")
+    """Money in the one format of the current language (``ka2forms.i18n.money``; the annex uses it too)."""
+    return money(amount)
 
 
 def _result(id_: str, desc: str, required: str, actual: Any, ok: bool, hint: str | None,
@@ -416,41 +458,51 @@ def _result(id_: str, desc: str, required: str, actual: Any, ok: bool, hint: str
     return CriterionResult(id_, desc, required, actual, ok, hint, prov.source.where, prov.confidence.value)
 
 
+def _describe_duration(rule: DurationRule) -> str:
+    if rule.months:
+        return ngettext("{months} month", "{months} months", rule.months[-1]).format(
+            months=join_or([str(m) for m in rule.months]))
+    return ngettext("{min}–{max} month", "{min}–{max} months", rule.max or 0).format(min=rule.min, max=rule.max)
+
+
 def _check_duration(ctx: _Context, months: int) -> CriterionResult | None:
     rules = ctx.rules.durations
     if not rules:
-        ctx.warnings.append(f"the rules data has no duration options for {ctx.rules.action.key} in "
-                            f"{ctx.year}; the stated duration was not checked")
+        ctx.warnings.append(_("the rules data has no duration options for {action} in {year}; the stated "
+                              "duration was not checked").format(action=ctx.rules.action.key, year=ctx.year))
         return None
     rule = next((r for r in rules if r.allows(months)), rules[0])
     ok = rule.allows(months)
-    options = " or ".join(r.describe() for r in rules)
-    hint = None if ok else f"choose a duration of {options}"
-    return _result("duration", "Project duration is one of the allowed options", options, f"{months} months", ok,
-                   hint, rule.provenance)
+    options = join_or([_describe_duration(r) for r in rules])
+    hint = None if ok else _("choose a duration of {options}").format(options=options)
+    return _result("duration", _("Project duration is one of the allowed options"), options,
+                   words.months(months), ok, hint, rule.provenance)
 
 
 def _grant_cap(ctx: _Context, g: Any, months: int | None) -> tuple[str, Callable[[Decimal], bool]] | None:
     if g.lump_sums:
         sums = ", ".join(_eur(s) for s in g.lump_sums)
-        return f"one of {sums}", lambda a: a in {Decimal(s) for s in g.lump_sums}
+        return _("one of {sums}").format(sums=sums), lambda a: a in {Decimal(s) for s in g.lump_sums}
     if g.max_by_duration:
         if months in g.max_by_duration:
             cap = g.max_by_duration[months]
-            return f"≤ {_eur(cap)} for {months} months", lambda a: a <= cap
+            return (ngettext("≤ {cap} for {months} month", "≤ {cap} for {months} months", months).format(
+                cap=_eur(cap), months=months), lambda a: a <= cap)
         cap = max(g.max_by_duration.values())
-        ctx.warnings.append("grant checked against the highest ceiling because the duration is not one of "
-                            + ", ".join(str(k) for k in g.max_by_duration) + " months")
+        ctx.warnings.append(_("grant checked against the highest ceiling because the duration is not one of "
+                              "{options} months").format(options=", ".join(str(k) for k in g.max_by_duration)))
         return f"≤ {_eur(cap)}", lambda a: a <= cap
     if g.per_month and months:
         cap = min(g.per_month * months, g.max or math.inf)
-        return f"≤ {_eur(cap)} ({_eur(g.per_month)} per month, at most {_eur(g.max)})", lambda a: a <= cap
+        return (_("≤ {cap} ({per_month} per month, at most {max})").format(
+            cap=_eur(cap), per_month=_eur(g.per_month), max=_eur(g.max)), lambda a: a <= cap)
     if g.per_organisation_year and g.per_year:
         years = math.ceil((months or 12) / 12)
         per_year = min(g.per_organisation_year * len(ctx.counted), g.per_year)
         cap = per_year * years
-        return (f"≤ {_eur(cap)} ({_eur(g.per_organisation_year)} per organisation and year, at most "
-                f"{_eur(g.per_year)} a year)"), lambda a: a <= cap
+        return (_("≤ {cap} ({per_organisation} per organisation and year, at most {per_year} a year)").format(
+            cap=_eur(cap), per_organisation=_eur(g.per_organisation_year), per_year=_eur(g.per_year)),
+            lambda a: a <= cap)
     lo, hi = g.min, g.max
     if lo is not None and hi is not None:
         return f"{_eur(lo)} – {_eur(hi)}", lambda a: lo <= a <= hi
@@ -461,8 +513,8 @@ def _grant_cap(ctx: _Context, g: Any, months: int | None) -> tuple[str, Callable
 
 def _check_grant(ctx: _Context, amount: Decimal, months: int | None) -> CriterionResult | None:
     if not ctx.rules.grants:
-        ctx.warnings.append(f"the rules data has no grant amounts for {ctx.rules.action.key} in {ctx.year}; "
-                            "the requested grant was not checked")
+        ctx.warnings.append(_("the rules data has no grant amounts for {action} in {year}; the requested grant "
+                              "was not checked").format(action=ctx.rules.action.key, year=ctx.year))
         return None
     g = ctx.rules.grants[0]
     cap = _grant_cap(ctx, g, months)
@@ -470,17 +522,27 @@ def _check_grant(ctx: _Context, amount: Decimal, months: int | None) -> Criterio
         return None
     required, allowed = cap
     ok = allowed(amount)
-    hint = None if ok else f"request {required}"
-    return _result("grant", "Requested grant fits the action's lump sums or ceiling", required, _eur(amount), ok,
-                   hint, g.provenance)
+    hint = None if ok else _("request {amount}").format(amount=required)
+    return _result("grant", _("Requested grant fits the action's lump sums or ceiling"), required, _eur(amount),
+                   ok, hint, g.provenance)
 
 
 # ───────────────────────────────────── entry points ─────────────────────────────────────
 
 
 def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *, duration_months: int | None = None,
-                     requested_grant: Decimal | None = None) -> CheckResult:
-    """Check a consortium against the rules of ``action`` in ``call_year``."""
+                     requested_grant: Decimal | None = None, lang: str | None = None) -> CheckResult:
+    """Check a consortium against the rules of ``action`` in ``call_year``.
+
+    Descriptions, hints, required/actual phrases and warnings are in ``lang`` (default: the current language
+    of :mod:`ka2forms.i18n`, English unless a front end chose one); ids and JSON keys stay English.
+    """
+    with use(lang) as chosen:
+        return _check(action, call_year, partners, duration_months, requested_grant, chosen)
+
+
+def _check(action: str, call_year: int, partners: Sequence[Partner], duration_months: int | None,
+           requested_grant: Decimal | None, lang: str) -> CheckResult:
     rules = rules_for(action, call_year)
     ctx = _Context(rules, partners)
     results: list[CriterionResult] = []
@@ -489,42 +551,49 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
             _advise(c, ctx)
             continue
         desc, required, actual, ok, hint = _KINDS[c.kind](c, ctx)
-        results.append(_result(c.id, c.description or desc, required, actual, ok, hint, c.provenance))
+        results.append(_result(c.id, _(c.description) if c.description else desc, required, actual, ok, hint,
+                               c.provenance))
     if duration_months is not None and (r := _check_duration(ctx, duration_months)):
         results.append(r)
     if requested_grant is not None and (r := _check_grant(ctx, requested_grant, duration_months)):
         results.append(r)
 
-    warnings = list(rules.notes)
+    warnings = list(rules.notes)  # made by rules_for in the current language
     for r in results:
         if r.confidence not in ("seed", "official") and r.id not in ctx.undecided:
-            warnings.append(f"{r.id}: rests on a {r.confidence} value ({r.source}); verify it in the "
-                            f"Programme Guide {call_year}")
+            warnings.append(_("{id}: rests on a {confidence} value ({source}); verify it in the Programme Guide "
+                              "{year}").format(id=r.id, confidence=_confidence(r.confidence), source=r.source,
+                                               year=call_year))
     warnings += ctx.warnings
     for notice in notices_for(rules.action.period, call_year):
         concerned = [p for p in partners if notice.concerns(p.country, p.org_type)]
         if concerned:
-            warnings.append(f"{notice.id}: {_names(concerned)} — {notice.text} ({notice.provenance.describe()})")
+            warnings.append(f"{notice.id}: {_names(concerned)} — {_(notice.text)} "
+                            f"({_confidence(notice.provenance.confidence.value)}: {notice.provenance.source.where})")
     for p in partners:
         st = code_status(p.country, call_year)
         if st.provenance is None:
-            warnings.append(f"{st.name} is not listed in the rules data; treated as a "
-                            f"{st.label} for call {call_year}")
+            warnings.append(_("{country} is not listed in the rules data; treated as: {status} (call {year})").format(
+                country=words.country_name(st.code), status=words.status_words(st.label, one=True),
+                year=call_year))
         elif not st.provenance.confirmed:
-            warnings.append(f"{st.name}: its status in call {call_year} ({st.describe()}) rests on a "
-                            f"{st.provenance.describe()} value; verify it in the Programme Guide {call_year}")
+            warnings.append(_("{country}: its status in call {year} ({status}) rests on a {confidence} value "
+                              "({source}); verify it in the Programme Guide {year}").format(
+                country=words.country_name(st.code), year=call_year, status=_describe_status(st),
+                confidence=_confidence(st.provenance.confidence.value), source=st.provenance.source.where))
     return CheckResult(
-        eligible=all(r.ok for r in results), action=rules.ref.code, action_name=rules.action.name,
+        eligible=all(r.ok for r in results), action=rules.ref.code, action_name=words.action_name(rules.action.name),
         call_year=call_year, criteria=tuple(results), warnings=tuple(dict.fromkeys(warnings)),
-        counted=ctx.counted_phrase(),
+        counted=ctx.counted_phrase(), lang=lang,
     )
 
 
-def check_project(project: Project) -> CheckResult:
+def check_project(project: Project, *, lang: str | None = None) -> CheckResult:
     """Check a project read from a workbook (its consortium, and its duration and grant where stated)."""
     try:
         result = check_consortium(project.action, project.call_year, project.partners,
-                                  duration_months=project.duration_months, requested_grant=project.requested_grant)
+                                  duration_months=project.duration_months, requested_grant=project.requested_grant,
+                                  lang=lang)
     except Ka2Error as e:
         # Rules errors know the action and year but not where they were written: name the workbook cell.
         if not e.where.file:

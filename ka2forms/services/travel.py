@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, Location, UnknownPlaceError
+from ka2forms.i18n import _, money, number
 from ka2forms.places import Place, PlaceMatch, resolve_place
 from ka2forms.places.distance import haversine_km, haversine_many
 from ka2forms.readers.travel_csv import PairRow
+from ka2forms.rules import words
 from ka2forms.rules.travel import Band, TravelTable, default_call_year, travel_bands
 from ka2forms.services.sheets import Table
 
@@ -101,44 +103,35 @@ def _band_texts(
     notes: list[str] = []
     warnings: list[str] = []
     if year_defaulted:
-        notes.append(
-            f"call year {table.call_year}: the latest year the travel rules cover (give a year to "
-            "choose another)"
-        )
+        notes.append(_("call year {year}: the latest year the travel rules cover (give a year to choose "
+                       "another)").format(year=table.call_year))
     if band.eur is None:
         first_paid = band.high_km + 1 if band.high_km is not None else 0
-        notes.append(
-            f"band {band.label} km: no travel grant (the Programme Guide's bands start at {first_paid} km)"
-        )
+        notes.append(_("band {band} km: no travel grant (the Programme Guide's bands start at {km} km)").format(
+            band=band.label, km=first_paid))
     edge = _near_edge(distance_km, table)
     if edge is not None:
-        notes.append(
-            f"near band edge: {distance_km:.2f} km is within 0.5 % of the {edge} km edge (whole km "
-            f"from {edge - 0.5} km); another point for a town, or the ellipsoidal distance, could "
-            "change the band"
-        )
+        notes.append(_("near band edge: {km} km is within 0.5 % of the {edge} km edge (whole km from {start} km); "
+                       "another point for a town, or the ellipsoidal distance, could change the band").format(
+            km=number(distance_km, 2), edge=edge, start=number(edge - 0.5, 1)))
     if table.green and not table.green_defined and band.eur is not None:
-        notes.append(
-            f"no green-travel rates for {table.activity} travel in call year {table.call_year} "
-            "(they start with call 2021): the standard rate applies"
-        )
+        notes.append(_("no green-travel rates for {activity} travel in call year {year} (they start with call "
+                       "2021): the standard rate applies").format(activity=table.activity, year=table.call_year))
     elif band.green_missing:
-        notes.append(
-            f"no green-travel rate for band {band.label} in call year {table.call_year}: "
-            "the standard rate applies"
-        )
+        notes.append(_("no green-travel rate for band {band} in call year {year}: the standard rate "
+                       "applies").format(band=band.label, year=table.call_year))
     if band.note:
         notes.append(band.note)
     if not band.provenance.confirmed:
         what = (
-            "the no-grant rule for this band"
+            _("the no-grant rule for this band")
             if band.eur is None
-            else f"the unit cost EUR {band.eur} ({band.label} km, call {table.call_year})"
+            else _("the unit cost {amount} ({band} km, call {year})").format(amount=money(band.eur), band=band.label,
+                                                                             year=table.call_year)
         )
-        warnings.append(
-            f"{what} is {band.provenance.confidence.value}: check it against the Programme Guide "
-            f"({band.provenance.source.where})"
-        )
+        warnings.append(_("{what} is {confidence}: check it against the Programme Guide ({source})").format(
+            what=what, confidence=words.confidence_label(band.provenance.confidence.value),
+            source=band.provenance.source.where))
     return notes, warnings
 
 
@@ -237,14 +230,14 @@ def travel_many(
         )
 
     tables: dict[tuple[int, bool], TravelTable | Ka2Error] = {}
-    for _, _, y, gr, _ in rows:
+    for _a, _b, y, gr, _act in rows:
         if (y, gr) not in tables:
             try:
                 tables[(y, gr)] = travel_bands(y, gr, activity)
             except Ka2Error as e:
                 tables[(y, gr)] = e
     resolved: dict[tuple[str, int, str], PlaceMatch | Ka2Error] = {}
-    for f, t, y, gr, _ in rows:
+    for f, t, y, gr, _act in rows:
         if isinstance(tables[(y, gr)], Ka2Error):
             continue
         for text, side in ((f, "from"), (t, "to")):
@@ -258,7 +251,7 @@ def travel_many(
     ok_i: list[int] = []
     ok_a: list[PlaceMatch] = []
     ok_b: list[PlaceMatch] = []
-    for i, (f, t, y, gr, _) in enumerate(rows):
+    for i, (f, t, y, gr, _act) in enumerate(rows):
         table = tables[(y, gr)]
         if isinstance(table, Ka2Error):
             out[i] = table
@@ -283,7 +276,7 @@ def travel_many(
     per_table: dict[int, tuple[list[int], frozenset[int]]] = {}
     floor = math.floor
     for i, a, b, d in zip(ok_i, ok_a, ok_b, dists, strict=True):
-        _, _, y, gr, year_defaulted = rows[i]
+        _f, _t, y, gr, year_defaulted = rows[i]
         table: TravelTable = tables[(y, gr)]  # type: ignore[assignment]
         km = floor(d + 0.5)
         tid = id(table)
@@ -384,7 +377,7 @@ def travel_rows(rows: Sequence[PairRow], *, call_year: int | None = None, green:
     for k in range(0, len(todo), step):
         part = todo[k : k + step]
         requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green) for _, r in part]
-        for (i, _), res in zip(part, travel_many(requests, call_year=call_year, green=green, activity=activity),
+        for (i, _row), res in zip(part, travel_many(requests, call_year=call_year, green=green, activity=activity),
                                strict=True):
             results[i] = res
         if on_progress is not None:

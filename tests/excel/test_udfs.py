@@ -179,3 +179,26 @@ def test_ka2_budget_check_is_a_table_with_the_total_and_its_verdict() -> None:
     got = udfs.KA2_BUDGET_CHECK(budget, "KA220-VET", 2025.0, 250000.0)
     assert got[-1][3] is False
     assert udfs.KA2_BUDGET_CHECK([["Work package", "X"], ["PM", -5.0]], "KA220-VET", 2025.0).startswith("KA2: B2")
+
+
+# ───────────────────────────── the optional trailing language argument ─────────────────────────────
+
+
+def test_check_table_in_the_language_asked_for_and_english_by_default():
+    english = udfs.KA2_CHECK(KA220, "KA220-VET", 2025.0)
+    assert english[0] == ["Criterion", "Required", "Actual", "OK"]
+    sl = udfs.KA2_CHECK(KA220, "KA220-VET", 2025.0, "sl")
+    assert sl[0] == ["Merilo", "Zahtevano", "Dejansko", "OK"]
+    assert sl[1][0] == "Najmanj 3 polnopravni partnerji"
+    cs = udfs.KA2_CHECK(KA220, "KA220-VET", 2025.0, "cs-CZ")
+    assert cs[1][0] == "Alespoň 3 řádní partneři"
+    assert [row[3] for row in sl] == [row[3] for row in english]   # the same verdicts, only the words differ
+
+
+def test_messages_in_the_language_asked_for():
+    assert udfs.KA2_COUNTRY("Srbija", 2018.0, "sl") == "partnerska država, regija 1"
+    assert udfs.KA2_COUNTRY("Slovnia", 2025.0, "cs").startswith("KA2: neznámá země 'Slovnia'")
+    assert udfs.KA2_ELIGIBLE(KA220, "KA220-VET", None, "de") == "KA2: call year is empty".replace(
+        "call year is empty", "Aufrufjahr ist leer")
+    assert udfs.KA2_COUNTRY("SI", None, "fr").startswith("KA2: unknown language 'fr'")
+    assert udfs.KA2_COUNTRY("SI", None, "") == "EU Member State"

@@ -33,7 +33,7 @@ from ka2forms.services.check import check_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
-LANGS = ("en", "sl", "cs")
+LANGS = ("en", "sl", "cs", "de")
 TODAY = dt.date(2026, 3, 1)
 NBSP = "\u00a0"
 
@@ -125,7 +125,8 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("sample", [p.stem for p in SAMPLES])
 def test_every_sample_renders_as_html_docx_and_md(checked, sample, lang):
-    project, result = checked[sample]
+    project, _ = checked[sample]
+    result = check_project(project, lang=lang)   # the annex shows the check in its own language
     lab = labels(lang)
     html = render_annex(project, result, fmt="html", lang=lang, today=TODAY)
     parsed = parse_html(html)
@@ -220,17 +221,25 @@ def test_markdown_escapes_table_breakers():
 # ───────────────────────────── labels and formats ─────────────────────────────
 
 
-def test_labels_are_complete_in_every_language():
-    data = annex._all_labels()
-    for lang in ("sl", "cs"):
-        missing = set(data["en"]) - set(data[lang])
-        assert not missing, f"{lang} lacks {sorted(missing)}"
-        assert set(data[lang]["types"]) == set(ORG_TYPES)
-        assert set(data[lang]["roles"]) == {r.value for r in Role}
+def test_labels_come_from_the_catalogs_in_every_language():
+    english = annex.label_messages()
     for lang in LANGS:
         lab = labels(lang)
+        assert set(english) <= set(lab)
         assert set(lab["types"]) == set(ORG_TYPES)
+        assert set(lab["roles"]) == {r.value for r in Role}
         assert set(lab["confidence_values"]) == {"seed", "official", "third-party", "unconfirmed"}
+    assert labels("de")["document_title"] == "Anlage zum Antrag"
+    assert labels("sl")["roles"]["associated"] == "Pridruženi partner"
+    assert labels("cs")["types"]["VET"] == "Poskytovatel OVP"
+
+
+def test_the_wrong_english_criteria_note_is_gone():
+    """The Guide is published in Slovenian and Czech, and so are our criteria: no note may claim otherwise."""
+    for lang in LANGS:
+        assert labels(lang)["criteria_language_note"] == ""
+    for name in ("annex.html.j2", "annex.md.j2"):
+        assert "criteria_language_note" not in (ROOT / "templates" / name).read_text(encoding="utf-8")
 
 
 def test_money_dates_and_months_follow_the_locale():
@@ -245,11 +254,13 @@ def test_money_dates_and_months_follow_the_locale():
     assert [sl["months"](n) for n in (1, 2, 3, 24)] == ["1 mesec", "2 meseca", "3 meseci", "24 mesecev"]
     assert [cs["months"](n) for n in (1, 3, 12)] == ["1 měsíc", "3 měsíce", "12 měsíců"]
     assert [en["months"](n) for n in (1, 36)] == ["1 month", "36 months"]
+    de = make_filters("de")
+    assert de["money"](Decimal("60000")) == f"60.000,00{NBSP}€" and de["months"](2) == "2 Monate"
 
 
 def test_context_is_plain_data(checked):
     project, result = checked["afi-lot1-eligible"]
-    ctx = annex_context(project, result, "cs", today=TODAY)
+    ctx = annex_context(project, result, "cs", today=TODAY)   # result is English: the annex re-checks in cs
 
     def walk(x: Any, where: str) -> None:
         if isinstance(x, dict):
@@ -265,7 +276,9 @@ def test_context_is_plain_data(checked):
     walk(ctx, "ctx")
     assert ctx["travel"] == []
     assert ctx["project"]["action"] == result.action == "ERASMUS-EDU-2025-PI-ALL-INNO-EDU-ENTERP"
-    assert ctx["project"]["action_name"].startswith("Alliances for Innovation, Lot 1")
+    assert ctx["project"]["action_name"] == "Aliance pro inovace, skupina 1 — Aliance pro vzdělávání a podniky"
+    assert ctx["check"]["criteria"][0]["description"] == "Alespoň 8 řádných partnerů"
+    assert all(c["source"].startswith("https://") for c in ctx["check"]["criteria"])
     assert ctx["project"]["workbook"] == "afi-lot1-eligible.xlsx"   # the name only, not the user's folders
     assert ctx["partners"][0]["country_name"] == "Slovinsko"
     assert ctx["partners"][0]["type_label"] == "Vysokoškolská instituce"

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
+from ka2forms.pdf import _pypdf as pdf_api
 from ka2forms.pdf.inspect import (
     FF_COMB,
     FF_MULTILINE,
@@ -41,6 +42,7 @@ from ka2forms.pdf.inspect import (
     FormField,
     FormInfo,
     choice_options,
+    damaged_pdf_errors,
     describe,
     on_states,
     open_pdf,
@@ -105,7 +107,11 @@ class FormTemplate:
 
     @classmethod
     def load(cls, data: bytes, *, name: str = "form.pdf") -> FormTemplate:
-        """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files)."""
+        """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files).
+
+        An installed pypdf that ka2forms was not written for raises IncompatibleDependencyError first (a bug
+        to fix on our side, exit 3), so that a missing pypdf module is never reported as a damaged form."""
+        pdf_api.require()
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import NameObject
 
@@ -113,10 +119,11 @@ class FormTemplate:
         try:
             with quiet_pypdf():
                 w = PdfWriter(clone_from=reader)
-                removed = strip_active_content(w._root_object, w.pages)
-                _normalise(w._root_object, w.pages)
-                if "/AcroForm" in w._root_object:   # every value we set gets its appearance (trap 1)
-                    w._root_object["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
+                catalog = pdf_api.writer_root(w)
+                removed = strip_active_content(catalog, w.pages)
+                _normalise(catalog, w.pages)
+                if "/AcroForm" in catalog:   # every value we set gets its appearance (trap 1)
+                    catalog["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
                 # Fills append to these bytes: what stripping cut loose (scripts, attachments) must not stay in them.
                 w.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
                 buf = io.BytesIO()
@@ -129,9 +136,7 @@ class FormTemplate:
                 where = page_index(pages)
                 fields = tuple(describe(n, where) for n in nodes)
                 inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name)
-        except FormFileError:
-            raise
-        except Exception as e:  # pypdf raises many kinds on damaged objects deep in a file
+        except damaged_pdf_errors() as e:  # pypdf raises many kinds on damaged objects deep in a file
             raise FormFileError(f"damaged PDF form, cannot be prepared for filling ({e.__class__.__name__}: {e})",
                                 where=Location(file=name)) from None
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
@@ -264,7 +269,7 @@ class FormTemplate:
         from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
         w = PdfWriter(clone_from=self._reader)
-        root = w._root_object
+        root = pdf_api.writer_root(w)
         acro = root["/AcroForm"].get_object()
         pages = list(w.pages)
         nodes = {n.name: n for n in walk_fields(root, pages)}
@@ -298,7 +303,7 @@ class FormTemplate:
             font = _fallback_font([texts[n] for n in fallback], self, fallback)
             fonts = _child(_child(acro, "/DR"), "/Font")
             font_name = _free_name(fonts)
-            font._add_to_writer(w, fonts, NameObject(font_name))
+            pdf_api.add_font(font, w, fonts, NameObject(font_name))
         for name, text in texts.items():
             node = nodes[name]
             node.field[NameObject("/V")] = TextStringObject(text)
@@ -399,10 +404,8 @@ class _IncrementalForm:
             letters = set(text)
             hit = next(((name, font) for name, font, chars in fonts if letters <= chars), None)
             if hit is None and base.font_descriptor.font_file and base.sub_type == "TrueType":
-                from pypdf.generic._appearance_stream import TextStreamAppearance
-
-                hit = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, text)
-                _remember_maps(hit[1])
+                hit = pdf_api.find_font(tw.da_font, tw.widget, self.acro, text)
+                pdf_api.memoise_glyph_maps(hit[1])
             hit = self.fonts[key] = hit or (base_name, base)
         return hit
 
@@ -484,13 +487,13 @@ class _IncrementalForm:
         if cached is None:
             resource = font.as_font_resource()
             if "/DescendantFonts" in resource or "/FontDescriptor" in resource:   # an embedded font: not shared
-                return font._add_to_writer(inc, fonts, NameObject(name)).get_object()
+                return pdf_api.add_font(font, inc, fonts, NameObject(name)).get_object()
             to_unicode = resource.pop("/ToUnicode", None)
             cached = self.resources[name] = (Frozen.of(resource), Frozen.of(to_unicode) if to_unicode else None)
         body, to_unicode = cached
-        extra = {"/ToUnicode": inc._add_object(to_unicode.copy())} if to_unicode is not None else {}
+        extra = {"/ToUnicode": inc.add_object(to_unicode.copy())} if to_unicode is not None else {}
         resource = body.with_entries(extra)
-        fonts[NameObject(name)] = inc._add_object(resource)
+        fonts[NameObject(name)] = inc.add_object(resource)
         return resource
 
 
@@ -517,18 +520,18 @@ class _FrozenEmbeddedFont:
     def add(self, inc: Any, fonts: Any, name: str) -> Any:
         from pypdf.generic import ArrayObject, NameObject
 
-        file_ref = inc._add_object(self.file.copy())
-        descriptor_ref = inc._add_object(self.descriptor.with_entries({self.file_key: file_ref}))
+        file_ref = inc.add_object(self.file.copy())
+        descriptor_ref = inc.add_object(self.descriptor.with_entries({self.file_key: file_ref}))
         entries: dict[str, Any] = {}
         if self.descendant is not None:
-            cid = inc._add_object(self.descendant.with_entries({"/FontDescriptor": descriptor_ref}))
+            cid = inc.add_object(self.descendant.with_entries({"/FontDescriptor": descriptor_ref}))
             entries["/DescendantFonts"] = ArrayObject([cid])
         else:
             entries["/FontDescriptor"] = descriptor_ref
         if self.to_unicode is not None:
-            entries["/ToUnicode"] = inc._add_object(self.to_unicode.copy())
+            entries["/ToUnicode"] = inc.add_object(self.to_unicode.copy())
         resource = self.root.with_entries(entries)
-        fonts[NameObject(name)] = inc._add_object(resource)
+        fonts[NameObject(name)] = inc.add_object(resource)
         return resource
 
 
@@ -539,14 +542,12 @@ def _frozen_embedded_font(font: Any) -> _FrozenEmbeddedFont:
         return cached
     from pypdf import PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
-    from pypdf.generic._font import Font
 
     from ka2forms.pdf.incremental import Frozen
 
     scratch = PdfWriter()
-    written = font._add_to_writer(scratch, DictionaryObject(), NameObject("/F")).get_object()
-    parsed = Font.from_font_resource(written)
-    _remember_maps(parsed)
+    written = pdf_api.add_font(font, scratch, DictionaryObject(), NameObject("/F")).get_object()
+    parsed = pdf_api.memoise_glyph_maps(pdf_api.font_from_resource(written))
     root = DictionaryObject({k: v for k, v in written.items() if k not in ("/DescendantFonts", "/ToUnicode")})
     to_unicode = written.get("/ToUnicode")
     descendant = None
@@ -572,25 +573,12 @@ CORE_ENCODINGS = ("cp1250", "cp1252", "cp1254", "cp1257", "iso8859_15")   # thos
 def _font_variants(tw: Any, acro: Any) -> list[tuple[str, Any, frozenset[str]]]:
     """A widget's ``/DA`` font and, for the 14 core fonts, its variants in other 8-bit encodings, each with
     the letters it can encode (the variant code follows pypdf's ``_find_annotation_font_resource``)."""
-    import copy
-
-    from pypdf._codecs import encoding_dict_from_named_encoding
-    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
-    from pypdf.generic._appearance_stream import TextStreamAppearance
-
-    name, base = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, acro, "")
-    _remember_maps(base)
+    name, base = pdf_api.find_font(tw.da_font, tw.widget, acro, "")
+    pdf_api.memoise_glyph_maps(base)
     out = [(name, base, _encodable(base))]
-    if base.sub_type == "Type1" and base.name in CORE_FONT_METRICS:
-        metrics = CORE_FONT_METRICS[base.name]
+    if pdf_api.is_core_font(base):
         for encoding in CORE_ENCODINGS:
-            font = copy.copy(base)
-            font.encoding = encoding_dict_from_named_encoding(encoding)
-            font.character_widths = {chr(code): metrics.character_widths[glyph]
-                                     for code, glyph in font.encoding.items() if glyph in metrics.character_widths}
-            font.character_widths["default"] = metrics.character_widths["default"]
-            vars(font).pop("_get_typographic_maps", None)
-            _remember_maps(font)
+            font = pdf_api.memoise_glyph_maps(pdf_api.core_font_in_encoding(base, encoding))
             out.append(("/PYPDF1" + encoding, font, _encodable(font)))
     return out
 
@@ -602,14 +590,6 @@ def _encodable(font: Any) -> frozenset[str]:
     if isinstance(font.encoding, dict):
         return frozenset(font.encoding.values())
     return frozenset()
-
-
-def _remember_maps(font: Any) -> None:
-    """Compute a cached font's text-to-glyph maps once instead of on every appearance drawn with it."""
-    import functools
-
-    if "_get_typographic_maps" not in vars(font):
-        font._get_typographic_maps = functools.cache(font._get_typographic_maps)
 
 
 def _false() -> Any:
@@ -695,15 +675,13 @@ def _normalise(root: Any, pages: Any) -> None:
 
 def _form_font_shows(acro: Any, node: FieldNode, text: str) -> bool:
     """Whether pypdf can draw ``text`` with the field's own font (core fonts: after trying cp1250 and others)."""
-    from pypdf.generic._appearance_stream import TextStreamAppearance
-
     widget = node.widgets[0] if node.widgets else node.field
     da = widget.get("/DA") or acro.get("/DA")
     font_name = "/Helv"
     if da is not None:
-        font_name = TextStreamAppearance._parse_default_appearance(da)[0] or "/Helv"
+        font_name = pdf_api.parse_default_appearance(da)[0] or "/Helv"
     flat = text.replace("\n", "")
-    _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, flat)
+    _, font = pdf_api.find_font(font_name, widget, acro, flat)
     return bool(font.can_encode(flat)) and _viewers_draw(font, flat)
 
 
@@ -786,21 +764,19 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
                              f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
     blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
+    from fontTools.ttLib import TTLibError
+
     try:
         return _block_font(str(path), blocks)
-    except Exception as e:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
         raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
 
 
 @lru_cache(maxsize=32)
 def _block_font(path: str, blocks: frozenset[int]) -> Any:
     """The fallback font subset to whole 128-character blocks, as a pypdf Font (glyph maps computed once)."""
-    from pypdf.generic._font import Font
-
     wanted = frozenset(chr(c) for c in _font_coverage(path) if c >> 7 in blocks and not chr(c).isspace())
-    font = Font.from_truetype_font_file(io.BytesIO(_subset(path, wanted)))
-    _remember_maps(font)
-    return font
+    return pdf_api.memoise_glyph_maps(pdf_api.font_from_truetype(io.BytesIO(_subset(path, wanted))))
 
 
 def _child(parent: Any, key: str) -> Any:
@@ -831,9 +807,8 @@ def _button_state(node: FieldNode, kind: str, value: Any) -> str:
 def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name: str) -> None:
     """Draw a text or combo widget's normal appearance with pypdf (its TextStreamAppearance)."""
     from pypdf.generic import DictionaryObject, IndirectObject, NameObject
-    from pypdf.generic._appearance_stream import TextStreamAppearance
 
-    stream = TextStreamAppearance.from_text_annotation(w, page, False, acro, node.field, widget, font_name, -1)
+    stream = pdf_api.text_appearance_from_annotation(w, page, acro, node.field, widget, font_name)
     ap = widget.get("/AP")
     ap = ap.get_object() if ap is not None else None
     old = ap.get("/N") if ap is not None else None
@@ -841,11 +816,9 @@ def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name:
     if isinstance(old, IndirectObject):
         ref = old
     if ref is not None and getattr(ref, "pdf", None) is w:
-        w._objects[ref.idnum - 1] = stream          # replace in place: no orphaned stream in the output
-        stream.indirect_reference = IndirectObject(ref.idnum, 0, w)
-        new_ref = stream.indirect_reference
+        new_ref = pdf_api.replace_object(w, ref, stream).indirect_reference   # no orphaned stream in the output
     else:
-        new_ref = w._add_object(stream)
+        new_ref = pdf_api.add_object(w, stream)
     if ap is None:
         widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): new_ref})
     else:

@@ -26,21 +26,7 @@ from typing import Any
 from pypdf.generic import TextStringObject
 
 from ka2forms.errors import FormFileError, Location
-
-
-def _faster_rtl_test() -> None:
-    """pypdf asks ``is_char_rtl`` for every character of every line it draws (a range scan each time: a third
-    of drawing a long multi-line field). Give its appearance module the same test, remembered per character."""
-    import functools
-
-    from pypdf.generic import _appearance_stream
-
-    original = _appearance_stream.is_char_rtl
-    if not hasattr(original, "cache_info"):
-        _appearance_stream.is_char_rtl = functools.lru_cache(maxsize=4096)(original)
-
-
-_faster_rtl_test()
+from ka2forms.pdf import _pypdf as pdf_api
 
 
 class NotIncremental(Exception):
@@ -78,8 +64,8 @@ class Increment:
         # template, so an edited field writes only its changed entries afresh (a dropdown's /Opt is long).
         self.entry_bytes = entry_bytes if entry_bytes is not None else {}
 
-    # pypdf's writer interface, as far as Font._add_to_writer and IndirectObject.get_object use it
-    def _add_object(self, obj: Any) -> Any:
+    def add_object(self, obj: Any) -> Any:
+        """Number a new object of this update → its IndirectObject."""
         from pypdf.generic import IndirectObject
 
         num = self.next
@@ -94,6 +80,9 @@ class Increment:
         if num in self.objects:
             return self.objects[num]
         return self.reader.get_object(num)
+
+    # pypdf's writer interface, as far as its Font (adding a font resource) uses it
+    _add_object = add_object
 
     def replace(self, num: int, obj: Any) -> None:
         """Put ``obj`` in place of template object ``num`` (e.g. a new appearance stream for the old one)."""
@@ -281,9 +270,6 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
         StreamObject,
         TextStringObject,
     )
-    from pypdf.generic._appearance_stream import BaseStreamConfig, TextStreamAppearance
-    from pypdf.generic._color import Color
-
     try:
         r = widget["/Rect"]
         w, h = abs(float(r[2]) - float(r[0])), abs(float(r[3]) - float(r[1]))
@@ -291,7 +277,7 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
         rectangle = RectangleObject((0, 0, h, w)) if rotate in {90, 270} else RectangleObject((0, 0, w, h))
         da = widget.get_inherited("/DA", acro.get("/DA", None))
         da = TextStringObject("/Helv 0 Tf 0 g") if not da else da.get_object()
-        da_font, size, color = TextStreamAppearance._parse_default_appearance(da)
+        da_font, size, color = pdf_api.parse_default_appearance(da)
         if da_font is None:
             da_font, size = "/Helv", 0.0
         flags = int(field.get("/Ff", 0) or 0)
@@ -304,9 +290,9 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
         mk = field.get_inherited("/MK", None)
         if isinstance(mk, DictionaryObject):
             rotation = int(mk.get("/R", 0))
-            border_color = Color.from_normalized_values(mk.get("/BC"))
-            background = Color.from_normalized_values(mk.get("/BG"))
-        layout = BaseStreamConfig(rectangle=rectangle, border_width=border_width, border_style=border_style,
+            border_color = pdf_api.color(mk.get("/BC"))
+            background = pdf_api.color(mk.get("/BG"))
+        layout = pdf_api.stream_config(rectangle=rectangle, border_width=border_width, border_style=border_style,
                                   border_color=border_color, background_color=background, rotation=rotation)
         old_ap = _raw(widget, "/AP")
         ap = old_ap.get_object() if old_ap is not None else None
@@ -375,12 +361,11 @@ def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, f
     The stream is pypdf's ``TextStreamAppearance``; with ``drawings`` it is drawn once per widget, font and
     text and then copied, the font resource's object number filled in per fill."""
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-    from pypdf.generic._appearance_stream import TextStreamAppearance
 
     key = (id(tw), font_name, text)
     parts = drawings.get(key) if drawings is not None else None
     if parts is None:
-        stream = TextStreamAppearance(replace(tw.layout), text, [], font, font_ref, font_name=font_name,
+        stream = pdf_api.text_appearance(replace(tw.layout), text, font, font_ref, font_name=font_name,
                                       font_size=tw.font_size, font_color=tw.font_color,
                                       is_multiline=tw.multiline, alignment=tw.alignment, is_comb=tw.comb,
                                       max_length=tw.max_length)
@@ -406,7 +391,7 @@ def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, f
     if tw.old_n is not None and "/D" not in ap:
         inc.replace(tw.old_n.idnum, stream)          # the new appearance takes the old one's number
         return
-    ref = inc._add_object(stream)
+    ref = inc.add_object(stream)
     widget = widget if widget is not None else inc.edit(tw.widget)
     if ap is None:
         widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): ref})

@@ -310,6 +310,17 @@ _MAGIC = (
 )
 
 
+def damaged_pdf_errors() -> tuple[type[Exception], ...]:
+    """What pypdf (and zlib under it) raise on a damaged file: reported as a damaged form. Never ImportError
+    (a broken installation is not the user's file) and never our own errors."""
+    import zlib
+
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError,
+            AssertionError, zlib.error)
+
+
 @contextmanager
 def quiet_pypdf() -> Iterator[None]:
     """pypdf logs every repair of a sloppy file; our errors say what matters, so hold its chatter back."""
@@ -363,7 +374,6 @@ def _decrypt(data: bytes, where: Location) -> bytes:
 def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
     """A pypdf reader for ``data`` (whose AcroForm has been checked) and whether it was encrypted."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     where = Location(file=name)
     head = data[:1024]
@@ -383,10 +393,7 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
             acro = root.get("/AcroForm")
             acro = acro.get_object() if acro is not None else None
             nodes = walk_fields(root, pages) if acro is not None else []
-    except FormFileError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            UnicodeDecodeError, OSError) as e:
+    except damaged_pdf_errors() as e:
         raise FormFileError(f"damaged PDF, cannot be read ({e.__class__.__name__}: {e})", where=where) from None
     if acro is None or not nodes:
         raise FormFileError("this PDF has no fillable form fields (no AcroForm); a scanned or printed form "

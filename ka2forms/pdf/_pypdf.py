@@ -1,0 +1,173 @@
+"""The only module that touches pypdf's private parts, and the check that the installed pypdf is one they fit.
+
+ka2forms draws text appearances with pypdf's ``TextStreamAppearance`` and its ``Font`` (so cp1250 encodings
+of the 14 core fonts, wrapping and comb spacing are pypdf's), and adds objects to pypdf writers. None of that
+is public API: module paths (``pypdf.generic._font``, ``_appearance_stream``, ``_codecs``) and method names
+(``_find_annotation_font_resource``, ``_add_object``…) change between minor releases — pypdf 6.16.0, which
+``pyproject.toml`` once allowed, has neither ``generic._color`` nor ``generic._font``. So every such use is
+here, behind small functions, and the first use checks the version: a pypdf outside
+:data:`SUPPORTED` (or one whose internals moved although its version is inside) raises
+:class:`~ka2forms.errors.IncompatibleDependencyError` (exit 3: our problem, not the user's input) saying what
+to install. Nothing here runs at import time and nothing in pypdf is replaced.
+
+Versions tested: 6.20.1 (the lowest that works: 6.20.0 lacks ``_parse_default_appearance``) and 7.1.1.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+from ka2forms.errors import IncompatibleDependencyError, MissingExtraError
+
+MIN_VERSION = (6, 20, 1)
+BELOW_VERSION = (8,)
+SUPPORTED = ">=6.20.1,<8"                     # keep equal to the pypdf requirement in pyproject.toml
+INSTALL_HINT = f"pip install 'pypdf{SUPPORTED}'"
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text.split("+")[0])[:3])
+
+
+def check_version(version: str) -> None:
+    """Raise IncompatibleDependencyError unless ``version`` is one this module was written for."""
+    v = _version_tuple(version)
+    if not (MIN_VERSION <= v < BELOW_VERSION):
+        raise IncompatibleDependencyError(
+            f"PDF forms need pypdf {SUPPORTED}, but pypdf {version} is installed; install a supported "
+            f"version: {INSTALL_HINT}")
+
+
+@cache
+def _api() -> SimpleNamespace:
+    """pypdf's private pieces, imported once after the version check."""
+    try:
+        import pypdf
+    except ImportError:
+        raise MissingExtraError("filling PDF forms", "forms", missing="pypdf") from None
+    check_version(pypdf.__version__)
+    try:
+        from pypdf._codecs import encoding_dict_from_named_encoding
+        from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
+        from pypdf.generic._appearance_stream import BaseStreamConfig, TextStreamAppearance
+        from pypdf.generic._color import Color
+        from pypdf.generic._font import Font
+
+        for name in ("_find_annotation_font_resource", "_parse_default_appearance", "from_text_annotation"):
+            getattr(TextStreamAppearance, name)
+        for name in ("_add_to_writer", "_get_typographic_maps", "as_font_resource", "from_truetype_font_file",
+                     "from_font_resource"):
+            getattr(Font, name)
+        for name in ("_add_object", "_replace_object", "root_object"):
+            getattr(pypdf.PdfWriter, name)
+    except (ImportError, AttributeError) as e:
+        raise IncompatibleDependencyError(
+            f"pypdf {pypdf.__version__} lacks a part ka2forms draws form appearances with ({e}); install a "
+            f"supported version: {INSTALL_HINT}") from None
+    return SimpleNamespace(encoding_dict=encoding_dict_from_named_encoding, core_metrics=CORE_FONT_METRICS,
+                           BaseStreamConfig=BaseStreamConfig, TextStreamAppearance=TextStreamAppearance,
+                           Color=Color, Font=Font)
+
+
+def require() -> None:
+    """Check, before any work, that pypdf is installed and a supported version (raises otherwise)."""
+    _api()
+
+
+# ───────────────────────────── writers ─────────────────────────────
+
+def writer_root(writer: Any) -> Any:
+    """The catalog of a PdfWriter."""
+    return writer.root_object
+
+
+def add_object(writer: Any, obj: Any) -> Any:
+    """Add ``obj`` to a PdfWriter (or to an object with pypdf's writer interface) → its IndirectObject."""
+    return writer._add_object(obj)
+
+
+def replace_object(writer: Any, ref: Any, obj: Any) -> Any:
+    """Put ``obj`` in place of the writer's object ``ref`` (no orphaned object in the output)."""
+    return writer._replace_object(ref, obj)
+
+
+# ───────────────────────────── fonts ─────────────────────────────
+
+def parse_default_appearance(da: Any) -> tuple[str | None, float, Any]:
+    """(font name, size, colour) of a ``/DA`` string."""
+    return _api().TextStreamAppearance._parse_default_appearance(da)
+
+
+def find_font(font_name: str, widget: Any, acro: Any, text: str) -> tuple[str, Any]:
+    """(resource name, pypdf Font) pypdf would draw ``text`` with in ``widget`` (core fonts: trying cp1250…)."""
+    return _api().TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, text)
+
+
+def is_core_font(font: Any) -> bool:
+    return font.sub_type == "Type1" and font.name in _api().core_metrics
+
+
+def core_font_in_encoding(base: Any, encoding: str) -> Any:
+    """A copy of core font ``base`` (Helvetica…) encoded in ``encoding`` (cp1250…), with its widths."""
+    api = _api()
+    metrics = api.core_metrics[base.name]
+    font = copy.copy(base)
+    font.encoding = api.encoding_dict(encoding)
+    font.character_widths = {chr(code): metrics.character_widths[glyph]
+                             for code, glyph in font.encoding.items() if glyph in metrics.character_widths}
+    font.character_widths["default"] = metrics.character_widths["default"]
+    vars(font).pop("_get_typographic_maps", None)
+    return font
+
+
+def font_from_truetype(data: Any) -> Any:
+    """A pypdf Font (Type0, Identity-H) for a TrueType font program given as a binary stream."""
+    return _api().Font.from_truetype_font_file(data)
+
+
+def font_from_resource(resource: Any) -> Any:
+    return _api().Font.from_font_resource(resource)
+
+
+def add_font(font: Any, writer: Any, fonts: Any, name: Any) -> Any:
+    """Add ``font``'s resource (and its descriptor, file, ToUnicode) to ``writer``, as ``fonts[name]``."""
+    return font._add_to_writer(writer, fonts, name)
+
+
+def memoise_glyph_maps(font: Any) -> Any:
+    """Compute a font's text-to-glyph maps once instead of on every appearance drawn with it.
+
+    Only for Font objects ka2forms made and keeps (the fallback font, core-font variants): the cache is an
+    attribute of that one object, pypdf's class is not changed."""
+    import functools
+
+    if "_get_typographic_maps" not in vars(font):
+        font._get_typographic_maps = functools.cache(font._get_typographic_maps)
+    return font
+
+
+# ───────────────────────────── drawing ─────────────────────────────
+
+def color(values: Any) -> Any:
+    return _api().Color.from_normalized_values(values)
+
+
+def stream_config(**kwargs: Any) -> Any:
+    """pypdf's BaseStreamConfig (rectangle, border width and style, colours, rotation)."""
+    return _api().BaseStreamConfig(**kwargs)
+
+
+def text_appearance(layout: Any, text: str, font: Any, font_ref: Any, **kwargs: Any) -> Any:
+    """pypdf's appearance stream for ``text`` in ``layout`` (a StreamObject)."""
+    return _api().TextStreamAppearance(layout, text, [], font, font_ref, **kwargs)
+
+
+def text_appearance_from_annotation(writer: Any, page: Any, acro: Any, field: Any, widget: Any,
+                                    font_name: str) -> Any:
+    """pypdf's appearance stream for a text or dropdown widget, read from the widget itself."""
+    return _api().TextStreamAppearance.from_text_annotation(writer, page, False, acro, field, widget, font_name,
+                                                            -1)

@@ -124,11 +124,7 @@ class FormTemplate:
                 _normalise(catalog, w.pages)
                 if "/AcroForm" in catalog:   # every value we set gets its appearance (trap 1)
                     catalog["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
-                # Fills append to these bytes: what stripping cut loose (scripts, attachments) must not stay in them.
-                w.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-                buf = io.BytesIO()
-                w.write(buf)
-                clean = buf.getvalue()
+                clean = _reachable_only(w)
                 template_reader = PdfReader(io.BytesIO(clean))
                 root = template_reader.trailer["/Root"].get_object()
                 pages = list(template_reader.pages)
@@ -639,6 +635,22 @@ def _radio_state(node: FieldNode, export: str) -> str:
         if o.export == export:
             return state
     return "/" + export
+
+
+def _reachable_only(writer: Any) -> bytes:
+    """The writer's document without the objects nothing refers to any more.
+
+    Fills append to these bytes, so what stripping cut loose (scripts, embedded files, multimedia) must not
+    stay in them. A writer keeps every object it has cloned, and pypdf's ``remove_unreferenced`` leaves some
+    (an embedded file's stream); cloning the written document again copies only what its catalog reaches."""
+    from pypdf import PdfReader, PdfWriter
+
+    first = io.BytesIO()
+    writer.write(first)
+    again = PdfWriter(clone_from=PdfReader(io.BytesIO(first.getvalue())))
+    out = io.BytesIO()
+    again.write(out)
+    return out.getvalue()
 
 
 def _normalise(root: Any, pages: Any) -> None:

@@ -73,8 +73,8 @@ def test_pypdf_is_not_patched_by_importing_or_filling(tmp_path: Path) -> None:
     from pypdf.generic import _appearance_stream, _font
 
     import ka2forms.pdf.incremental  # noqa: F401  (importing it once patched pypdf)
-    from ka2forms.services.forms import FormMap, fill_project
     from ka2forms.readers.workbook import read_workbook
+    from ka2forms.services.forms import FormMap, fill_project
 
     before = (_appearance_stream.is_char_rtl, _font.Font._get_typographic_maps,
               _appearance_stream.TextStreamAppearance.__init__)

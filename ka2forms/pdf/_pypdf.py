@@ -1,7 +1,8 @@
 """The only module that touches pypdf's private parts, and the check that the installed pypdf is one they fit.
 
-ka2forms draws text appearances with pypdf's ``TextStreamAppearance`` and its ``Font`` (so cp1250 encodings
-of the 14 core fonts, wrapping and comb spacing are pypdf's), and adds objects to pypdf writers. None of that
+ka2forms draws text appearances itself (``pdf/appearances.py``) but with pypdf's ``Font``: its widths, its
+cp1250… encodings of the 14 core fonts, its embedding of TrueType fonts, and its way of finding a widget's
+``/DA`` font; and it adds objects to pypdf writers. None of that
 is public API: module paths (``pypdf.generic._font``, ``_appearance_stream``, ``_codecs``) and method names
 (``_find_annotation_font_resource``, ``_add_object``…) change between minor releases — pypdf 6.16.0, which
 ``pyproject.toml`` once allowed, has neither ``generic._color`` nor ``generic._font``. So every such use is
@@ -53,11 +54,10 @@ def _api() -> SimpleNamespace:
     try:
         from pypdf._codecs import encoding_dict_from_named_encoding
         from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
-        from pypdf.generic._appearance_stream import BaseStreamConfig, TextStreamAppearance
-        from pypdf.generic._color import Color
+        from pypdf.generic._appearance_stream import TextStreamAppearance
         from pypdf.generic._font import Font
 
-        for name in ("_find_annotation_font_resource", "_parse_default_appearance", "from_text_annotation"):
+        for name in ("_find_annotation_font_resource", "_parse_default_appearance"):
             getattr(TextStreamAppearance, name)
         for name in ("_add_to_writer", "_get_typographic_maps", "as_font_resource", "from_truetype_font_file",
                      "from_font_resource"):
@@ -69,8 +69,7 @@ def _api() -> SimpleNamespace:
             f"pypdf {pypdf.__version__} lacks a part ka2forms draws form appearances with ({e}); install a "
             f"supported version: {INSTALL_HINT}") from None
     return SimpleNamespace(encoding_dict=encoding_dict_from_named_encoding, core_metrics=CORE_FONT_METRICS,
-                           BaseStreamConfig=BaseStreamConfig, TextStreamAppearance=TextStreamAppearance,
-                           Color=Color, Font=Font)
+                           TextStreamAppearance=TextStreamAppearance, Font=Font)
 
 
 def require() -> None:
@@ -150,24 +149,41 @@ def memoise_glyph_maps(font: Any) -> Any:
     return font
 
 
+def font_metrics(font: Any) -> Any:
+    """A pypdf Font as :class:`ka2forms.pdf.appearances.FontMetrics` (made once per Font object).
+
+    Text becomes glyph codes and bytes as pypdf's own drawing does it (its "typographic maps": character →
+    code → bytes; two bytes per glyph, written in hex, for Type0 fonts such as the fallback font)."""
+    cached = vars(font).get("_ka2_metrics")
+    if cached is not None:
+        return cached
+    from ka2forms.pdf.appearances import FontMetrics
+
+    reverse, encoding = font._get_typographic_maps()
+    table = {ord(k): v for k, v in reverse.items()}
+    type0 = font.sub_type == "Type0"
+
+    def to_glyphs(text: str) -> str:
+        return text.translate(table)
+
+    def code(glyph: str) -> bytes:
+        hit = encoding.get(glyph)
+        return hit if hit is not None else (bytes((ord(glyph),)) if ord(glyph) < 256 else b"?")
+
+    def operand(glyphs: str) -> bytes:
+        raw = b"".join([code(g) for g in glyphs])
+        if type0:
+            return b"<" + raw.hex().encode("ascii") + b">"
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") \
+            .replace(b"\r", b"\\r") + b")"
+
+    descriptor = font.font_descriptor
+    widths = dict(font.character_widths)
+    metrics = FontMetrics(widths=widths, default_width=float(widths.pop("default", 500) or 500),
+                          ascent=float(descriptor.ascent or 718), descent=float(descriptor.descent or -207),
+                          to_glyphs=to_glyphs, operand=operand)
+    font._ka2_metrics = metrics
+    return metrics
+
+
 # ───────────────────────────── drawing ─────────────────────────────
-
-def color(values: Any) -> Any:
-    return _api().Color.from_normalized_values(values)
-
-
-def stream_config(**kwargs: Any) -> Any:
-    """pypdf's BaseStreamConfig (rectangle, border width and style, colours, rotation)."""
-    return _api().BaseStreamConfig(**kwargs)
-
-
-def text_appearance(layout: Any, text: str, font: Any, font_ref: Any, **kwargs: Any) -> Any:
-    """pypdf's appearance stream for ``text`` in ``layout`` (a StreamObject)."""
-    return _api().TextStreamAppearance(layout, text, [], font, font_ref, **kwargs)
-
-
-def text_appearance_from_annotation(writer: Any, page: Any, acro: Any, field: Any, widget: Any,
-                                    font_name: str) -> Any:
-    """pypdf's appearance stream for a text or dropdown widget, read from the widget itself."""
-    return _api().TextStreamAppearance.from_text_annotation(writer, page, False, acro, field, widget, font_name,
-                                                            -1)

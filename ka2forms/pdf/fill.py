@@ -264,6 +264,8 @@ class FormTemplate:
         from pypdf import PdfWriter
         from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
+        from ka2forms.pdf.incremental import text_widget
+
         w = PdfWriter(clone_from=self._reader)
         root = pdf_api.writer_root(w)
         acro = root["/AcroForm"].get_object()
@@ -294,12 +296,12 @@ class FormTemplate:
             else:
                 texts[name] = value
         fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(n, t)]
-        font_name = ""
+        fonts = _child(_child(acro, "/DR"), "/Font")
+        fallback_name, fallback_font = "", None
         if fallback:
-            font = _fallback_font([texts[n] for n in fallback], self, fallback)
-            fonts = _child(_child(acro, "/DR"), "/Font")
-            font_name = _free_name(fonts)
-            pdf_api.add_font(font, w, fonts, NameObject(font_name))
+            fallback_font = _fallback_font([texts[n] for n in fallback], self, fallback)
+            fallback_name = _free_name(fonts)
+            pdf_api.add_font(fallback_font, w, fonts, NameObject(fallback_name))
         for name, text in texts.items():
             node = nodes[name]
             node.field[NameObject("/V")] = TextStringObject(text)
@@ -308,7 +310,14 @@ class FormTemplate:
                 page = page_of.get(_key(widget))
                 if page is None or "/Rect" not in widget:
                     continue
-                _draw(w, page, acro, node, widget, font_name if name in fallback else "")
+                tw = text_widget(node.field, widget, page, acro, name=name, file=self.name)
+                if name in fallback:
+                    font_name, font = fallback_name, fallback_font
+                else:
+                    font_name, font = _choose_font(_font_variants(tw, acro), text)
+                    if font_name not in fonts:
+                        pdf_api.add_font(font, w, fonts, NameObject(font_name))
+                _draw(w, widget, tw, text, font_name, font, fonts[font_name])
             if name in combos:
                 node.field[NameObject("/V")] = TextStringObject(combos[name][0])
         acro[NameObject("/NeedAppearances")] = _false()
@@ -816,11 +825,15 @@ def _button_state(node: FieldNode, kind: str, value: Any) -> str:
     return _radio_state(node, value) if value is not None else "/Off"
 
 
-def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name: str) -> None:
-    """Draw a text or combo widget's normal appearance with pypdf (its TextStreamAppearance)."""
-    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
+def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, font_ref: Any) -> None:
+    """Draw a text or combo widget's normal appearance into a cloned document (``pdf/appearances.py``)."""
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, TextStringObject
 
-    stream = pdf_api.text_appearance_from_annotation(w, page, acro, node.field, widget, font_name)
+    from ka2forms.pdf.incremental import stream_object
+
+    stream, _ = stream_object(tw, text, font_name, font, font_ref)
+    if font_name != tw.da_font:
+        widget[NameObject("/DA")] = TextStringObject(tw.da.replace(tw.da_font, font_name))
     ap = widget.get("/AP")
     ap = ap.get_object() if ap is not None else None
     old = ap.get("/N") if ap is not None else None
@@ -836,6 +849,13 @@ def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name:
     else:
         ap[NameObject("/N")] = new_ref
         ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
+
+
+def _choose_font(variants: list[tuple[str, Any, frozenset[str]]], text: str) -> tuple[str, Any]:
+    """The first of a widget's font variants (its /DA font, then core-font encodings) that encodes ``text``."""
+    letters = set(text.replace("\n", ""))
+    return next(((name, font) for name, font, chars in variants if letters <= chars),
+                (variants[0][0], variants[0][1]))
 
 
 def flatten_pdf(data: bytes, *, name: str = "form.pdf") -> bytes:

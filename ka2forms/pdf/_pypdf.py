@@ -170,8 +170,22 @@ def font_metrics(font: Any) -> Any:
         hit = encoding.get(glyph)
         return hit if hit is not None else (bytes((ord(glyph),)) if ord(glyph) < 256 else b"?")
 
+    # Usually a glyph's bytes are its code: one byte (simple fonts) or two, big-endian (Type0). Then a whole
+    # line is encoded by one str.encode instead of a lookup per glyph.
+    plain = "utf-16-be" if type0 else "latin-1"
+    if not all(v == k.encode(plain) for k, v in encoding.items() if ord(k) < 0xD800):
+        plain = ""
+
+    def raw_bytes(glyphs: str) -> bytes:
+        if plain:
+            try:
+                return glyphs.encode(plain)
+            except UnicodeEncodeError:
+                pass
+        return b"".join([code(g) for g in glyphs])
+
     def operand(glyphs: str) -> bytes:
-        raw = b"".join([code(g) for g in glyphs])
+        raw = raw_bytes(glyphs)
         if type0:
             return b"<" + raw.hex().encode("ascii") + b">"
         return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") \

@@ -24,7 +24,7 @@ What it does as Acrobat does:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 AUTO_MULTILINE_START = 12.0
 MIN_AUTO_SIZE = 4.0
@@ -43,10 +43,18 @@ class FontMetrics:
     to_glyphs: Callable[[str], str]          # text → the font's glyph codes
     operand: Callable[[str], bytes]          # glyph codes → ``(…)`` or ``<…>``
 
+    _memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
     def width(self, glyphs: str, size: float) -> float:
-        w = self.widths
-        d = self.default_width
-        return sum([w.get(g, d) for g in glyphs]) * size / 1000.0
+        """The width of ``glyphs`` at ``size`` points (remembered per glyph string: words repeat)."""
+        unit = self._memo.get(glyphs)
+        if unit is None:
+            w, d = self.widths, self.default_width
+            unit = sum([w.get(g, d) for g in glyphs]) / 1000.0
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[glyphs] = unit
+        return unit * size
 
 
 @dataclass(frozen=True)
@@ -140,29 +148,34 @@ def _decoration(box: Box, w: float, h: float) -> list[bytes]:
     return out
 
 
-def _wrap(font: FontMetrics, text: str, size: float, width: float) -> list[str]:
+def _words(font: FontMetrics, text: str) -> list[list[tuple[str, float]]]:
+    """Paragraphs as lists of (glyphs, width at 1 pt) per word: measured once, wrapped at any size."""
+    return [[(g, font.width(g, 1.0)) for g in (font.to_glyphs(word) for word in paragraph.split(" "))]
+            for paragraph in text.split("\n")]
+
+
+def _wrap(font: FontMetrics, paragraphs: list[list[tuple[str, float]]], size: float, width: float) -> list[str]:
     """Glyph lines: paragraphs kept, words wrapped at ``width``, a word wider than a line broken."""
     lines: list[str] = []
     space = font.to_glyphs(" ")
-    space_w = font.width(space, size)
-    for paragraph in text.split("\n"):
+    limit = width / size                                  # compare widths at 1 pt
+    space_w = font.width(space, 1.0)
+    for words in paragraphs:
         line: str | None = None
         line_w = 0.0
-        for word in paragraph.split(" "):
-            glyphs = font.to_glyphs(word)
-            ww = font.width(glyphs, size)
-            if line is not None and line_w + space_w + ww <= width:
+        for glyphs, ww in words:
+            if line is not None and line_w + space_w + ww <= limit:
                 line, line_w = line + space + glyphs, line_w + space_w + ww
                 continue
             if line is not None:
                 lines.append(line)
-            while ww > width and len(glyphs) > 1:        # break a word longer than a line
+            while ww > limit and len(glyphs) > 1:         # break a word longer than a line
                 cut = len(glyphs) - 1
-                while cut > 1 and font.width(glyphs[:cut], size) > width:
+                while cut > 1 and font.width(glyphs[:cut], 1.0) > limit:
                     cut -= 1
                 lines.append(glyphs[:cut])
                 glyphs = glyphs[cut:]
-                ww = font.width(glyphs, size)
+                ww = font.width(glyphs, 1.0)
             line, line_w = glyphs, ww
         lines.append(line or "")
     return lines
@@ -186,15 +199,16 @@ def text_appearance(box: Box, style: TextStyle, font: FontMetrics, text: str) ->
             size = max(MIN_AUTO_SIZE, min(inner_h / line_h, (cell - 1) / (widest or 0.6), 12.0))
         lines = []
     elif style.multiline:
+        words = _words(font, text)
         if size == 0:
             size = AUTO_MULTILINE_START
             while True:
-                lines = _wrap(font, text, size, inner_w)
+                lines = _wrap(font, words, size, inner_w)
                 if len(lines) * size * line_h <= inner_h - PADDING or size - AUTO_STEP < MIN_AUTO_SIZE:
                     break
                 size -= AUTO_STEP
         else:
-            lines = _wrap(font, text, size, inner_w)
+            lines = _wrap(font, words, size, inner_w)
         overflow = len(lines) * size * line_h > inner_h - PADDING + 0.01 or \
             any(font.width(g, size) > inner_w + 0.01 for g in lines)
     else:

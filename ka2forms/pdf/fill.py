@@ -96,6 +96,7 @@ class FormTemplate:
     _reader: Any = field(default=None, repr=False)
     _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
     _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
+    _coerced: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict, repr=False)
     _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
 
     # ─────────────────────────────── loading ───────────────────────────────
@@ -156,7 +157,23 @@ class FormTemplate:
                 self._coerce(name, value)
 
     def _coerce(self, name: str, value: Value) -> tuple[str, Any]:
-        """(kind, normalised value) for a field; FormMapError / FormValueError for what cannot be filled."""
+        """(kind, normalised value) for a field; FormMapError / FormValueError for what cannot be filled.
+
+        Remembered for text and single values (planning checks every value, filling needs it again, and a
+        project's title or a partner's country repeat on many forms)."""
+        key = (name, value) if isinstance(value, (str, bool)) else None
+        if key is not None:
+            hit = self._coerced.get(key)
+            if hit is not None:
+                return hit
+        result = self._coerce_new(name, value)
+        if key is not None:
+            if len(self._coerced) > 20_000:
+                self._coerced.clear()
+            self._coerced[key] = result
+        return result
+
+    def _coerce_new(self, name: str, value: Value) -> tuple[str, Any]:
         f = self._fields.get(name)
         if f is None:
             raise FormMapError(f"the form has no field {name!r}" + _similar(name, self._fields),
@@ -246,10 +263,10 @@ class FormTemplate:
         no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
         """
         coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
-        with quiet_pypdf():
-            if self._inc is not None:
-                data, fallback = self._inc.fill(self, coerced)
-            else:
+        if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
+            data, fallback = self._inc.fill(self, coerced)
+        else:
+            with quiet_pypdf():
                 data, fallback = self._fill_by_cloning(coerced)
         warnings = []
         if fallback:
@@ -722,7 +739,12 @@ def _viewers_draw(font: Any, text: str) -> bool:
 
 def fallback_font_path() -> Path | None:
     """The TrueType font used for text the form's font cannot show: ``$KA2FORMS_FONT``, else DejaVu Sans…"""
-    env = os.environ.get(FALLBACK_FONT_ENV)
+    return _first_font_file(os.environ.get(FALLBACK_FONT_ENV))
+
+
+@lru_cache(maxsize=4)
+def _first_font_file(env: str | None) -> Path | None:
+    """Looked up once per process and setting (a batch asks for every form that needs the fallback)."""
     candidates = ([env] if env else []) + list(FALLBACK_FONTS)
     try:  # matplotlib ships DejaVu Sans; use it when the system has none
         import importlib.util

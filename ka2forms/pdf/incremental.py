@@ -169,13 +169,16 @@ class Increment:
             for num in nums[i:j + 1]:
                 out.write(b"%010d 00000 n\r\n" % offsets[num])
             i = j + 1
-        trailer = DictionaryObject({NameObject(k): v for k, v in
-                                    ((k, self.reader.trailer.raw_get(k)) for k in self.reader.trailer)
-                                    if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
-        trailer[NameObject("/Size")] = NumberObject(max(self.next, self.size))
-        trailer[NameObject("/Prev")] = NumberObject(self.prev)
-        out.write(b"trailer\n")
-        trailer.write_to_stream(out)
+        head = self.entry_bytes.get((-1, "trailer"))
+        if head is None:                        # the template's trailer entries, serialised once per template
+            trailer = DictionaryObject({NameObject(k): v for k, v in
+                                        ((k, self.reader.trailer.raw_get(k)) for k in self.reader.trailer)
+                                        if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
+            trailer[NameObject("/Prev")] = NumberObject(self.prev)
+            buf = io.BytesIO()
+            trailer.write_to_stream(buf)
+            head = self.entry_bytes[(-1, "trailer")] = (None, buf.getvalue()[:-2])
+        out.write(b"trailer\n" + head[1] + b"/Size %d\n>>" % max(self.next, self.size))
         out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref)
         return out.getvalue()
 
@@ -367,9 +370,11 @@ class Drawings:
 
 def _ref_bytes(resource: Any) -> bytes:
     """``N 0 R`` for an indirect font resource, else the (direct) resource itself."""
-    out = io.BytesIO()
     ref = getattr(resource, "indirect_reference", None)
-    (ref if ref is not None else resource).write_to_stream(out)
+    if ref is not None:
+        return b"%d %d R" % (ref.idnum, ref.generation)
+    out = io.BytesIO()
+    resource.write_to_stream(out)
     return out.getvalue()
 
 

@@ -264,19 +264,22 @@ class FormTemplate:
         """
         coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
         if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
-            data, fallback = self._inc.fill(self, coerced)
+            data, fallback, overflow = self._inc.fill(self, coerced)
         else:
             with quiet_pypdf():
-                data, fallback = self._fill_by_cloning(coerced)
+                data, fallback, overflow = self._fill_by_cloning(coerced)
         warnings = []
         if fallback:
             warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
                             f"{', '.join(fallback)}")
+        for name in overflow:
+            warnings.append(f"field {name!r}: the value does not fit the field at its font size and is cut off "
+                            f"where the box ends (shorten it, or make the field's font size automatic)")
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))
 
-    def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+    def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str], list[str]]:
         """Clone the parsed template with pypdf, set values, draw appearances, write the whole file."""
         from pypdf import PdfWriter
         from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
@@ -314,6 +317,7 @@ class FormTemplate:
                 texts[name] = value
         fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(n, t)]
         fonts = _child(_child(acro, "/DR"), "/Font")
+        overflow: list[str] = []
         fallback_name, fallback_font = "", None
         if fallback:
             fallback_font = _fallback_font([texts[n] for n in fallback], self, fallback)
@@ -334,13 +338,14 @@ class FormTemplate:
                     font_name, font = _choose_font(_font_variants(tw, acro), text)
                     if font_name not in fonts:
                         pdf_api.add_font(font, w, fonts, NameObject(font_name))
-                _draw(w, widget, tw, text, font_name, font, fonts[font_name])
+                if _draw(w, widget, tw, text, font_name, font, fonts[font_name]) and name not in overflow:
+                    overflow.append(name)
             if name in combos:
                 node.field[NameObject("/V")] = TextStringObject(combos[name][0])
         acro[NameObject("/NeedAppearances")] = _false()
         buf = io.BytesIO()
         w.write(buf)
-        return buf.getvalue(), fallback
+        return buf.getvalue(), fallback, overflow
 
     def _shows_text(self, field_name: str, text: str) -> bool:
         """Whether the field's own font (core fonts: in cp1250, cp1252… too) can draw ``text``."""
@@ -375,7 +380,8 @@ class _IncrementalForm:
     fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
-    drawings: Any = None                                # pdf_increment.Drawings, made in prepare()
+    drawings: Any = None                                # incremental.Drawings, made in prepare()
+    fast: Any = None                                    # update.FastUpdates, made in prepare()
 
     @classmethod
     def prepare(cls, clean: bytes, reader: Any, root: Any, pages: list[Any], nodes: list[FieldNode], *,
@@ -404,8 +410,11 @@ class _IncrementalForm:
         dr = acro.get("/DR")
         fonts = dr.get_object().get("/Font") if dr is not None else None
         fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        from ka2forms.pdf.update import FastUpdates
+
         return cls(clean=clean, reader=reader, prev=prev, size=int(reader.trailer["/Size"]), acro=acro,
-                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings())
+                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings(),
+                   fast=FastUpdates())
 
     def font_for(self, tw: Any, text: str) -> tuple[str, Any]:
         """(font name, pypdf Font) to draw ``text`` in this widget with: the ``/DA`` font when it can encode
@@ -431,11 +440,17 @@ class _IncrementalForm:
             hit = self.fonts[key] = hit or (base_name, base)
         return hit
 
-    def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+    def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]
+             ) -> tuple[bytes, list[str], list[str]]:
+        """(bytes, fields drawn with the fallback font, fields whose text does not fit)."""
         from pypdf.generic import ArrayObject, NameObject, NumberObject
 
         from ka2forms.pdf.incremental import Increment, draw, text_string
+        from ka2forms.pdf.update import fast_fill
 
+        fast = fast_fill(self, template, coerced)
+        if fast is not None:
+            return fast
         inc = Increment(self.clean, self.reader, self.prev, self.size, self.entry_bytes)
         texts: dict[str, str] = {}
         combos: dict[str, str] = {}
@@ -470,6 +485,7 @@ class _IncrementalForm:
             return inc.edit_child(inc.edit_child(inc.edit_child(root, "/AcroForm"), "/DR"), "/Font")
 
         fallback_name, fallback_font = "", None
+        overflow: list[str] = []
         if fallback:
             font = _fallback_font([texts[n] for n in fallback], template, fallback)
             fonts = font_fonts()
@@ -493,10 +509,12 @@ class _IncrementalForm:
                     resource = self.dr_fonts[font_name]
                 else:
                     resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
-                draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
+                app = draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
+                if app.overflow and name not in overflow:
+                    overflow.append(name)
             if name in combos:
                 f[NameObject("/V")] = text_string(combos[name])
-        return inc.write(), fallback
+        return inc.write(), fallback, overflow
 
     def _add_font(self, inc: Any, fonts: Any, name: str, font: Any) -> Any:
         """Add ``font`` to the update's ``/DR /Font`` as ``name``. A core-font variant (Helvetica with a
@@ -847,13 +865,14 @@ def _button_state(node: FieldNode, kind: str, value: Any) -> str:
     return _radio_state(node, value) if value is not None else "/Off"
 
 
-def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, font_ref: Any) -> None:
-    """Draw a text or combo widget's normal appearance into a cloned document (``pdf/appearances.py``)."""
+def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, font_ref: Any) -> bool:
+    """Draw a text or combo widget's normal appearance into a cloned document (``pdf/appearances.py``);
+    True when the text does not fit."""
     from pypdf.generic import DictionaryObject, IndirectObject, NameObject, TextStringObject
 
     from ka2forms.pdf.incremental import stream_object
 
-    stream, _ = stream_object(tw, text, font_name, font, font_ref)
+    stream, overflow = stream_object(tw, text, font_name, font, font_ref)
     if font_name != tw.da_font:
         widget[NameObject("/DA")] = TextStringObject(tw.da.replace(tw.da_font, font_name))
     ap = widget.get("/AP")
@@ -871,6 +890,7 @@ def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, fo
     else:
         ap[NameObject("/N")] = new_ref
         ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
+    return overflow
 
 
 def _choose_font(variants: list[tuple[str, Any, frozenset[str]]], text: str) -> tuple[str, Any]:

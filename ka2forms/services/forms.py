@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +187,12 @@ def _field_lines(node: Any) -> dict[str, int]:
 
 def partner_context(p: Partner | None) -> dict[str, Any] | None:
     """A partner as plain data for templates (never live objects)."""
-    if p is None:
-        return None
+    return dict(_partner_context(p)) if p is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _partner_context(p: Partner) -> dict[str, Any]:
+    """Made once per partner: a project's form for each of its n partners lists all n of them."""
     return {
         "organisation": p.organisation, "name": p.organisation, "country": p.country,
         "country_name": country_name(p.country), "city": p.city or "", "type": p.org_type,
@@ -249,6 +253,7 @@ def _short_name(name: str) -> str:
     return re.sub(r"\[\d+\]$", "", name.rsplit(".", 1)[-1])
 
 
+@lru_cache(maxsize=4096)
 def auto_source(field_name: str, *, per_partner: bool) -> tuple[str, str] | None:
     """("partner" | "project", key) for a field named like a workbook column or Project label."""
     for key in dict.fromkeys((fold_compact(field_name), fold_compact(_short_name(field_name)))):

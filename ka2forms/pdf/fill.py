@@ -263,6 +263,7 @@ class FormTemplate:
         no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
         """
         coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
+        coerced = {name: kv for name, kv in coerced.items() if not self._unchanged(name, *kv)}
         if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
             data, fallback, overflow = self._inc.fill(self, coerced)
         else:
@@ -278,6 +279,25 @@ class FormTemplate:
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))
+
+    def _unchanged(self, name: str, kind: str, value: Any) -> bool:
+        """Whether the form already holds this value with an appearance for it: then the field is left
+        exactly as it is (a redrawn copy could lose what the form's author drew, as a dropdown's background)."""
+        if self._inc is None:
+            return False
+        current = self._fields[name].value
+        node = self._inc.nodes[name]
+        if kind in ("checkbox", "radio"):
+            state = _button_state(node, kind, value)
+            return current is not None and "/" + str(current) == state and \
+                all(str(w.get("/AS", "/Off")) == (state if state in on_states(w) else "/Off") for w in node.widgets)
+        if kind == "list":
+            exports = tuple(e for e, _ in value)
+            return (current == exports or (len(exports) == 1 and current == exports[0])) and \
+                all("/AP" in w for w in node.widgets)
+        shown = value[0][0] if kind == "combo" and value else ("" if kind == "combo" else value)
+        widgets = self._inc.widgets.get(name, [])
+        return current == shown and bool(widgets) and all(tw.old_n is not None for tw in widgets)
 
     def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str], list[str]]:
         """Clone the parsed template with pypdf, set values, draw appearances, write the whole file."""

@@ -36,6 +36,11 @@ FF_COMBO, FF_EDIT, FF_MULTISELECT = 1 << 17, 1 << 18, 1 << 21
 FF_COMB = 1 << 24
 
 KINDS = ("text", "checkbox", "radio", "combo", "list", "button", "signature")
+XFA_ONLY = ("this is an XFA form (made with Adobe LiveCycle or AEM Forms): its fields exist only in its XFA "
+            "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
+            "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
+            "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
+            "other viewers, or by `ka2forms fields` showing this message")
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,16 @@ class FormField:
     multiselect: bool = False
     editable: bool = False                  # a combo box that also accepts typed text
     password: bool = False
+    default: str | tuple[str, ...] | None = None   # /DV: what the form resets the field to
+
+    @property
+    def prefilled(self) -> bool:
+        """Whether the form holds a value someone put there: not empty, not the field's reset value, and not
+        the option a dropdown shows because it cannot show none."""
+        if self.value in (None, "", "Off", ()) or self.value == self.default:
+            return False
+        return not (self.kind == "combo" and not self.editable and self.default is None and self.options
+                    and self.value == self.options[0].export)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -81,6 +96,7 @@ class FormField:
             "on_states": list(self.on_states),
             "value": list(self.value) if isinstance(self.value, tuple) else self.value,
             "tooltip": self.tooltip, "maxlen": self.maxlen, "flags": list(self.flags),
+            "default": list(self.default) if isinstance(self.default, tuple) else self.default,
         }
 
 
@@ -278,6 +294,8 @@ def describe(node: FieldNode, page_of: dict[Any, int]) -> FormField:
         maxlen = int(_obj(maxlen)) if maxlen is not None else None
     except (TypeError, ValueError):
         maxlen = None
+    if maxlen is not None and maxlen <= 0:      # Acrobat treats /MaxLen 0 as no limit
+        maxlen = None
     tooltip = node.field.get("/TU")
     return FormField(
         name=node.name, kind=kind, page=page, rect=rect, widgets=len(node.widgets), options=options,
@@ -286,6 +304,7 @@ def describe(node: FieldNode, page_of: dict[Any, int]) -> FormField:
         maxlen=maxlen if kind == "text" else None, readonly=bool(ff & FF_READONLY),
         required=bool(ff & FF_REQUIRED), multiselect=kind == "list" and bool(ff & FF_MULTISELECT),
         editable=kind == "combo" and bool(ff & FF_EDIT), password=kind == "text" and bool(ff & FF_PASSWORD),
+        default=_value(node.attrs.get("/DV")),
     )
 
 
@@ -395,6 +414,8 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
             nodes = walk_fields(root, pages) if acro is not None else []
     except damaged_pdf_errors() as e:
         raise FormFileError(f"damaged PDF, cannot be read ({e.__class__.__name__}: {e})", where=where) from None
+    if acro is not None and not nodes and "/XFA" in acro:
+        raise FormFileError(XFA_ONLY, where=where)
     if acro is None or not nodes:
         raise FormFileError("this PDF has no fillable form fields (no AcroForm); a scanned or printed form "
                             "cannot be filled", where=where)

@@ -18,7 +18,8 @@ What it does as Acrobat does:
 * font size 0 (auto): a single line takes the box height and shrinks to fit its width; several lines start
   at 12 pt and shrink until they fit the height (never below 4 pt);
 * a fixed font size never changes: text that does not fit is clipped, and :attr:`Appearance.overflow` says
-  so, so that the caller can warn.
+  so, so that the caller can warn;
+* list boxes: the options from the top index down, the selected ones on Acrobat's highlight colour.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ AUTO_MULTILINE_START = 12.0
 MIN_AUTO_SIZE = 4.0
 AUTO_STEP = 0.5
 PADDING = 2.0                 # Acrobat's distance between the border and the text, in points
+HIGHLIGHT = b"0.6 0.757 0.855 rg"   # the fill Acrobat draws behind a list box's selected options
+LIST_AUTO_SIZE = 12.0
 
 
 @dataclass(frozen=True)
@@ -252,3 +255,43 @@ def text_appearance(box: Box, style: TextStyle, font: FontMetrics, text: str) ->
                 x_prev, y_prev = x, ly
     parts.append(b"ET\nQ\nEMC\n")
     return Appearance(b"".join(parts), (0.0, 0.0, w, h), box.matrix, size, overflow)
+
+
+def list_appearance(box: Box, style: TextStyle, font: FontMetrics, items: list[str], selected: set[int],
+                    top: int = 0) -> Appearance:
+    """A list box: ``items`` (display texts) from index ``top`` down, the ``selected`` ones highlighted."""
+    w, h = box.size
+    b = box.inset
+    size = style.size or LIST_AUTO_SIZE
+    line_h = (font.ascent - font.descent) / 1000.0
+    step = size * line_h
+    parts = _decoration(box, w, h)
+    parts.append(b"/Tx BMC\nq\n" + num(b) + b" " + num(b) + b" " + num(w - 2 * b) + b" " + num(h - 2 * b)
+                 + b" re W n\n")
+    rows = []
+    y_top = h - b
+    for row, index in enumerate(range(top, len(items))):
+        row_top = y_top - row * step
+        if row_top <= b:
+            break
+        rows.append((index, row_top))
+        if index in selected:
+            parts.append(b"q " + HIGHLIGHT + b" " + num(b) + b" " + num(row_top - step) + b" " + num(w - 2 * b)
+                         + b" " + num(step) + b" re f Q\n")
+    parts.append(b"BT\n" + style.font_name.encode("latin-1") + b" " + num(size) + b" Tf " + style.color + b"\n")
+    x_prev, y_prev = 0.0, 0.0
+    overflow = False
+    for index, row_top in rows:
+        glyphs = font.to_glyphs(items[index])
+        x, y = b + PADDING, row_top - font.ascent * size / 1000.0
+        overflow = overflow or font.width(glyphs, size) > w - 2 * b - 2 * PADDING
+        parts.append(num(x - x_prev) + b" " + num(y - y_prev) + b" Td " + font.operand(glyphs) + b" Tj\n")
+        x_prev, y_prev = x, y
+    parts.append(b"ET\nQ\nEMC\n")
+    return Appearance(b"".join(parts), (0.0, 0.0, w, h), box.matrix, size, overflow)
+
+
+def visible_rows(box: Box, style: TextStyle, font: FontMetrics) -> int:
+    """How many options a list box shows at once."""
+    size = style.size or LIST_AUTO_SIZE
+    return max(1, int((box.size[1] - 2 * box.inset) // (size * (font.ascent - font.descent) / 1000.0)))

@@ -424,7 +424,7 @@ class _IncrementalForm:
         for node in nodes:
             if any(getattr(x, "indirect_reference", None) is None for x in (node.field, *node.widgets)):
                 return None
-            if node.kind in ("text", "combo"):
+            if node.kind in ("text", "combo", "list"):
                 widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name, file=name)
                                       for w in node.widgets if _key(w) in page_of and "/Rect" in w]
         dr = acro.get("/DR")
@@ -465,7 +465,7 @@ class _IncrementalForm:
         """(bytes, fields drawn with the fallback font, fields whose text does not fit)."""
         from pypdf.generic import ArrayObject, NameObject, NumberObject
 
-        from ka2forms.pdf.incremental import Increment, draw, text_string
+        from ka2forms.pdf.incremental import Increment, draw, render_list, text_string
         from ka2forms.pdf.update import fast_fill
 
         fast = fast_fill(self, template, coerced)
@@ -474,6 +474,7 @@ class _IncrementalForm:
         inc = Increment(self.clean, self.reader, self.prev, self.size, self.entry_bytes)
         texts: dict[str, str] = {}
         combos: dict[str, str] = {}
+        lists: dict[str, tuple[list[str], set[int]]] = {}
         for name, (kind, value) in coerced.items():
             node = self.nodes[name]
             if kind in ("checkbox", "radio"):
@@ -490,14 +491,18 @@ class _IncrementalForm:
                 texts[name] = display
             elif kind == "list":
                 exports = [e for e, _ in value]
-                opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
+                options = choice_options(node.attrs.get("/Opt"))
+                opts = [o.export for o in options]
                 f = inc.edit(node.field)
                 f[NameObject("/V")] = (ArrayObject(text_string(e) for e in exports)
                                        if len(exports) != 1 else text_string(exports[0]))
-                f[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports if e in opts)
+                chosen = [opts.index(e) for e in exports if e in opts]
+                f[NameObject("/I")] = ArrayObject(NumberObject(i) for i in chosen)
+                lists[name] = ([o.display for o in options], set(chosen))
             else:
                 texts[name] = value
-        fallback = [n for n, t in texts.items() if not t.isascii() and not template._shows_text(n, t)]
+        shown = {**texts, **{n: "\n".join(items) for n, (items, _) in lists.items()}}
+        fallback = [n for n, t in shown.items() if not t.isascii() and not template._shows_text(n, t)]
         added: dict[str, Any] = {}            # fonts added to /AcroForm /DR in this fill → their resource
 
         def font_fonts() -> Any:
@@ -507,7 +512,7 @@ class _IncrementalForm:
         fallback_name, fallback_font = "", None
         overflow: list[str] = []
         if fallback:
-            font = _fallback_font([texts[n] for n in fallback], template, fallback)
+            font = _fallback_font([shown[n] for n in fallback], template, fallback)
             fonts = font_fonts()
             fallback_name = _free_name(fonts)
             frozen = _frozen_embedded_font(font)
@@ -534,6 +539,21 @@ class _IncrementalForm:
                     overflow.append(name)
             if name in combos:
                 f[NameObject("/V")] = text_string(combos[name])
+        for name, (items, chosen) in lists.items():
+            for tw in self.widgets.get(name, ()):
+                font_name, font = (fallback_name, fallback_font) if name in fallback else \
+                    self.font_for(tw, shown[name].replace("\n", ""))
+                if font_name in added:
+                    resource = added[font_name]
+                elif font_name in self.dr_fonts:
+                    resource = self.dr_fonts[font_name]
+                else:
+                    resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+                top = _top_index(self.nodes[name], tw, chosen, font)
+                if top != int(self.nodes[name].field.get("/TI", 0) or 0):
+                    inc.edit(self.nodes[name].field)[NameObject("/TI")] = NumberObject(top)
+                parts = render_list(tw, items, chosen, top, font_name, font)
+                draw(inc, tw, "", font_name, font, resource, None, parts=parts)
         return inc.write(), fallback, overflow
 
     def _add_font(self, inc: Any, fonts: Any, name: str, font: Any) -> Any:
@@ -911,6 +931,22 @@ def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, fo
         ap[NameObject("/N")] = new_ref
         ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
     return overflow
+
+
+def _top_index(node: FieldNode, tw: Any, chosen: set[int], font: Any) -> int:
+    """The list box's first shown option (``/TI``), moved so that the first selected option is in view."""
+    from ka2forms.pdf.appearances import visible_rows
+
+    try:
+        top = int(node.field.get("/TI", 0) or 0)
+    except (TypeError, ValueError):
+        top = 0
+    if chosen:
+        rows = visible_rows(tw.box, tw.style, pdf_api.font_metrics(font))
+        first = min(chosen)
+        if not top <= first < top + rows:
+            top = first
+    return max(0, top)
 
 
 def _choose_font(variants: list[tuple[str, Any, frozenset[str]]], text: str) -> tuple[str, Any]:

@@ -27,7 +27,7 @@ from pypdf.generic import TextStringObject
 
 from ka2forms.errors import FormFileError, Location
 from ka2forms.pdf import _pypdf as pdf_api
-from ka2forms.pdf.appearances import Appearance, Box, TextStyle, text_appearance
+from ka2forms.pdf.appearances import Appearance, Box, TextStyle, list_appearance, text_appearance
 from ka2forms.pdf.appearances import num as pdf_num
 
 
@@ -380,10 +380,16 @@ def _ref_bytes(resource: Any) -> bytes:
 
 def render(tw: TextWidget, text: str, font_name: str, font: Any) -> tuple[bytes, bytes, Appearance]:
     """(stream dictionary up to its font resource, content, the appearance) for ``text`` in ``tw``."""
-    from pypdf.generic import DictionaryObject, NameObject
 
     style = tw.style if font_name == tw.style.font_name else replace(tw.style, font_name=font_name)
     app = text_appearance(tw.box, style, pdf_api.font_metrics(font), text)
+    return _stream_head(tw, app, font_name), app.content, app
+
+
+def _stream_head(tw: TextWidget, app: Appearance, font_name: str) -> bytes:
+    """An appearance stream's dictionary up to its font resource's reference."""
+    from pypdf.generic import DictionaryObject, NameObject
+
     head = io.BytesIO()
     extra = DictionaryObject({NameObject(k): v for k, v in tw.keep})
     extra.write_to_stream(head)
@@ -391,10 +397,9 @@ def render(tw: TextWidget, text: str, font_name: str, font: Any) -> tuple[bytes,
     name = io.BytesIO()
     NameObject(font_name).write_to_stream(name)
     matrix = (b"/Matrix [" + b" ".join(pdf_num(x, 4) for x in app.matrix) + b"]\n") if app.matrix else b""
-    head_bytes = (b"<<\n/Type /XObject\n/Subtype /Form\n/BBox [" + b" ".join(pdf_num(x, 4) for x in app.bbox) + b"]\n"
+    return (b"<<\n/Type /XObject\n/Subtype /Form\n/BBox [" + b" ".join(pdf_num(x, 4) for x in app.bbox) + b"]\n"
                   + matrix + (entries + b"\n" if entries else b"") + b"/Resources << /Font << "
                   + name.getvalue() + b" ")
-    return head_bytes, app.content, app
 
 
 def stream_object(tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any) -> tuple[Any, bool]:
@@ -418,8 +423,16 @@ def stream_object(tw: TextWidget, text: str, font_name: str, font: Any, font_ref
     return stream, app.overflow
 
 
+def render_list(tw: TextWidget, items: list[str], selected: set[int], top: int, font_name: str,
+                font: Any) -> tuple[bytes, bytes, Appearance]:
+    """As :func:`render`, for a list box showing ``items`` from ``top`` with ``selected`` highlighted."""
+    style = tw.style if font_name == tw.style.font_name else replace(tw.style, font_name=font_name)
+    app = list_appearance(tw.box, style, pdf_api.font_metrics(font), items, selected, top)
+    return _stream_head(tw, app, font_name), app.content, app
+
+
 def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any,
-         drawings: Drawings | None = None) -> Appearance:
+         drawings: Drawings | None = None, parts: tuple[bytes, bytes, Appearance] | None = None) -> Appearance:
     """Draw ``text`` as ``tw``'s normal appearance with ``font`` (resource ``font_ref`` named ``font_name``).
 
     With ``drawings`` each widget, font and text is drawn once and then copied, the font resource's object
@@ -427,7 +440,8 @@ def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, f
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
     key = (id(tw), font_name, text)
-    parts = drawings.get(key) if drawings is not None else None
+    if parts is None:
+        parts = drawings.get(key) if drawings is not None else None
     if parts is None:
         parts = render(tw, text, font_name, font)
         if drawings is not None:

@@ -33,6 +33,7 @@ AUTO_STEP = 0.5
 PADDING = 2.0                 # Acrobat's distance between the border and the text, in points
 HIGHLIGHT = b"0.6 0.757 0.855 rg"   # the fill Acrobat draws behind a list box's selected options
 LIST_AUTO_SIZE = 12.0
+AUTO_LINE = 1.2                # a single auto-sized line takes 1 / 1.2 of the height between ascent and descent
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class FontMetrics:
         if unit is None:
             w, d = self.widths, self.default_width
             unit = sum([w.get(g, d) for g in glyphs]) / 1000.0
-            if len(self._memo) > 100_000:
+            if len(self._memo) > 20_000:
                 self._memo.clear()
             self._memo[glyphs] = unit
         return unit * size
@@ -219,7 +220,7 @@ def text_appearance(box: Box, style: TextStyle, font: FontMetrics, text: str) ->
         lines = [glyph_line]
         if size == 0:
             unit = font.width(glyph_line, 1.0)
-            size = inner_h / line_h
+            size = inner_h / (line_h * AUTO_LINE)       # room for accents above capitals (Ž, Ř)
             if unit:
                 size = min(size, inner_w / unit)
             size = max(MIN_AUTO_SIZE, size)

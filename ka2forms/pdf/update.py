@@ -48,7 +48,7 @@ def text_bytes(text: str) -> bytes:
     """A text string as a PDF string object (PDFDocEncoding, else UTF-16BE), remembered: titles repeat."""
     hit = _TEXTS.get(text)
     if hit is None:
-        if len(_TEXTS) > 50_000:
+        if len(_TEXTS) > 4096:
             _TEXTS.clear()
         hit = _TEXTS[text] = value_bytes(text_string(text))
     return hit

@@ -79,10 +79,12 @@ def fields(form: str, as_json: bool) -> None:
 @click.option("--per-partner/--per-project", "per_partner", default=None,
               help="One PDF per organisation (default: as the map says, else one for the project).")
 @click.option("--flatten", is_flag=True, help="Write non-editable copies (fields painted into the page).")
+@click.option("--strict", is_flag=True, help="Refuse a form with a field that cannot be filled (default: leave "
+                                             "that field as it is, warn, and fill the others).")
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the filled PDFs (created if needed).")
 def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | None, flatten: bool,
-         outdir: str) -> None:
+         outdir: str, strict: bool = False) -> None:
     """Fill a PDF form from WORKBOOK: one PDF for the project, or one per organisation.
 
     Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
@@ -94,7 +96,7 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
     def body() -> int:
         project = read_workbook(workbook)
         fmap = FormMap.load(map_file) if map_file else None
-        template = FormTemplate.open(form)
+        template = FormTemplate.open(form, strict=strict)
         protect = [p for p in (workbook, form, map_file) if p]
         written = fill_project(project, template, fmap, outdir, per_partner=per_partner, flatten=flatten,
                                protect=protect)

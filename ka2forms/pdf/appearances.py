@@ -296,3 +296,24 @@ def visible_rows(box: Box, style: TextStyle, font: FontMetrics) -> int:
     """How many options a list box shows at once."""
     size = style.size or LIST_AUTO_SIZE
     return max(1, int((box.size[1] - 2 * box.inset) // (size * (font.ascent - font.descent) / 1000.0)))
+
+
+# ZapfDingbats glyphs Acrobat offers as checkbox and radio styles (/MK /CA), with their widths (1/1000 em):
+# check, cross, circle, square, diamond, star.
+CHECK_STYLES = {"4": 846, "8": 838, "l": 791, "n": 761, "u": 759, "H": 816}
+
+
+def check_appearances(box: Box, caption: str = "4", color: bytes = b"0 g") -> tuple[Appearance, Appearance]:
+    """(on, off) appearances of a checkbox: its border and background, and on "on" the ``caption`` glyph of
+    ZapfDingbats (``4`` check, ``8`` cross, ``l`` circle, ``n`` square, ``u`` diamond, ``H`` star) centred."""
+    w, h = box.size
+    b = box.inset
+    deco = b"".join(_decoration(box, w, h))
+    glyph = caption if caption in CHECK_STYLES else "4"
+    width = CHECK_STYLES[glyph] / 1000.0
+    size = max(MIN_AUTO_SIZE, min((h - 2 * b) * 0.8, (w - 2 * b) * 0.8 / width))
+    x, y = (w - width * size) / 2, (h - 0.7 * size) / 2
+    mark = (b"q BT /ZaDb " + num(size) + b" Tf " + color + b" " + num(x) + b" " + num(y) + b" Td ("
+            + glyph.encode("latin-1") + b") Tj ET Q\n")
+    bbox = (0.0, 0.0, w, h)
+    return (Appearance(deco + mark, bbox, box.matrix, size, False), Appearance(deco, bbox, box.matrix, size, False))

@@ -70,6 +70,7 @@ FALLBACK_FONTS = (
     "C:/Windows/Fonts/arial.ttf",                            # Windows: Latin, Greek, Cyrillic
 )
 _FALLBACK_NAME = "/KA2Sans"
+DRAWN_ON = "/Yes"                 # the on-state of a checkbox whose form drew none
 _TRUTHY = {"true", "yes", "on", "1", "x", "ja", "da", "ano", "tak", "igen", "checked"}
 _FALSY = {"false", "no", "off", "0", "", "nein", "ne", "nie", "nem", "unchecked", "none"}
 _TF = re.compile(r"\s(-?\d*\.?\d+)\s+Tf")
@@ -98,20 +99,25 @@ class FormTemplate:
     _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
     _coerced: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict, repr=False)
     _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
+    odd: dict[str, str] = field(default_factory=dict)   # fields that cannot be filled → why (left as they are)
 
     # ─────────────────────────────── loading ───────────────────────────────
 
     @classmethod
-    def open(cls, path: str | Path) -> FormTemplate:
+    def open(cls, path: str | Path, *, strict: bool = False) -> FormTemplate:
         """Load the form at ``path``; the file itself is only read."""
-        return cls.load(read_bytes(path), name=str(path))
+        return cls.load(read_bytes(path), name=str(path), strict=strict)
 
     @classmethod
-    def load(cls, data: bytes, *, name: str = "form.pdf") -> FormTemplate:
+    def load(cls, data: bytes, *, name: str = "form.pdf", strict: bool = False) -> FormTemplate:
         """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files).
 
         An installed pypdf that ka2forms was not written for raises IncompatibleDependencyError first (a bug
-        to fix on our side, exit 3), so that a missing pypdf module is never reported as a damaged form."""
+        to fix on our side, exit 3), so that a missing pypdf module is never reported as a damaged form.
+
+        A field whose widget cannot be drawn (no usable rectangle or ``/DA``) does not cost the form: it is
+        listed in :attr:`odd`, and fills leave it as it is with a warning. ``strict=True`` refuses the form
+        instead (FormFileError naming the field)."""
         pdf_api.require()
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import NameObject
@@ -132,14 +138,19 @@ class FormTemplate:
                 nodes = walk_fields(root, pages)
                 where = page_index(pages)
                 fields = tuple(describe(n, where) for n in nodes)
-                inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name)
+                odd: dict[str, str] = {}
+                inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name, odd=odd)
         except damaged_pdf_errors() as e:  # pypdf raises many kinds on damaged objects deep in a file
             raise FormFileError(f"damaged PDF form, cannot be prepared for filling ({e.__class__.__name__}: {e})",
                                 where=Location(file=name)) from None
+        if strict and odd:
+            first = next(iter(odd))
+            raise FormFileError(f"this field cannot be filled ({odd[first]}); without --strict it is left as it "
+                                "is and the other fields are filled", where=Location(file=name, field=first))
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
                         encrypted=encrypted)
         return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
-                   _fields={f.name: f for f in fields}, _inc=inc)
+                   _fields={f.name: f for f in fields}, _inc=inc, odd=odd)
 
     @property
     def fields(self) -> dict[str, FormField]:
@@ -153,7 +164,7 @@ class FormTemplate:
     def check(self, values: Mapping[str, Value]) -> None:
         """Raise the first error :meth:`fill` would raise for these values, without drawing anything."""
         for name, value in values.items():
-            if value is not None:
+            if value is not None and name not in self.odd:
                 self._coerce(name, value)
 
     def _coerce(self, name: str, value: Value) -> tuple[str, Any]:
@@ -198,9 +209,7 @@ class FormTemplate:
         return f.kind, text
 
     def _checkbox_state(self, f: FormField, value: Value) -> str:
-        states = f.on_states
-        if not states:
-            raise FormValueError("this checkbox has no 'on' appearance to select", where=self.where(f.name))
+        states = f.on_states or (DRAWN_ON[1:],)     # no 'on' appearance: ka2forms draws one (from /MK /CA)
         if isinstance(value, bool):
             return "/" + states[0] if value else "/Off"
         if isinstance(value, str):
@@ -262,14 +271,15 @@ class FormTemplate:
         The copy is the clean template followed by an incremental update holding only what changed (fast:
         no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
         """
-        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
+        skipped = [name for name, v in values.items() if v is not None and name in self.odd]
+        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None and name not in self.odd}
         coerced = {name: kv for name, kv in coerced.items() if not self._unchanged(name, *kv)}
         if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
             data, fallback, overflow = self._inc.fill(self, coerced)
         else:
             with quiet_pypdf():
                 data, fallback, overflow = self._fill_by_cloning(coerced)
-        warnings = []
+        warnings = [f"field {name!r} cannot be filled ({self.odd[name]}); left as the form has it" for name in skipped]
         if fallback:
             warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
                             f"{', '.join(fallback)}")
@@ -405,7 +415,7 @@ class _IncrementalForm:
 
     @classmethod
     def prepare(cls, clean: bytes, reader: Any, root: Any, pages: list[Any], nodes: list[FieldNode], *,
-                name: str) -> _IncrementalForm | None:
+                name: str, odd: dict[str, str] | None = None) -> _IncrementalForm | None:
         """The prepared form, or None when a fill has to clone instead (a field or widget that is not an
         object of its own, a catalog without a number, a cross-reference we cannot extend)."""
         from pypdf.generic import DictionaryObject
@@ -425,8 +435,14 @@ class _IncrementalForm:
             if any(getattr(x, "indirect_reference", None) is None for x in (node.field, *node.widgets)):
                 return None
             if node.kind in ("text", "combo", "list"):
-                widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name, file=name)
-                                      for w in node.widgets if _key(w) in page_of and "/Rect" in w]
+                try:
+                    widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name,
+                                                      file=name)
+                                          for w in node.widgets if _key(w) in page_of and "/Rect" in w]
+                except FormFileError as e:
+                    if odd is None:
+                        raise
+                    odd[node.name] = e.message
         dr = acro.get("/DR")
         fonts = dr.get_object().get("/Font") if dr is not None else None
         fonts = fonts.get_object() if fonts is not None else DictionaryObject()
@@ -480,6 +496,9 @@ class _IncrementalForm:
             if kind in ("checkbox", "radio"):
                 state = _button_state(node, kind, value)
                 inc.edit(node.field)[NameObject("/V")] = NameObject(state)
+                if kind == "checkbox" and not any(on_states(w) for w in node.widgets):
+                    _draw_checkbox(inc, node, state, self.acro, name, template.name)
+                    continue
                 for widget in node.widgets:
                     w = inc.edit(widget)
                     w[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
@@ -931,6 +950,34 @@ def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, fo
         ap[NameObject("/N")] = new_ref
         ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
     return overflow
+
+
+def _draw_checkbox(inc: Any, node: FieldNode, state: str, acro: Any, name: str, file: str) -> None:
+    """Give a checkbox without an 'on' appearance one (and an 'off' one), in the style its /MK /CA names."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    from ka2forms.pdf.appearances import check_appearances
+    from ka2forms.pdf.incremental import Raw, text_widget
+
+    for widget in node.widgets:
+        if "/Rect" not in widget:
+            continue
+        tw = text_widget(node.field, widget, None, acro, name=name, file=file)
+        mk = widget.get("/MK")
+        caption = str(mk.get_object().get("/CA", "4")) if mk is not None else "4"
+        on, off = check_appearances(tw.box, caption[:1] or "4", tw.style.color)
+        refs = {}
+        for key, app in ((DRAWN_ON, on), ("/Off", off)):
+            head = b"<<\n/Type /XObject\n/Subtype /Form\n/BBox [" + b" ".join(b"%g" % x for x in app.bbox) + b"]\n"
+            if app.matrix:
+                head += b"/Matrix [" + b" ".join(b"%g" % x for x in app.matrix) + b"]\n"
+            head += (b"/Resources << /Font << /ZaDb << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> >> "
+                     b">>\n/Length %d\n>>\nstream\n" % len(app.content))
+            refs[key] = inc.add_object(Raw(head + app.content + b"\nendstream"))
+        w = inc.edit(widget)
+        w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): DictionaryObject(
+            {NameObject(k): v for k, v in refs.items()})})
+        w[NameObject("/AS")] = NameObject(state if state == DRAWN_ON else "/Off")
 
 
 def _top_index(node: FieldNode, tw: Any, chosen: set[int], font: Any) -> int:

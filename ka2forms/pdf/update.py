@@ -165,6 +165,8 @@ def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) 
         node = form.nodes[name]
         if kind in ("checkbox", "radio"):
             state = _button_state(node, kind, value)
+            if kind == "checkbox" and not any(on_states(w) for w in node.widgets):
+                return None                     # an appearance must be drawn: the general path does it
             num, _ = fast.of(node.field)
             changes.setdefault(num, {})["/V"] = fast.name(state)
             for widget in node.widgets:

@@ -422,6 +422,50 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
     return reader, encrypted
 
 
+def _page_words(page: Any) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each piece of text a page draws, in page space (pypdf's text visitor)."""
+    words: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            words.append((x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return words
+
+
+def _radio_labels(node: FieldNode, field: FormField, pages: list[Any], page_of: dict[Any, int]) -> FormField:
+    """A radio group whose options are bare export values (``0``, ``1``…, no ``/Opt``): each option's label
+    is the text printed just right of its button (within 150 pt on its line), as a person reads the form."""
+    from dataclasses import replace
+
+    if field.kind != "radio" or "/Opt" in node.attrs or any(o.export != o.display for o in field.options):
+        return field
+    labels: dict[str, str] = {}
+    cache: dict[int, list[tuple[float, float, str]]] = {}
+    for w in node.widgets:
+        number = page_of.get(_key(w))
+        states = on_states(w)
+        if number is None or not states or "/Rect" not in w:
+            continue
+        try:
+            x0, y0, x1, y1 = (float(_obj(v)) for v in _obj(w["/Rect"]))
+            words = cache.setdefault(number, _page_words(pages[number - 1]))
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError):
+            continue
+        middle = (min(y0, y1) + max(y0, y1)) / 2
+        near = [(x - max(x0, x1), t) for x, y, t in words
+                if 0 <= x - max(x0, x1) <= 150 and abs(y - middle) <= max(6.0, abs(y1 - y0))]
+        if near:
+            labels[states[0][1:]] = min(near)[1][:80]
+    if not labels:
+        return field
+    options = tuple(Option(o.export, labels.get(o.export, o.display)) for o in field.options)
+    return replace(field, options=options)
+
+
 def inspect_pdf(data: bytes, *, name: str = "form.pdf") -> FormInfo:
     """Describe the fields of a PDF form given as bytes."""
     reader, encrypted = open_pdf(data, name=name)
@@ -430,7 +474,7 @@ def inspect_pdf(data: bytes, *, name: str = "form.pdf") -> FormInfo:
         pages = list(reader.pages)
         nodes = walk_fields(root, pages)
         where = page_index(pages)
-        fields = tuple(describe(n, where) for n in nodes)
+        fields = tuple(_radio_labels(n, describe(n, where), pages, where) for n in nodes)
         acro = root["/AcroForm"].get_object()
         active = count_active_content(root, pages)
     return FormInfo(file=name, pages=len(pages), fields=fields, xfa="/XFA" in acro, active_content=active,

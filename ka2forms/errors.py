@@ -216,12 +216,14 @@ class FormValueError(FormError):
 class RuleNotDefinedError(Ka2Error, LookupError):
     """The rules have no data for this action (or parameter) in this call year. Never silently use another year."""
 
-    def __init__(self, subject: str, call_year: int, *, known: str | None = None) -> None:
+    def __init__(self, subject: str, call_year: int, *, known: str | None = None, detail: str | None = None) -> None:
         self.subject = subject
         self.call_year = call_year
         text = f"no rules for {subject} in call year {call_year}"
         if known:
             text += f" (rules exist for {known})"
+        if detail:
+            text += f"; {detail}"
         super().__init__(text)
 
 

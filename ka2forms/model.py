@@ -32,6 +32,30 @@ class Partner:
 
 
 @dataclass(frozen=True)
+class TravelRow:
+    """One row of the ``Travel plan`` sheet: a group of participants of one organisation on one trip."""
+
+    activity: str
+    organisation: str
+    to_place: str
+    participants: int
+    from_place: str | None = None   # None: the organisation's City in Partners
+    green: bool = False
+    kind: str | None = None         # 2014–2020 SPs: "meeting" for transnational project meetings
+    where: Location | None = None   # the row's first cell
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One amount of the ``Budget`` sheet: what one organisation gets for one work package, in EUR."""
+
+    work_package: str
+    organisation: str
+    amount: Decimal
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
 class Project:
     """A project as stated in a partner workbook's ``Project`` sheet, with its ``Partners``."""
 
@@ -44,6 +68,8 @@ class Project:
     requested_grant: Decimal | None = None
     source: str | None = None    # the workbook's path
     cells: dict[str, Location] = field(default_factory=dict)  # "action", "call_year", … → where it was read
+    travel_plan: tuple[TravelRow, ...] | None = None   # None: the workbook has no Travel plan sheet
+    budget: tuple[BudgetLine, ...] | None = None       # None: no Budget sheet; rows in sheet order
 
     @property
     def coordinator(self) -> Partner | None:

@@ -167,6 +167,18 @@ ORGS: dict[str, Org] = {
                       "886947302", "E10330568"),
     "bursa-mtal": Org("Bursa Mesleki ve Teknik Anadolu Lisesi", "TR", "Bursa", "VET",
                       "943720168", "E10255430"),
+    # Youth organisations (capacity building in the field of youth); Western Balkans and Ukraine are not associated
+    "mc-celje": Org("Mladinski center Celje", "SI", "Celje", "YOUTH", "935184207", "E10401126"),
+    "zavod-mladi-lj": Org("Zavod Mladi za mlade Ljubljana", "SI", "Ljubljana", "NGO", "935627318", "E10402874"),
+    "udruga-split": Org("Udruga mladih Mreža Split", "HR", "Split", "YOUTH", "934718265", "E10403519"),
+    "udruga-zadar": Org("Udruga za mlade Kampus Zadar", "HR", "Zadar", "YOUTH", "934206593", "E10404462"),
+    "jbw-koeln": Org("Jugendbildungswerk Rheinufer Köln e.V.", "DE", "Köln", "YOUTH", "933841752", "E10405207"),
+    "qr-shkoder": Org("Qendra Rinore Ura Shkodër", "AL", "Shkodër", "YOUTH", "933572018", "E10406381"),
+    "qr-durres": Org("Qendra Rinore Deti Durrës", "AL", "Durrës", "NGO", "933015846", "E10407935"),
+    "oc-mostar": Org("Omladinski centar Most Mostar", "BA", "Mostar", "NGO", "932760431", "E10408153"),
+    "cm-niksic": Org("Centar za mlade Nikšić", "ME", "Nikšić", "NGO", "932493176", "E10409672"),
+    "qr-prizren": Org("Qendra për Rini Prizren", "XK", "Prizren", "NGO", "932108547", "E10410298"),
+    "hub-lviv": Org("Molodizhnyi Hub Lviv", "UA", "Lviv", "NGO", "931876204", "E10411845"),
     # Not associated to Erasmus+ 2021–2026
     "don-valley": Org("Don Valley College of Engineering", "GB", "Sheffield", "VET",
                       "941583027", "E10179604"),
@@ -350,6 +362,39 @@ SAMPLES: tuple[Sample, ...] = (
         why="min-countries: the 12 full partners come from only 6 countries (SI, CZ, HR, RS, MK, TR; Lot 2 "
             "needs 8) — the associated partners from DE, HU and CH do not count (CH is not associated "
             "anyway); duration: 36 months, Lot 2 (Blueprint) projects last 48.",
+    ),
+    Sample(
+        file="cby-2025-eligible.xlsx", lang="en", action="ERASMUS-YOUTH-2025-CB", call_year=2025,
+        title="Youth Workers Bridging the Western Balkans", acronym="YOUTHBRIDGE", duration=24, grant=300000,
+        rows=_rows(
+            ("C", "mc-celje", "Slovenia", "P"),
+            ("P", "udruga-split", "Croatia", "P"),
+            ("P", "qr-shkoder", "Albania", "P"),
+            ("P", "oc-mostar", "Bosnia and Herzegovina", "P"),
+            ("P", "cm-niksic", "Montenegro", "P"),
+            ("A", "qr-prizren", "Kosovo", "P"),
+        ),
+        verdict="eligible",
+        why="5 full partners: 2 from EU Member States (SI, HR) and 3 from non-associated Western Balkan "
+            "countries (AL, BA, ME), all in Region 1, so EU organisations do not outnumber the others; a youth "
+            "organisation coordinates; 24 months; 300,000 EUR. The associated partner from Kosovo is not "
+            "counted. Several rule values are still unconfirmed, so the check warns.",
+    ),
+    Sample(
+        file="cby-2024-not-eligible.xlsx", lang="sl", action="CBY", call_year=2024,
+        title="Mladinsko delo brez meja", acronym="NOBORDERS", duration=36, grant=280000,
+        rows=_rows(
+            ("C", "zavod-mladi-lj", "Slovenija", "P"),
+            ("P", "udruga-zadar", "Hrvaška", "P"),
+            ("P", "jbw-koeln", "Nemčija", "P"),
+            ("P", "qr-durres", "Albanija", "P"),
+            ("P", "hub-lviv", "Ukrajina", "P"),
+        ),
+        verdict="not eligible",
+        why="balance: 3 organisations from EU Member States (SI, HR, DE) against 2 from non-associated "
+            "countries, and the EU side may not outnumber the other; eligible-regions: Albania is in Region 1 "
+            "and Ukraine in Region 2, and from the 2024 call the non-associated partners must come from one "
+            "region.",
     ),
     Sample(
         file="ka202-2019-eligible.xlsx", lang="sl", action="KA202", call_year=2019,
@@ -662,6 +707,10 @@ def readme() -> str:
         "actors; 5 education-and-training providers, at least 1 HEI and 1 VET; 48 months; "
         "at most 4,000,000 EUR.",
         "- KA202 (2014–2020): 3 organisations from 3 Programme Countries; 12–36 months.",
+        "- Capacity Building in the field of Youth (2024–2026): at least 4 organisations, 2 EU/associated and "
+        "2 non-associated countries, no more EU/associated organisations than non-associated ones, the "
+        "non-associated ones from one of Regions 1–3; coordinated by an NGO, youth organisation or public "
+        "body; 12–36 months; at most 300,000 EUR (several of these values are unconfirmed and warn).",
         "- EU/associated countries 2021–2026: EU-27 + IS, LI, NO, MK, RS, TR (not the United Kingdom, not "
         "Switzerland). Programme Countries 2014–2020: EU-28 + IS, LI, NO, MK, TR, and RS from the 2019 call.",
         "",

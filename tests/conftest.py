@@ -19,7 +19,7 @@ from ka2forms.rules import resolve_country, resolve_role, resolve_type
 from ka2forms.services.check import check_consortium
 
 CASE_KEYS = {"name", "action", "call_year", "consortium", "duration", "grant", "expect"}
-EXPECT_KEYS = {"eligible", "failing", "passing", "error", "message", "warnings"}
+EXPECT_KEYS = {"eligible", "failing", "passing", "error", "message", "warnings", "no_warnings"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -95,6 +95,9 @@ class RuleCase(pytest.Item):
             assert set(expect["passing"]) <= passing, f"passing {sorted(passing)}"
         for fragment in expect.get("warnings", []):
             assert any(fragment in w for w in result.warnings), f"no warning containing {fragment!r}: {result.warnings}"
+        for fragment in expect.get("no_warnings", []):
+            found = [w for w in result.warnings if fragment in w]
+            assert not found, f"a warning contains {fragment!r}: {found}"
 
     def reportinfo(self):  # type: ignore[no-untyped-def]
         return self.path, 0, f"rule case: {self.name}"

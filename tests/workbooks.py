@@ -88,12 +88,14 @@ def make_workbook(
     project_sheet: str = "Project",
     partners_sheet: str = "Partners",
     extra_sheets: Sequence[str] = (),
+    sheets: Mapping[str, Sequence[Sequence[Any]]] | None = None,
 ) -> Path:
     """Write a real .xlsx partner workbook and return its path.
 
     ``project``: a mapping label → value (one row each, in order), or a list of rows written as they are
     (to add blank rows or notes); None means GOOD_PROJECT, OMIT leaves the sheet out.
     ``partners``: rows written as they are, the first being the header; None means the good table.
+    ``sheets``: more sheets by name, each with its rows written as they are (a Travel plan, a Budget…).
     """
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -109,6 +111,10 @@ def make_workbook(
             ws.append(list(r))
     for sheet in extra_sheets:
         wb.create_sheet(sheet)
+    for sheet, sheet_rows in (sheets or {}).items():
+        ws = wb.create_sheet(sheet)
+        for r in sheet_rows:
+            ws.append(list(r))
     path = Path(folder) / name
     wb.save(path)
     return path

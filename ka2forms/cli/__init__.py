@@ -10,6 +10,7 @@ import click
 
 from ka2forms import __version__
 from ka2forms.cli.annex import annex
+from ka2forms.cli.budget import budget
 from ka2forms.cli.check import check
 from ka2forms.cli.convert import convert
 from ka2forms.cli.forms import fields, fill
@@ -24,7 +25,7 @@ def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 
 
-for _command in (check, rules, travel, annex, fields, fill, convert):
+for _command in (check, rules, travel, budget, annex, fields, fill, convert):
     main.add_command(_command)
 
 __all__ = ["main"]

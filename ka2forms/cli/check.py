@@ -12,8 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
+from ka2forms.cli.budget import print_budget, print_travel_plan
 from ka2forms.errors import Ka2Error
+from ka2forms.model import Project
 from ka2forms.readers.workbook import read_workbook
+from ka2forms.services.budget import budget_report, check_budget, plan_travel
 from ka2forms.services.check import CheckResult, check_project
 
 
@@ -45,6 +48,16 @@ def _print_result(r: CheckResult, *, sources: bool) -> None:
     ui.out.print()
 
 
+def _print_plan(project: Project) -> None:
+    """The travel plan and budget, when the workbook has them (their own verdict; not the eligibility)."""
+    if project.travel_plan is not None:
+        print_travel_plan(plan_travel(project))
+    if project.budget is not None:
+        print_budget(check_budget(project))
+    if project.travel_plan is not None or project.budget is not None:
+        ui.out.print()
+
+
 @click.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (one object; a list for several).")
@@ -58,11 +71,13 @@ def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
     payload: list[dict[str, Any]] = []
     for path in workbooks:
         def body(path: str = path) -> int:
-            result = check_project(read_workbook(path))
+            project = read_workbook(path)
+            result = check_project(project)
             if as_json:
-                payload.append(result.as_dict())
+                payload.append({**result.as_dict(), **budget_report(project)})
             else:
                 _print_result(result, sources=sources)
+                _print_plan(project)
             return ui.EXIT_OK if result.eligible else ui.EXIT_NOT_ELIGIBLE
 
         def failed(e: Ka2Error, path: str = path) -> None:

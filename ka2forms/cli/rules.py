@@ -19,6 +19,7 @@ from ka2forms.rules import (
     rules_for,
 )
 from ka2forms.rules.countries import listed_countries
+from ka2forms.rules.programme import no_rules_reason
 
 
 def _conf(c: str) -> Text:
@@ -37,6 +38,8 @@ def _list_actions(year: int | None) -> None:
         table.add_row(*(Text(x) for x in (a.key, a.name, a.period, ", ".join(str(c) for c in a.calls),
                                          a.managed_by)))
     ui.out.print(table)
+    if year is not None and not table.rows:
+        ui.out.print(f"No action has rules for call {year}: {no_rules_reason(year)}.")
     ui.out.print("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")
 
 
@@ -69,6 +72,8 @@ def _show_rules(r: ActionRules) -> None:
             value.append("/".join(c.statuses))
         if c.identifier:
             value.append(c.identifier)
+        if c.regions:
+            value.append("Regions " + ", ".join(str(n) for n in c.regions) + (", one only" if c.one_region else ""))
         if c.note:
             value.append(f"({c.note})")
         table.add_row(Text(c.id), Text(c.kind), Text(" ".join(value)), _conf(c.provenance.confidence.value),

@@ -253,6 +253,76 @@ def KA2_BAND(from_place: Any, to_place: Any, call_year: Any = None) -> Any:
     return _travel_grid(from_place, to_place, call_year, None, lambda r: r.band)
 
 
+# ───────────────────────────── budget planning ─────────────────────────────
+
+
+def _plan_project(action: Any, call_year: Any, partners: Any, **extra: Any) -> Any:
+    from ka2forms.model import Project
+
+    people = tuple(read_partner_rows(_rows(partners))) if not _blank_range(partners) else ()
+    code = "" if _blank(action) else _text(action, "action")
+    return Project(action=code, call_year=_year(call_year), partners=people, **extra)
+
+
+def _blank_range(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(_blank(v) for r in value
+                                                             for v in (r if isinstance(r, list) else [r])))
+
+
+@_func(category=CATEGORY)
+@_arg("plan", ndim=2, doc="The Travel plan table with its header row (Activity, Organisation, From, To, "
+                          "Participants, Green[, Kind])")
+@_arg("call_year", doc="Call year, e.g. 2025")
+@_arg("partners", ndim=2, doc="The Partners table (for rows without From: the organisation's City)")
+@_arg("action", doc='Action code (2014–2020 Strategic Partnerships: meetings use the meeting rates), e.g. "KA202"')
+@_cell_safe
+def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any = None) -> Any:
+    """The EUR total of every row of the travel plan (unit cost × participants), spilling down beside it."""
+    from ka2forms.readers.plan import travel_plan_from_rows
+    from ka2forms.services.budget import plan_travel
+
+    rows = _rows(plan)
+    trips = travel_plan_from_rows(rows)
+    project = _plan_project(action, call_year, partners, travel_plan=trips)
+    out: list[list[Any]] = [[None] for _ in rows]
+    for trip, priced in zip(trips, plan_travel(project).rows, strict=True):
+        r = int("".join(ch for ch in (trip.where.cell if trip.where else "") if ch.isdigit()) or 0) - 1
+        if 0 <= r < len(out):
+            out[r][0] = PREFIX + priced.error if priced.error else float(priced.total_eur)
+    first = next((i for i, row in enumerate(rows) if any(not _blank(v) for v in row)), 0)
+    out[first][0] = "Total (EUR)"
+    return out
+
+
+@_func(category=CATEGORY)
+@_arg("budget", ndim=2, doc="The Budget table with its header row (Work package, then one column per "
+                            "organisation; or Work package, Organisation, Amount)")
+@_arg("action", doc='Action code, e.g. "KA220-VET"')
+@_arg("call_year", doc="Call year, e.g. 2025")
+@_arg("requested_grant", doc="The requested grant / lump sum in EUR (optional)")
+@_arg("partners", ndim=2, doc="The Partners table (optional: every full partner should have a share)")
+@_arg("duration", doc="Duration in months (optional: 2014–2020 management per month)")
+@_cell_safe
+def KA2_BUDGET_CHECK(budget: Any, action: Any, call_year: Any, requested_grant: Any = None, partners: Any = None,
+                     duration: Any = None) -> Any:
+    """A table (check, required, actual, OK) of the budget against the action's rules, with its total."""
+    from ka2forms.readers.plan import budget_from_rows
+    from ka2forms.readers.workbook import _money
+    from ka2forms.services.budget import check_budget
+
+    lines = budget_from_rows(_rows(budget))
+    grant = _money(requested_grant) if not _blank(requested_grant) else None
+    months = _year(duration, "duration") if not _blank(duration) else None
+    _text(action, "action")
+    project = _plan_project(action, call_year, partners, budget=lines, requested_grant=grant,
+                            duration_months=months)
+    result = check_budget(project)
+    rows: list[list[Any]] = [["Check", "Required", "Actual", "OK"]]
+    rows += [[c.description, c.required, c.actual, c.ok] for c in result.checks]
+    rows.append(["Total (EUR)", None, float(result.total_eur), result.ok])
+    return rows
+
+
 @_func(category=CATEGORY)
 @_cell_safe
 def KA2_VERSION() -> str:
@@ -260,5 +330,5 @@ def KA2_VERSION() -> str:
     return f"ka2forms {__version__}, rules {rules_edition()}"
 
 
-__all__ = ["KA2_BAND", "KA2_CHECK", "KA2_COUNTRY", "KA2_DISTANCE", "KA2_ELIGIBLE", "KA2_GRANT", "KA2_TRAVEL",
-           "KA2_VERSION"]
+__all__ = ["KA2_BAND", "KA2_BUDGET_CHECK", "KA2_CHECK", "KA2_COUNTRY", "KA2_DISTANCE", "KA2_ELIGIBLE", "KA2_GRANT",
+           "KA2_TRAVEL", "KA2_TRAVEL_PLAN", "KA2_VERSION"]

@@ -103,12 +103,33 @@ def read_workbook(path: str | Path) -> Project:
         fields, cells = _read_project(project_ws, _Collector(project_ws.title, problems))
         rows = list(partners_ws.iter_rows(min_row=1, values_only=True))
         partners = _read_partners(rows, _Collector(partners_ws.title, problems))
+        fields.update(_read_plan_sheets(wb, problems, partners))
     finally:
         wb.close()
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
                    **fields)
+
+
+def _read_plan_sheets(wb: Any, problems: list[Problem], partners: Sequence[Partner]) -> dict[str, Any]:
+    """The optional Travel plan and Budget sheets (readers/plan.py), with their problems.
+
+    An organisation named there must be one of Partners: a misspelt name would otherwise give a share, or
+    a trip, to nobody.
+    """
+    from ka2forms.readers.plan import find_sheet, read_budget_rows, read_travel_plan_rows, unknown_organisations
+
+    out: dict[str, Any] = {}
+    if (ws := find_sheet(wb, "travel_plan")) is not None:
+        c = _Collector(ws.title, problems)
+        out["travel_plan"] = tuple(read_travel_plan_rows(list(ws.iter_rows(min_row=1, values_only=True)), c))
+        unknown_organisations(out["travel_plan"], partners, c)
+    if (ws := find_sheet(wb, "budget")) is not None:
+        c = _Collector(ws.title, problems)
+        out["budget"] = tuple(read_budget_rows(list(ws.iter_rows(min_row=1, values_only=True)), c))
+        unknown_organisations(out["budget"], partners, c)
+    return out
 
 
 def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> list[Partner]:
@@ -164,11 +185,11 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
     return number
 
 
-def _money(value: Any) -> Decimal:
+def _money(value: Any, what: str = "requested grant") -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0:
-            raise InputError(f"requested grant cannot be negative ({value!r})")
+            raise InputError(f"{what} cannot be negative ({value!r})")
         return Decimal(str(value))
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
@@ -182,9 +203,9 @@ def _money(value: Any) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"requested grant must be an amount in EUR, not {value!r}") from None
+        raise InputError(f"{what} must be an amount in EUR, not {value!r}") from None
     if amount < 0:
-        raise InputError(f"requested grant cannot be negative ({value!r})")
+        raise InputError(f"{what} cannot be negative ({value!r})")
     return amount
 
 

@@ -39,7 +39,7 @@ from ka2forms.rules.provenance import CallYears, Confidence, Provenance, Source
 
 
 def rules_edition() -> str:
-    """The edition of the bundled rules data (``data/edition.yaml``), e.g. ``"2026-11-23"``."""
+    """The edition of the bundled rules data (``data/edition.yaml``, derived by scripts/build_edition.py)."""
     return str(read_yaml("edition.yaml")["edition"])
 
 

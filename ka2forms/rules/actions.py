@@ -1,9 +1,10 @@
-"""KA2 actions and their rules by call year (``actions.yaml``).
+"""KA2 actions and their rules by call year (``data/actions/*.yaml``).
 
-An action has codes (official codes, aliases, EACEA topic-ID patterns) and a list of versions, each valid
-for a range of call years. ``rules_for(code, year)`` returns the one version covering that year, limited to
-the field or lot the code names. A year no version covers raises :class:`RuleNotDefinedError`: a rule for
-2023 is never applied to 2027 just because nothing newer is known.
+An action has codes (official codes, aliases, EACEA topic-ID patterns) and a list of versions. A version
+starts at a call year (``from: 2022``) and stays in force until the next one replaces it, up to the action's
+``reviewed_to`` year: the last call year a person checked the rules against the call text. A later year is an
+error naming that year, so a rule for 2026 is never applied to 2027 just because nothing newer is known.
+``rules_for(code, year)`` returns the version in force, limited to the field or lot the code names.
 """
 
 from __future__ import annotations
@@ -19,14 +20,21 @@ from ka2forms.errors import InputError, Location, RuleNotDefinedError, RulesData
 from ka2forms.rules.countries import ELIGIBLE, STATUSES
 from ka2forms.rules.loader import provenance, read_actions
 from ka2forms.rules.organisations import ORG_TYPES, Role, org_class
-from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
+from ka2forms.rules.programme import after_review_note
+from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, merge_ranges, spans
 from ka2forms.text import fold_compact
 
 CRITERION_KINDS = ("organisations", "countries", "type_count", "only_types", "all_from", "coordinator",
-                   "excluded_countries", "per_country_type", "identifier")
+                   "excluded_countries", "per_country_type", "identifier", "status_count", "balance", "regions",
+                   "advice")
 _CRITERION_KEYS = {"id", "kind", "min", "max", "types", "class", "statuses", "identifier", "fields", "source",
-                   "confidence", "description", "note"}
+                   "confidence", "description", "note", "regions", "one_region", "not_countries", "than",
+                   "countries", "text"}
 _GRANT_KEYS = {"lump_sums", "max", "min", "max_by_duration", "per_month", "per_organisation_year", "per_year"}
+GRANT_UNITS = ("EUR",)
+DURATION_UNITS = ("months",)
+_VERSION_KEYS = {"calls", "from", "no_call", "unknown", "counted_roles", "criteria", "durations", "grants", "lots",
+                 "lot_aliases", "note"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,12 @@ class Criterion:
     fields: tuple[str, ...] = ()
     description: str | None = None
     note: str | None = None
+    than: tuple[str, ...] = ()      # kind balance: the statuses whose organisations may not outnumber ``statuses``
+    regions: tuple[int, ...] = ()   # kind regions: the regions allowed for organisations with ``statuses``
+    one_region: bool = False        # kind regions: all non-associated organisations from one region
+    not_countries: tuple[str, ...] = ()  # kind coordinator: ISO codes whose organisations may not coordinate
+    countries: tuple[str, ...] = ()  # kind advice: the countries it concerns (none: every country)
+    text: str | None = None  # kind advice: what the user must verify
 
     def counted_types(self) -> tuple[str, ...]:
         """The organisation types this criterion counts (its ``types``, or its class's members)."""
@@ -60,6 +74,7 @@ class DurationRule:
     min: int | None = None
     max: int | None = None
     fields: tuple[str, ...] = ()
+    unit: str = "months"
 
     def allows(self, months: int) -> bool:
         if self.months:
@@ -86,17 +101,22 @@ class GrantRule:
     per_year: int | None = None
     fields: tuple[str, ...] = ()
     note: str | None = None
+    unit: str = "EUR"
 
 
 @dataclass(frozen=True)
 class ActionVersion:
-    """An action's rules for a range of call years."""
+    """An action's rules for a range of call years (from its ``from`` year until replaced or reviewed)."""
 
     calls: CallYears
     counted_roles: tuple[Role, ...]
     criteria: tuple[Criterion, ...]
     durations: tuple[DurationRule, ...]
     grants: tuple[GrantRule, ...]
+    lots: dict[str, str] = field(default_factory=dict)  # lot → what it meant in these calls (SSA 2018–2020)
+    lot_aliases: dict[str, str] = field(default_factory=dict)  # a named lot (BLUEPRINT) → its number these calls
+    no_call: str | None = None  # these call years had no call for the action (why)
+    unknown: str | None = None  # these call years had a call, or may have, but its rules are not in the data (why)
 
 
 @dataclass(frozen=True)
@@ -110,17 +130,29 @@ class Action:
     summary: str
     versions: tuple[ActionVersion, ...]
     fields: tuple[str, ...]
+    reviewed_to: int = 0  # the last call year whose call text a person checked these rules against
 
     def version(self, call_year: int) -> ActionVersion:
+        subject = f"{self.key} ({self.name})"
+        known = describe_ranges(merge_ranges(self.calls))
+        if call_year > self.reviewed_to:
+            raise RuleNotDefinedError(subject, call_year, known=known,
+                                      detail=after_review_note(call_year, self.reviewed_to))
         for v in self.versions:
             if call_year in v.calls:
+                if v.no_call:
+                    raise RuleNotDefinedError(subject, call_year, known=known,
+                                              detail=f"there was no call for this action in {call_year}: {v.no_call}")
+                if v.unknown:
+                    raise RuleNotDefinedError(subject, call_year, known=known,
+                                              detail=f"the rules of call {call_year} are not in the data: {v.unknown}")
                 return v
-        raise RuleNotDefinedError(f"{self.key} ({self.name})", call_year,
-                                  known=describe_ranges([v.calls for v in self.versions]))
+        raise RuleNotDefinedError(subject, call_year, known=known)
 
     @property
     def calls(self) -> list[CallYears]:
-        return [v.calls for v in self.versions]
+        """The call years of each version that has rules (years without a call are left out)."""
+        return [v.calls for v in self.versions if not (v.no_call or v.unknown)]
 
 
 @dataclass(frozen=True)
@@ -178,17 +210,42 @@ def _parse_criterion(raw: dict[str, Any], where: str) -> Criterion:
         raise RulesDataError(f"{where}: unknown statuses {bad}")
     if raw.get("class"):
         org_class(raw["class"])  # fails early on a misspelt class
-    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type"}
+    needs_min = kind in {"organisations", "countries", "type_count", "per_country_type", "status_count"}
     if needs_min and not isinstance(raw.get("min"), int):
         raise RulesDataError(f"{where}: kind {kind} needs a whole-number min")
     if kind in {"type_count", "per_country_type", "only_types"} and not (types or raw.get("class")):
         raise RulesDataError(f"{where}: kind {kind} needs types or class")
     if kind == "identifier" and raw.get("identifier") not in {"PIC", "OID"}:
         raise RulesDataError(f"{where}: identifier must be PIC or OID")
+    regions = raw.get("regions", [])
+    if raw.get("not_countries") and kind != "coordinator":
+        raise RulesDataError(f"{where}: not_countries applies to kind coordinator only")
+    if kind == "regions" and not regions:
+        raise RulesDataError(f"{where}: kind regions needs regions: [..]")
+    if "regions" in raw:
+        _ints(regions, where)
+    if kind in {"status_count", "balance", "regions"} and "statuses" not in raw:
+        raise RulesDataError(f"{where}: kind {kind} needs statuses (for balance: the side that must be at "
+                             "least as large)")
+    than = tuple(raw.get("than", ("member", "associated") if kind == "balance" else ()))
+    if bad := [s for s in than if s not in STATUSES]:
+        raise RulesDataError(f"{where}: unknown statuses {bad}")
+    if kind == "advice" and not raw.get("text"):
+        raise RulesDataError(f"{where}: kind advice needs text (what the user must verify)")
     return Criterion(id=raw["id"], kind=kind, provenance=provenance(raw, where=where), min=raw.get("min"),
                      max=raw.get("max"), types=types, org_class=raw.get("class"), statuses=statuses,
                      identifier=raw.get("identifier"), fields=tuple(raw.get("fields", ())),
-                     description=raw.get("description"), note=raw.get("note"))
+                     description=raw.get("description"), note=raw.get("note"), than=than, regions=tuple(regions),
+                     one_region=bool(raw.get("one_region", False)),
+                     not_countries=tuple(str(c) for c in raw.get("not_countries", ())),
+                     countries=tuple(raw.get("countries", ())), text=raw.get("text"))
+
+
+def _unit(raw: dict[str, Any], allowed: tuple[str, ...], where: str) -> str:
+    unit = raw.get("unit", allowed[0])
+    if unit not in allowed:
+        raise RulesDataError(f"{where}: unit must be {' or '.join(allowed)}, not {unit!r}")
+    return str(unit)
 
 
 def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:
@@ -196,7 +253,7 @@ def _parse_duration(raw: dict[str, Any], where: str) -> DurationRule:
     if not months and not ("min" in raw and "max" in raw):
         raise RulesDataError(f"{where}: a duration needs months: [..] or min and max")
     return DurationRule(provenance(raw, where=where), months, raw.get("min"), raw.get("max"),
-                        tuple(raw.get("fields", ())))
+                        tuple(raw.get("fields", ())), _unit(raw, DURATION_UNITS, where))
 
 
 def _parse_grant(raw: dict[str, Any], where: str) -> GrantRule:
@@ -205,16 +262,24 @@ def _parse_grant(raw: dict[str, Any], where: str) -> GrantRule:
     return GrantRule(provenance(raw, where=where), _ints(raw.get("lump_sums", []), where), raw.get("min"),
                      raw.get("max"), {int(k): int(v) for k, v in raw.get("max_by_duration", {}).items()},
                      raw.get("per_month"), raw.get("per_organisation_year"), raw.get("per_year"),
-                     tuple(raw.get("fields", ())), raw.get("note"))
+                     tuple(raw.get("fields", ())), raw.get("note"), _unit(raw, GRANT_UNITS, where))
 
 
-def _parse_version(raw: dict[str, Any], where: str) -> ActionVersion:
-    calls = CallYears.parse(raw.get("calls"), where=where)
+def _parse_version(raw: dict[str, Any], calls: CallYears, where: str) -> ActionVersion:
+    if unknown := set(raw) - _VERSION_KEYS:
+        raise RulesDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    if raw.get("no_call") or raw.get("unknown"):
+        if set(raw) - {"from", "calls", "no_call", "unknown", "note"} or (raw.get("no_call") and raw.get("unknown")):
+            raise RulesDataError(f"{where}: a no_call or unknown version holds no rules (and not both)")
+        return ActionVersion(calls, (), (), (), (), no_call=raw.get("no_call"), unknown=raw.get("unknown"))
     roles = tuple(Role(r) for r in raw.get("counted_roles", ["coordinator", "partner"]))
     criteria = tuple(_parse_criterion(c, f"{where}.criteria[{i}]") for i, c in enumerate(raw.get("criteria", [])))
     durations = tuple(_parse_duration(d, f"{where}.durations[{i}]") for i, d in enumerate(raw.get("durations", [])))
     grants = tuple(_parse_grant(g, f"{where}.grants[{i}]") for i, g in enumerate(raw.get("grants", [])))
-    return ActionVersion(calls, roles, criteria, durations, grants)
+    lots, aliases = dict(raw.get("lots") or {}), dict(raw.get("lot_aliases") or {})
+    if bad := [a for a, lot in aliases.items() if lot not in lots]:
+        raise RulesDataError(f"{where}: lot_aliases {bad} point to lots this version does not have")
+    return ActionVersion(calls, roles, criteria, durations, grants, lots, aliases)
 
 
 @dataclass(frozen=True)
@@ -231,9 +296,16 @@ def _catalogue() -> _Catalogue:
     actions, codes, patterns, refused = {}, {}, [], {}
     for key, raw in data.items():
         where = f"actions/{key.lower()}.yaml: {key}"
-        versions = tuple(_parse_version(v, f"{where}.rules[{i}]") for i, v in enumerate(raw["rules"]))
-        spans = sorted(v.calls for v in versions)
-        for a, b in pairwise(spans):
+        reviewed = raw.get("reviewed_to")
+        if reviewed is not None and not isinstance(reviewed, int):
+            raise RulesDataError(f"{where}: reviewed_to must be a call year like 2026")
+        ranges = spans(raw["rules"], last=reviewed, where=f"{where}.rules")
+        reviewed = reviewed if reviewed is not None else max(r.last for r in ranges)  # old closed-range files
+        if any(r.last > reviewed for r in ranges):
+            raise RulesDataError(f"{where}: a version reaches past reviewed_to {reviewed}")
+        versions = tuple(_parse_version(v, r, f"{where}.rules[{i}]")
+                         for i, (v, r) in enumerate(zip(raw["rules"], ranges, strict=True)))
+        for a, b in pairwise(ranges):
             if b.first <= a.last:
                 raise RulesDataError(f"{where}: call years {a} and {b} overlap")
         fields_seen: set[str] = set()
@@ -252,7 +324,7 @@ def _catalogue() -> _Catalogue:
         for code, reason in (raw.get("refused_codes") or {}).items():
             refused[fold_compact(code)] = reason
         actions[key] = Action(key, raw["name"], str(raw["period"]), raw["managed_by"], raw["summary"], versions,
-                              tuple(sorted(fields_seen)))
+                              tuple(sorted(fields_seen)), reviewed)
     return _Catalogue(actions, codes, tuple(patterns), refused)
 
 
@@ -305,7 +377,10 @@ def rules_for(code: str | ActionRef, call_year: int, *, where: Location | None =
         raise InputError(f"the topic {ref.code} belongs to call {ref.topic_year}, but the call year is "
                          f"{call_year}", where=where)
     version = ref.action.version(call_year)
-    fld = ref.field
+    fld = version.lot_aliases.get(ref.field or "", ref.field)
+    if version.lots and fld is not None and fld not in version.lots:
+        raise InputError(f"{ref.action.key} call {call_year} had no {fld}: its lots were "
+                         + "; ".join(f"{k} {v}" for k, v in version.lots.items()), where=where)
     everything = [*version.criteria, *version.durations, *version.grants]
     restricted = sorted({f for item in everything for f in item.fields})
     if fld is None and any(c.kind == "organisations" and c.fields for c in version.criteria):

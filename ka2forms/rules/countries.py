@@ -12,7 +12,8 @@ from functools import cache
 
 from ka2forms.errors import Location, RuleNotDefinedError, RulesDataError, UnknownValueError
 from ka2forms.rules.loader import provenance, read_json, read_yaml
-from ka2forms.rules.provenance import CallYears, Provenance
+from ka2forms.rules.organisations import ORG_TYPES
+from ka2forms.rules.provenance import CallYears, Provenance, spans
 from ka2forms.rules.vocabulary import Vocabulary
 
 STATUSES = ("member", "associated", "not-associated")
@@ -32,11 +33,25 @@ class CountryStatus:
     excluded: bool
     note: str | None
     provenance: Provenance | None  # None: not listed in countries.yaml, so not associated by default
+    excluded_types: tuple[str, ...] = ()  # partial exclusion: these types are out, others cannot be told apart
 
     @property
     def eligible(self) -> bool:
         """EU Member State or associated third country (2014–2020: Programme Country)."""
         return self.status in ELIGIBLE and not self.excluded
+
+    @property
+    def partly_excluded(self) -> bool:
+        return bool(self.excluded_types) and not self.excluded
+
+    def excludes(self, org_type: str) -> bool | None:
+        """Whether an organisation of this type is excluded: True, False, or None when the type cannot tell
+        (call 2022 excluded Russian public bodies and state-controlled organisations, not every organisation)."""
+        if self.excluded:
+            return True
+        if not self.excluded_types:
+            return False
+        return True if org_type in self.excluded_types else None
 
     def describe(self) -> str:
         text = self.label
@@ -44,6 +59,8 @@ class CountryStatus:
             text += f", Region {self.region}"
         if self.excluded:
             text += ", excluded"
+        elif self.excluded_types:
+            text += ", partly excluded"
         return text
 
 
@@ -55,6 +72,7 @@ class _Entry:
     excluded: bool
     note: str | None
     provenance: Provenance
+    excluded_types: tuple[str, ...] = ()
 
 
 @cache
@@ -69,12 +87,18 @@ def _history() -> tuple[CallYears, dict[str, tuple[_Entry, ...]]]:
     covers = CallYears.parse(data["covers"], where="countries.yaml: covers")
     history: dict[str, list[_Entry]] = {}
     for i, group in enumerate(data["history"]):
-        for j, raw in enumerate(group["status"]):
+        ranges = spans(group["status"], last=covers.last, where=f"countries.yaml: history[{i}].status")
+        for j, (raw, calls) in enumerate(zip(group["status"], ranges, strict=True)):
             where = f"countries.yaml: history[{i}].status[{j}]"
             if raw["status"] not in STATUSES:
                 raise RulesDataError(f"{where}: status must be one of {', '.join(STATUSES)}")
-            entry = _Entry(CallYears.parse(raw["calls"], where=where), raw["status"], raw.get("region"),
-                           bool(raw.get("excluded", False)), raw.get("note"), provenance(raw, where=where))
+            excluded_types = tuple(raw.get("excluded_types", ()))
+            if bad := [t for t in excluded_types if t not in ORG_TYPES]:
+                raise RulesDataError(f"{where}: unknown organisation types {bad}")
+            if excluded_types and raw.get("excluded"):
+                raise RulesDataError(f"{where}: give excluded: true or excluded_types, not both")
+            entry = _Entry(calls, raw["status"], raw.get("region"), bool(raw.get("excluded", False)),
+                           raw.get("note"), provenance(raw, where=where), excluded_types)
             for code in group["codes"]:
                 if not (isinstance(code, str) and len(code) == 2 and code.isupper()):
                     raise RulesDataError(f"countries.yaml: history[{i}]: {code!r} is not an ISO code "
@@ -130,7 +154,7 @@ def country_status(country: str, call_year: int) -> CountryStatus:
     for e in history.get(code, ()):
         if call_year in e.calls:
             return CountryStatus(code, country_name(code), call_year, e.status, status_label(e.status, call_year),
-                                 e.region, e.excluded, e.note, e.provenance)
+                                 e.region, e.excluded, e.note, e.provenance, e.excluded_types)
     if code in history:
         raise RulesDataError(f"countries.yaml: {code} has no status for call year {call_year}")
     return CountryStatus(code, country_name(code), call_year, "not-associated",

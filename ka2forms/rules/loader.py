@@ -7,10 +7,12 @@ would hide a copy-paste mistake in a rule).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -88,14 +90,48 @@ def read_json(name: str) -> Any:
     return json.loads(_data_file(name).read_text(encoding="utf-8"))
 
 
+QUOTE_MAX_WORDS = 40
+_SOURCE_KEYS = {"kind", "title", "url", "file", "call_year", "read", "quote", "note"}
+
+
+@cache
+def official_domains() -> dict[str, dict[str, str]]:
+    """Web domains of official publishers (``publishers.yaml``): Commission, agencies, governments."""
+    return dict(read_yaml("publishers.yaml"))
+
+
+def is_official_url(url: str | None) -> bool:
+    """Whether a URL is published by an official publisher (its host is a listed domain or a subdomain)."""
+    host = (urlsplit(url or "").hostname or "").rstrip(".").lower().removeprefix("www.")
+    return bool(host) and any(host == d or host.endswith("." + d) for d in official_domains())
+
+
+def _check_source(sid: str, raw: dict[str, Any]) -> None:
+    where = f"sources.yaml: {sid}"
+    if unknown := set(raw) - _SOURCE_KEYS:
+        raise RulesDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
+    if raw.get("kind") not in {"seed", "official", "third-party", "project"}:
+        raise RulesDataError(f"{where}: kind must be seed, official, third-party or project")
+    if raw["kind"] == "official" and not is_official_url(raw.get("url")):
+        raise RulesDataError(f"{where}: kind official needs a URL of an official publisher (publishers.yaml), "
+                             f"not {raw.get('url')!r}")
+    if "read" in raw and not isinstance(raw["read"], dt.date):
+        raise RulesDataError(f"{where}: read must be a date like 2026-12-01")
+    quote = raw.get("quote")
+    if quote is not None and (not isinstance(quote, str) or len(quote.split()) > QUOTE_MAX_WORDS):
+        raise RulesDataError(f"{where}: quote must be text of at most {QUOTE_MAX_WORDS} words")
+
+
 @cache
 def sources() -> dict[str, Source]:
-    """Every citable source by id (``sources.yaml``)."""
+    """Every citable source by id (``sources.yaml``), checked: an ``official`` one has an official URL."""
     out = {}
     for sid, raw in read_yaml("sources.yaml").items():
-        if raw.get("kind") not in {"seed", "official", "third-party", "project"}:
-            raise RulesDataError(f"sources.yaml: {sid}: kind must be seed, official, third-party or project")
-        out[sid] = Source(id=sid, kind=raw["kind"], title=raw["title"], url=raw.get("url"), file=raw.get("file"))
+        _check_source(sid, raw)
+        read = raw.get("read")
+        out[sid] = Source(id=sid, kind=raw["kind"], title=raw["title"], url=raw.get("url"), file=raw.get("file"),
+                          call_year=None if raw.get("call_year") is None else str(raw["call_year"]),
+                          read=read.isoformat() if read else None, quote=raw.get("quote"))
     return out
 
 
@@ -109,4 +145,9 @@ def provenance(raw: dict[str, Any], *, where: str) -> Provenance:
     except ValueError:
         raise RulesDataError(f"{where}: confidence must be one of "
                              f"{', '.join(c.value for c in Confidence)}, not {conf!r}") from None
-    return Provenance(sources()[sid], confidence)
+    source = sources()[sid]
+    if confidence is Confidence.OFFICIAL and source.kind != "official":
+        raise RulesDataError(f"{where}: confidence official needs a source of kind official; {sid} is {source.kind}")
+    if confidence is Confidence.SEED and source.kind != "seed":
+        raise RulesDataError(f"{where}: confidence seed needs a seed source; {sid} is {source.kind}")
+    return Provenance(source, confidence)

@@ -12,7 +12,7 @@ from ka2forms.rules.provenance import Provenance
 from ka2forms.rules.vocabulary import Vocabulary
 
 ORG_TYPES = ("HEI", "VET", "SCHOOL", "ADULT", "YOUTH", "SME", "ENTERPRISE", "CHAMBER", "SOCIAL-PARTNER",
-             "ASSOCIATION", "PUBLIC", "NGO", "RESEARCH", "OTHER")
+             "ASSOCIATION", "PUBLIC", "NGO", "RESEARCH", "SPORT", "INFORMAL-GROUP", "OTHER")
 
 
 class Role(str, enum.Enum):

@@ -17,7 +17,7 @@ from functools import cache
 
 from ka2forms.errors import RuleNotDefinedError, RulesDataError, UnknownValueError
 from ka2forms.rules.loader import provenance, read_yaml
-from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges
+from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, merge_ranges
 
 DEFAULT_ACTIVITY = "standard"
 
@@ -129,13 +129,7 @@ def _tables() -> tuple[dict[str, str], tuple[_RawTable, ...]]:
 
 def _describe(ranges: list[CallYears]) -> str:
     """Contiguous ranges merged for messages: ``2014–2026``."""
-    merged: list[CallYears] = []
-    for r in sorted(ranges):
-        if merged and r.first == merged[-1].last + 1:
-            merged[-1] = CallYears(merged[-1].first, r.last)
-        else:
-            merged.append(r)
-    return describe_ranges(merged)
+    return describe_ranges(merge_ranges(ranges))
 
 
 def activities() -> dict[str, str]:

@@ -45,6 +45,8 @@ from ka2forms.errors import InputError, Location, RendererUnavailableError, Rule
 from ka2forms.files import same_file, write_atomic
 from ka2forms.model import Project
 from ka2forms.rules import Role, country_name, rules_for, type_label
+from ka2forms.services.budget import LUMP_SUM_PERIOD_FROM, check_budget, plan_travel
+from ka2forms.services.charts import bar_chart_svg
 from ka2forms.services.check import CheckResult
 
 Format = Literal["html", "pdf", "docx", "md"]
@@ -208,8 +210,47 @@ def annex_context(project: Project, result: CheckResult, lang: str = "en", *, to
             "failing": [c["id"] for c in criteria if not c["ok"]],
             "warnings": list(result.warnings),
         },
-        "travel": [dict(t) for t in travel],
+        "travel": [dict(t) for t in travel] or _travel_rows(project),
+        "travel_is_planning_aid": project.call_year >= LUMP_SUM_PERIOD_FROM,
+        "budget": _budget(project, lang, lab),
         "generated": {"date": today, "version": __version__, "text": generated_text},
+    }
+
+
+def _travel_rows(project: Project) -> list[dict[str, Any]]:
+    """The workbook's travel plan, priced (services/budget.py), as the plain rows the templates show."""
+    if project.travel_plan is None:
+        return []
+    return [{"activity": r.activity, "organisation": r.organisation, "origin": r.from_place,
+             "destination": r.to_place, "distance_km": None if r.distance_km is None else round(r.distance_km),
+             "band": r.band or "", "unit_cost": r.unit_cost_eur, "participants": r.participants,
+             "amount": r.total_eur, "green": r.green, "error": r.error or ""}
+            for r in plan_travel(project).rows]
+
+
+def _budget(project: Project, lang: str, lab: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The Budget sheet's totals, checks and two charts (by organisation, by work package), or None."""
+    if project.budget is None:
+        return None
+    result = check_budget(project)
+    money = make_filters(lang)["money"]
+    per_org = [{"name": k, "amount": v} for k, v in result.per_organisation.items()]
+    per_wp = [{"name": k, "amount": v} for k, v in result.per_work_package.items()]
+    return {
+        "total": result.total_eur,
+        "ok": result.ok,
+        "verdict": lab["budget_ok"] if result.ok else lab["budget_not_ok"],
+        "per_organisation": per_org,
+        "per_work_package": per_wp,
+        "checks": [{"id": c.id, "description": c.description, "required": c.required, "actual": c.actual,
+                    "ok": c.ok, "source": c.source,
+                    "confidence_label": lab["confidence_values"].get(c.confidence, c.confidence)}
+                   for c in result.checks],
+        "warnings": list(result.warnings),
+        "chart_organisations": bar_chart_svg([(x["name"], x["amount"]) for x in per_org],
+                                             title=lab["budget_by_organisation"], fmt=money),
+        "chart_work_packages": bar_chart_svg([(x["name"], x["amount"]) for x in per_wp],
+                                             title=lab["budget_by_work_package"], fmt=money),
     }
 
 

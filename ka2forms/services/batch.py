@@ -41,7 +41,7 @@ from ka2forms.files import remove_stale_temps, same_file, write_atomic
 
 MANIFEST = "check.json"
 SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
-                   "errors", "outputs", "seconds")
+                   "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
 #: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -97,6 +97,17 @@ class Row:
     seconds: float = 0.0
     index: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    travel_eur: int | None = None    # the Travel plan's total, when the workbook has one
+    budget_eur: float | None = None  # the Budget sheet's total, when the workbook has one
+    budget_verdict: str = ""         # budget ok | budget not ok | "" (no Budget sheet)
+
+    def plan(self, data: dict[str, Any]) -> None:
+        """Travel and budget totals from ``check --json``'s ``travel_plan``/``budget`` keys (when present)."""
+        if "travel_plan" in data:
+            self.travel_eur = data["travel_plan"]["total_eur"]
+        if "budget" in data:
+            self.budget_eur = data["budget"]["total_eur"]
+            self.budget_verdict = "budget ok" if data.get("budget_ok") else "budget not ok"
 
     @property
     def ok(self) -> bool:
@@ -234,6 +245,7 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
     (except for bugs, which the pool reports as such)."""
     from ka2forms.readers.workbook import read_workbook
     from ka2forms.services.annex import SUFFIXES, render_annex
+    from ka2forms.services.budget import budget_report
     from ka2forms.services.check import check_project
 
     assert _WORKER is not None, "_init_worker was not called"
@@ -275,7 +287,8 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
                                    today=w.options.today, protect=protect, durable=False)
             outputs += [f"forms/{x.path.name}" for x in written]
             row.warnings = tuple(f"{x.path.name}: {warning}" for x in written for warning in x.warnings)
-        payload = result.as_dict()
+        payload = {**result.as_dict(), **budget_report(project)}
+        row.plan(payload)
         payload["warnings_forms"] = list(row.warnings)
         payload["coordinator"] = row.coordinator
         sizes = {rel: (out / rel).stat().st_size for rel in outputs}
@@ -311,6 +324,7 @@ def _row_from_manifest(row: Row, data: dict[str, Any], status: str) -> Row:
     row.failing = ", ".join(data.get("failing") or [])
     row.outputs = len(data["batch"]["outputs"]) + 1
     row.warnings = tuple(data.get("warnings_forms") or ())
+    row.plan(data)
     return row
 
 

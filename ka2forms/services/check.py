@@ -31,6 +31,7 @@ from ka2forms.rules import (
     type_label,
 )
 from ka2forms.rules.countries import status_label
+from ka2forms.rules.programme import notices_for
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class _Context:
     rules: ActionRules
     partners: Sequence[Partner]
     warnings: list[str] = field(default_factory=list)
+    undecided: set[str] = field(default_factory=set)  # criteria whose own source did not decide this verdict
 
     @property
     def year(self) -> int:
@@ -102,6 +104,21 @@ class _Context:
 
     def status(self, p: Partner) -> CountryStatus:
         return country_status(p.country, self.year)
+
+    def excluded(self, p: Partner) -> bool:
+        """Whether the partner is excluded. Where the call excluded only some organisations of a country
+        (Russia 2022: public bodies and state-controlled organisations) and the workbook's type cannot tell,
+        the partner is not treated as excluded but a warning says what to verify."""
+        st = self.status(p)
+        verdict = st.excludes(p.org_type)
+        if verdict is None:
+            prov = st.provenance
+            self.warnings.append(
+                f"{p.organisation} ({st.name}): call {self.year} excludes some organisations of {st.name} "
+                f"({st.note or 'see the source'}); the workbook cannot tell whether this {type_label(p.org_type)} "
+                f"is one of them — verify before applying"
+                + (f" ({prov.describe()})" if prov else ""))
+        return bool(verdict)
 
     def roles_phrase(self) -> str:
         roles = self.rules.counted_roles
@@ -179,11 +196,14 @@ def _organisations(c: Criterion, ctx: _Context) -> _Outcome:
 
 
 def _countries(c: Criterion, ctx: _Context) -> _Outcome:
+    types = c.counted_types()
     countries = {p.country for p in ctx.counted
-                 if ctx.status(p).status in c.statuses and not ctx.status(p).excluded}
+                 if ctx.status(p).status in c.statuses and not ctx.excluded(p) and (not types or p.org_type in types)}
     n = len(countries)
     where = ctx.statuses_phrase(c.statuses)
     desc = f"From at least {c.min} different {where}"
+    if types:
+        desc += f", counting {_types_phrase(c)} only"
     hint = None
     if n < c.min:
         missing = c.min - n
@@ -222,7 +242,7 @@ def _only_types(c: Criterion, ctx: _Context) -> _Outcome:
 
 
 def _all_from(c: Criterion, ctx: _Context) -> _Outcome:
-    outside = [p for p in ctx.counted if ctx.status(p).status not in c.statuses or ctx.status(p).excluded]
+    outside = [p for p in ctx.counted if ctx.status(p).status not in c.statuses or ctx.excluded(p)]
     where = ctx.statuses_phrase(c.statuses)
     desc = f"Every organisation from {where}"
     actual = "all" if not outside else f"{len(outside)} from elsewhere"
@@ -237,6 +257,9 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     desc = "Exactly one coordinator" if anywhere else f"Exactly one coordinator, from an {where}"
     if c.types:
         desc += f", being a {_types_phrase(c, 1)}"
+    if c.regions:
+        desc += (", from a non-associated country only in Region" + ("s " if len(c.regions) > 1 else " ")
+                 + ", ".join(map(str, c.regions)))
     required = "1"
     if len(coordinators) != 1:
         hint = ("mark one organisation's Role as Coordinator" if not coordinators
@@ -245,18 +268,29 @@ def _coordinator(c: Criterion, ctx: _Context) -> _Outcome:
     co = coordinators[0]
     st = ctx.status(co)
     problems = []
-    if st.status not in c.statuses or st.excluded:
+    if st.status not in c.statuses or ctx.excluded(co):
         problems.append(f"{st.name} is a {st.describe()}")
     if c.types and co.org_type not in c.types:
         problems.append(f"{type_label(co.org_type)} may not coordinate")
+    if c.regions and st.status == "not-associated" and st.region not in c.regions:
+        where_from = f"Region {st.region}" if st.region else "a region we do not know"
+        problems.append(f"{st.name} ({where_from}) may not coordinate: non-associated coordinators only from "
+                        + ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(map(str, c.regions)))
+    if co.country in c.not_countries:
+        problems.append(f"organisations from {st.name} may take part only as partners")
     actual = f"{co.organisation} ({co.country})"
-    hint = ("choose a coordinator from an " + where + "; " + "; ".join(problems)) if problems else None
+    lead = "choose another coordinator" if anywhere else "choose a coordinator from an " + where
+    hint = (lead + "; " + "; ".join(problems)) if problems else None
     return desc, required, actual, not problems, hint
 
 
 def _excluded_countries(c: Criterion, ctx: _Context) -> _Outcome:
-    excluded = [p for p in ctx.partners if ctx.status(p).excluded]
-    desc = "No organisation from an excluded country (Russia and Belarus since 2022)"
+    excluded = [p for p in ctx.partners if ctx.excluded(p)]
+    if not any(ctx.status(p).excluded or ctx.status(p).excluded_types for p in ctx.partners):
+        # No partner is from a country with an exclusion that year: no exclusion value decided the verdict,
+        # so its source's confidence is not a warning (a partner's country status warns on its own).
+        ctx.undecided.add(c.id)
+    desc = f"No organisation that call {ctx.year} excludes (countries or kinds of organisation)"
     hint = f"remove {_names(excluded)}" if excluded else None
     return desc, "none", len(excluded), not excluded, hint
 
@@ -288,6 +322,59 @@ def _identifier(c: Criterion, ctx: _Context) -> _Outcome:
     return desc, "all", actual, not missing, hint
 
 
+def _status_count(c: Criterion, ctx: _Context) -> _Outcome:
+    """At least ``min`` counted organisations (not countries) from countries with ``statuses``."""
+    matching = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
+    n = len(matching)
+    where = ctx.statuses_phrase(c.statuses)
+    desc = f"At least {_plural(c.min, 'organisation')} from {where}"
+    missing = (c.min or 0) - n
+    hint = (f"add {_plural(missing, 'more organisation')} from {where} as full partner"
+            f"{'s' if missing > 1 else ''}") if missing > 0 else None
+    return desc, f"≥ {c.min}", n, n >= c.min, hint
+
+
+def _balance(c: Criterion, ctx: _Context) -> _Outcome:
+    """Capacity building: organisations from ``statuses`` at least as many as those from ``than``."""
+    mine = [p for p in ctx.counted if ctx.status(p).status in c.statuses and not ctx.excluded(p)]
+    theirs = [p for p in ctx.counted if ctx.status(p).status in c.than]
+    side, other = ctx.statuses_phrase(c.statuses), ctx.statuses_phrase(c.than)
+    desc = f"At least as many organisations from {side} as from {other}"
+    ok = len(mine) >= len(theirs)
+    hint = None if ok else (f"add {_plural(len(theirs) - len(mine), 'organisation')} from {side} or remove "
+                            f"{len(theirs) - len(mine)} from {other}")
+    return desc, f"≥ {len(theirs)}", len(mine), ok, hint
+
+
+def _regions(c: Criterion, ctx: _Context) -> _Outcome:
+    """Organisations from countries with ``statuses`` come only from the listed regions (and, with
+    ``one_region``, all from the same one). A country whose region the data does not know fails."""
+    tcna = [p for p in ctx.counted if ctx.status(p).status in c.statuses]
+    allowed = ("Regions " if len(c.regions) > 1 else "Region ") + ", ".join(str(r) for r in c.regions)
+    desc = f"Organisations from {ctx.statuses_phrase(c.statuses)} only from {allowed}"
+    if c.one_region:
+        desc += ", all from the same region"
+    unknown = [p for p in tcna if ctx.status(p).region is None]
+    outside = [p for p in tcna if ctx.status(p).region is not None and ctx.status(p).region not in c.regions]
+    found = sorted({ctx.status(p).region for p in tcna if ctx.status(p).region is not None})
+    for p in tcna:
+        prov = ctx.status(p).provenance
+        if prov is not None and prov.confidence.value not in ("seed", "official"):
+            ctx.warnings.append(f"{c.id}: the region of {ctx.status(p).name} rests on a {prov.confidence.value} "
+                                f"value ({prov.source.where})")
+    problems = []
+    if unknown:
+        problems.append(f"region unknown for {_names(unknown)}: check the country's region in the Programme Guide")
+    if outside:
+        problems.append(f"replace {_names(outside)} (not in {allowed})")
+    if c.one_region and len(found) > 1:
+        problems.append("keep the non-associated partners in one region (now Regions "
+                        + ", ".join(str(r) for r in found) + ")")
+    actual = ("none" if not tcna else "Region" + ("s " if len(found) != 1 else " ")
+              + (", ".join(str(r) for r in found) or "unknown"))
+    return desc, allowed, actual, not problems, "; ".join(problems) or None
+
+
 _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "organisations": _organisations,
     "countries": _countries,
@@ -298,7 +385,20 @@ _KINDS: dict[str, Callable[[Criterion, _Context], _Outcome]] = {
     "excluded_countries": _excluded_countries,
     "per_country_type": _per_country_type,
     "identifier": _identifier,
+    "status_count": _status_count,
+    "balance": _balance,
+    "regions": _regions,
 }
+
+
+def _advise(c: Criterion, ctx: _Context) -> None:
+    """An ``advice`` criterion: a rule the workbook cannot show, so it is a warning, never a verdict."""
+    concerned = [p for p in ctx.partners
+                 if (not c.countries or p.country in c.countries) and (not c.types or p.org_type in c.types)]
+    if (c.countries or c.types) and not concerned:
+        return
+    whom = f" (concerns {_names(concerned)})" if c.countries or c.types else ""
+    ctx.warnings.append(f"{c.id}: not checked — {c.text}{whom} ({c.provenance.describe()})")
 
 
 # ───────────────────────────────────── duration and grant ─────────────────────────────────────
@@ -383,6 +483,9 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
     ctx = _Context(rules, partners)
     results: list[CriterionResult] = []
     for c in rules.criteria:
+        if c.kind == "advice":
+            _advise(c, ctx)
+            continue
         desc, required, actual, ok, hint = _KINDS[c.kind](c, ctx)
         results.append(_result(c.id, c.description or desc, required, actual, ok, hint, c.provenance))
     if duration_months is not None and (r := _check_duration(ctx, duration_months)):
@@ -392,15 +495,22 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
 
     warnings = list(rules.notes)
     for r in results:
-        if r.confidence not in ("seed", "official"):
+        if r.confidence not in ("seed", "official") and r.id not in ctx.undecided:
             warnings.append(f"{r.id}: rests on a {r.confidence} value ({r.source}); verify it in the "
                             f"Programme Guide {call_year}")
     warnings += ctx.warnings
+    for notice in notices_for(rules.action.period, call_year):
+        concerned = [p for p in partners if notice.concerns(p.country, p.org_type)]
+        if concerned:
+            warnings.append(f"{notice.id}: {_names(concerned)} — {notice.text} ({notice.provenance.describe()})")
     for p in partners:
         st = country_status(p.country, call_year)
         if st.provenance is None:
             warnings.append(f"{st.name} is not listed in the rules data; treated as a "
                             f"{st.label} for call {call_year}")
+        elif not st.provenance.confirmed:
+            warnings.append(f"{st.name}: its status in call {call_year} ({st.describe()}) rests on a "
+                            f"{st.provenance.describe()} value; verify it in the Programme Guide {call_year}")
     return CheckResult(
         eligible=all(r.ok for r in results), action=rules.ref.code, action_name=rules.action.name,
         call_year=call_year, criteria=tuple(results), warnings=tuple(dict.fromkeys(warnings)),
@@ -420,3 +530,10 @@ def check_project(project: Project) -> CheckResult:
         raise
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
                           "acronym": project.acronym})
+
+
+def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,
+                    duration_months: int | None = None) -> CriterionResult | None:
+    """The grant criterion alone, for an amount that is not the requested grant (a budget's total)."""
+    ctx = _Context(rules_for(action, call_year), partners)
+    return _check_grant(ctx, amount, duration_months)

@@ -36,6 +36,8 @@ EXPECTED_FAILING: dict[str, set[str]] = {
     "afi-lot2-not-eligible.xlsx": {"min-countries", "duration"},
     "ka202-2019-eligible.xlsx": set(),
     "ka202-2018-not-eligible.xlsx": {"min-countries"},
+    "cby-2025-eligible.xlsx": set(),
+    "cby-2024-not-eligible.xlsx": {"balance", "eligible-regions"},
 }
 # Action and call year as written in each sample's Project sheet (README table).
 EXPECTED_ACTION: dict[str, tuple[str, int]] = {
@@ -49,6 +51,8 @@ EXPECTED_ACTION: dict[str, tuple[str, int]] = {
     "afi-lot2-not-eligible.xlsx": ("AFI-LOT2", 2024),
     "ka202-2019-eligible.xlsx": ("KA202", 2019),
     "ka202-2018-not-eligible.xlsx": ("KA202", 2018),
+    "cby-2025-eligible.xlsx": ("ERASMUS-YOUTH-2025-CB", 2025),
+    "cby-2024-not-eligible.xlsx": ("CBY", 2024),
 }
 SAMPLE_NAMES = sorted(EXPECTED_FAILING)
 CRITERION_KEYS = {"id", "description", "required", "actual", "ok"}

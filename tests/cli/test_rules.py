@@ -69,7 +69,7 @@ def test_rules_action_alias_shows_the_action_and_its_call_years(code: str) -> No
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("KA220 — Cooperation Partnerships")
     assert "Fields or lots: ADU, HED, SCH, VET, YOU" in result.stdout
-    assert "Rules exist for calls: 2021, 2022–2026." in result.stdout
+    assert "Rules exist for calls: 2021, 2022–2025, 2026." in result.stdout
 
 
 def test_rules_action_and_year_show_criteria_lump_sums_and_sources() -> None:
@@ -77,7 +77,7 @@ def test_rules_action_and_year_show_criteria_lump_sums_and_sources() -> None:
 
     assert result.exit_code == 0, result.output
     assert "KA220-VET — Cooperation Partnerships, call 2025" in result.stdout
-    assert "this version covers calls 2022–2026" in result.stdout
+    assert "this version covers calls 2022–2025" in result.stdout
     assert "lump sums 120,000 / 250,000 / 400,000" in result.stdout
     assert "12–36 months" in result.stdout
     assert {"min-organisations", "min-countries", "coordinator", "duration", "grant (EUR)"} <= set(
@@ -164,7 +164,7 @@ def test_rules_action_in_a_year_without_rules_exits_2() -> None:
     result = run("--action", "KA220", "--year", "2030")
 
     assert result.exit_code == 2
-    assert "no rules for KA220" in result.stderr and "2022–2026" in result.stderr
+    assert "no rules for KA220" in result.stderr and "2021–2026" in result.stderr
 
 
 def test_rules_unknown_country_exits_2() -> None:
@@ -172,3 +172,11 @@ def test_rules_unknown_country_exits_2() -> None:
 
     assert result.exit_code == 2
     assert "unknown country 'Atlantis'" in result.stderr
+
+
+def test_rules_for_call_2027_says_no_call_text_exists_yet():
+    result = run("--year", "2027")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "No action has rules for call 2027" in text
+    assert "no Programme Guide or call text for 2027 has been published" in text

@@ -141,3 +141,41 @@ def test_worksheet_functions_do_not_import_openpyxl():
            "['Coordinator','X','SI','HEI']], 'KA210-SCH', 2024); print('openpyxl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# ───────────────────────────── budget planning ─────────────────────────────
+
+PLAN = [["Activity", "Organisation", "From", "To", "Participants", "Green"],
+        ["Kick-off", "Müller GmbH", "Köln", "Celje", 2.0, None],
+        [None, None, None, None, None, None],
+        ["Pilot", "Šolski center Celje", None, "Győr", 3.0, "yes"]]
+PARTNERS = [["Role", "Organisation", "Country", "City", "Type"],
+            ["Coordinator", "Šolski center Celje", "SI", "Celje", "VET"],
+            ["Partner", "Müller GmbH", "DE", "Köln", "SME"],
+            ["Partner", "Győri SZC", "HU", "Győr", "VET"]]
+
+
+def test_ka2_travel_plan_gives_each_row_its_total_beside_it_and_leaves_blank_rows_blank() -> None:
+    got = udfs.KA2_TRAVEL_PLAN(PLAN, 2025.0, PARTNERS)
+    assert got[0] == ["Total (EUR)"] and got[2] == [None]
+    assert got[1] == [2 * 309.0]                                   # Köln → Celje, 500–1999 km, 2025 rates
+    assert isinstance(got[3][0], float) and got[3][0] > 0         # Celje (from Partners) → Győr, green
+
+
+def test_ka2_travel_plan_without_a_from_place_or_partners_says_so_in_the_row() -> None:
+    got = udfs.KA2_TRAVEL_PLAN(PLAN, 2025.0)
+    assert got[3][0].startswith("KA2: no place to travel from")
+
+
+def test_ka2_budget_check_is_a_table_with_the_total_and_its_verdict() -> None:
+    budget = [["Work package", "Šolski center Celje", "Müller GmbH", "Győri SZC"],
+              ["Project management", 20000.0, 10000.0, 10000.0], ["Curriculum", 60000.0, 40000.0, 30000.0],
+              ["Pilots", 30000.0, 30000.0, 20000.0]]
+    got = udfs.KA2_BUDGET_CHECK(budget, "KA220-VET", 2025.0, 250000.0, PARTNERS)
+    assert got[0] == ["Check", "Required", "Actual", "OK"]
+    assert got[-1] == ["Total (EUR)", None, 250000.0, True]
+    assert all(row[3] is True for row in got[1:])
+    budget[1][1] = 40000.0                                          # management now 60 000 of 250 000
+    got = udfs.KA2_BUDGET_CHECK(budget, "KA220-VET", 2025.0, 250000.0)
+    assert got[-1][3] is False
+    assert udfs.KA2_BUDGET_CHECK([["Work package", "X"], ["PM", -5.0]], "KA220-VET", 2025.0).startswith("KA2: B2")

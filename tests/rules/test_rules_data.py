@@ -39,6 +39,8 @@ def test_seed_values_cite_a_seed_source_and_official_values_an_official_one():
 def test_every_action_has_a_coordinator_rule_and_a_minimum_in_every_version():
     for action in all_actions():
         for v in action.versions:
+            if v.no_call or v.unknown:
+                continue
             kinds = {c.kind for c in v.criteria}
             assert "coordinator" in kinds, (action.key, v.calls)
             assert "organisations" in kinds or "countries" in kinds, (action.key, v.calls)
@@ -81,6 +83,13 @@ def test_eu27_are_member_states_in_2021_and_the_uk_only_until_2020():
     ("EPPKA2-KA", "EPPKA2-KA", None), ("EPPKA2-CBHE", "EPPKA2-CBHE", None), ("COVE", "COVE", None),
     ("Teacher Academies", "ETA", None), ("CBHE-STRAND3", "CBHE", "STRAND3"),
     ("Alliances for Education and Enterprises", "AFI-LOT1", None),
+    ("EPPKA2-CBY-WB", "EPPKA2-CBY", None), ("CBY", "CBY", None), ("ERASMUS-YOUTH-2025-CB", "CBY", None),
+    ("ERASMUS-EDU-2024-CB-VET", "CB-VET", None), ("ERASMUS-SPORT-2026-CB", "CB-SPORT", None),
+    ("ERASMUS-SPORT-2025-SCP", "SPORT-CP", None), ("ERASMUS-SPORT-2025-SSCP", "SPORT-SSCP", None),
+    ("ERASMUS-SPORT-2025-SNCESE", "SPORT-EVENTS", None), ("sport-events-local-ii", "SPORT-EVENTS", "LOCAL-II"),
+    ("579661-EPP-1-2016-2-HR-SPO-SCP", "EPPKA2-SPORT-CP", None), ("SPO-SSCP", "EPPKA2-SPORT-SSCP", None),
+    ("ERASMUS-EDU-2025-PI-FORWARD", "PI-FORWARD", None), ("PI-FORWARD-LOT1", "PI-FORWARD", "LOT1"),
+    ("ERASMUS-EDU-2023-EMJM-DESIGN", "EMDM", None), ("ERASMUS-EDU-2025-PEX-EMJM-MOB", "EMJM", None),
 ])
 def test_official_codes_and_aliases_resolve_case_insensitively(code, key, field):
     ref = resolve_action(code)
@@ -91,6 +100,15 @@ def test_a_topic_id_carries_its_call_year():
     assert resolve_action("ERASMUS-EDU-2026-PI-ALL-INNO-STEM").topic_year == 2026
 
 
+@pytest.mark.parametrize("code, year", [
+    ("ERASMUS-YOUTH-2025-CB", 2025), ("ERASMUS-SPORT-2025-SCP", 2025), ("ERASMUS-EDU-2025-PI-FORWARD", 2025),
+    ("ERASMUS-EDU-2024-CB-VET", 2024), ("ERASMUS-SPORT-2022-SSCP", 2022), ("ERASMUS-SPORT-2026-CB", 2026),
+    ("579661-EPP-1-2016-2-HR-SPO-SCP", 2016),
+])
+def test_capacity_building_sport_and_innovation_topic_ids_carry_their_call_year(code, year):
+    assert resolve_action(code).topic_year == year
+
+
 def test_an_unknown_action_suggests_close_codes():
     with pytest.raises(errors.UnknownValueError, match="KA220"):
         resolve_action("KA22O")
@@ -99,7 +117,9 @@ def test_an_unknown_action_suggests_close_codes():
 def test_a_year_without_data_names_the_action_the_year_and_the_years_we_have():
     with pytest.raises(errors.RuleNotDefinedError) as e:
         rules_for("KA220-VET", 2027)
-    assert "KA220" in str(e.value) and "2027" in str(e.value) and "2022–2026" in str(e.value)
+    assert "KA220" in str(e.value) and "2027" in str(e.value) and "2021–2026" in str(e.value)
+    assert "reviewed up to call year 2026" in str(e.value)
+    assert "no Programme Guide or call text for 2027" in str(e.value)
 
 
 def test_lot_3_exists_only_where_a_call_had_it():
@@ -122,7 +142,7 @@ def test_duplicate_keys_in_rules_data_are_refused(tmp_path, monkeypatch):
 def test_organisations_data_lists_exactly_the_documented_type_codes():
     assert list(read_yaml("organisations.yaml")["types"]) == [
         "HEI", "VET", "SCHOOL", "ADULT", "YOUTH", "SME", "ENTERPRISE", "CHAMBER", "SOCIAL-PARTNER", "ASSOCIATION",
-        "PUBLIC", "NGO", "RESEARCH", "OTHER"]
+        "PUBLIC", "NGO", "RESEARCH", "SPORT", "INFORMAL-GROUP", "OTHER"]
 
 
 def test_norway_is_associated_not_lost_to_yaml_booleans():

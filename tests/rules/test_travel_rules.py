@@ -20,8 +20,8 @@ def amounts(year: int, green: bool = False, activity: str | None = None) -> list
 @pytest.mark.parametrize(
     ("year", "expected"),
     [
-        (2014, [0, 180, 275, 360, 530, 820, 1100]),
-        (2016, [0, 180, 275, 360, 530, 820, 1100]),
+        (2014, [None, 180, 275, 360, 530, 820, 1100]),
+        (2016, [None, 180, 275, 360, 530, 820, 1100]),
         (2017, [None, 20, 180, 275, 360, 530, 820, 1300]),
         (2018, [None, 20, 180, 275, 360, 530, 820, 1500]),
         (2019, [None, 20, 180, 275, 360, 530, 820, 1500]),
@@ -44,11 +44,17 @@ def test_early_guides_have_no_band_below_100_km() -> None:
     assert [b.label for b in travel_bands(2017).bands] == LABELS_2017
 
 
-def test_top_band_change_1100_to_1500_and_10_99_from_0_to_20() -> None:
+def test_top_band_change_1100_to_1500_and_10_99_from_no_band_to_20() -> None:
     assert travel_bands(2016).band_for(9000).eur == 1100
     assert travel_bands(2018).band_for(9000).eur == 1500
-    assert travel_bands(2016).band_for(50).eur == 0
+    assert travel_bands(2016).band_for(50).eur is None  # no band in the early guides: null, never a stated 0
     assert travel_bands(2020).band_for(50).eur == 20
+
+
+@pytest.mark.parametrize("year", [2014, 2015, 2016])
+def test_early_guides_under_100_km_are_no_band_not_zero(year: int) -> None:
+    band = travel_bands(year).band_for(99)
+    assert band.label == "0-99" and band.eur is None
 
 
 @pytest.mark.parametrize(
@@ -68,6 +74,14 @@ def test_green_2021_2023_only_for_100_to_3999_km() -> None:
     table = travel_bands(2022, green=True)
     assert [b.green_missing for b in table.bands] == [False, True, False, False, False, False, True, True]
     assert [b.green for b in table.bands] == [False, False, True, True, True, True, False, False]
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_green_from_2024_has_no_rate_at_4000_km_or_more_so_the_standard_rate_applies(year: int) -> None:
+    table = travel_bands(year, green=True)
+    far = [b for b in table.bands if b.low_km >= 4000]
+    assert [(b.eur, b.green, b.green_missing) for b in far] == [(1188, False, True), (1735, False, True)]
+    assert table.band_for(3999).green and table.band_for(3999).eur == 785
 
 
 def test_no_green_rates_before_2021() -> None:

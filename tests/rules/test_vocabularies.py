@@ -34,6 +34,9 @@ def test_an_unknown_country_suggests_the_likely_one():
     ("SME", "SME"), ("Malo podjetje", "SME"), ("Malý nebo střední podnik", "SME"), ("Trade union", "SOCIAL-PARTNER"),
     ("Odborový svaz", "SOCIAL-PARTNER"), ("Gospodarska zbornica", "CHAMBER"), ("Hospodářská komora", "CHAMBER"),
     ("social-partner", "SOCIAL-PARTNER"), ("Nevladna organizacija", "NGO"), ("Nevládní organizace", "NGO"),
+    ("Sport club", "SPORT"), ("Športno društvo", "SPORT"), ("Sportovní klub", "SPORT"), ("sport", "SPORT"),
+    ("Informal group of young people", "INFORMAL-GROUP"), ("Neformalna skupina mladih", "INFORMAL-GROUP"),
+    ("Neformální skupina mladých lidí", "INFORMAL-GROUP"), ("informal-group", "INFORMAL-GROUP"),
 ])
 def test_organisation_types_resolve_from_codes_and_labels(text, code):
     assert resolve_type(text) == code

@@ -228,3 +228,23 @@ def test_two_workers_give_the_same_outputs_as_one(tmp_path: Path) -> None:
     assert results[1][1].keys() == results[2][1].keys()
     for name, data in results[1][1].items():
         assert data == results[2][1][name], name
+
+
+def test_the_summary_has_travel_and_budget_totals_and_the_budget_verdict(tmp_path: Path) -> None:
+    coord, de, hu = "Šolski center Celje", "Müller Präzisionstechnik GmbH", "Győri Szakképzési Centrum"
+    src = tmp_path / "in"
+    src.mkdir()
+    make_workbook(src, name="planned.xlsx", sheets={
+        "Travel plan": [["Activity", "Organisation", "To", "Participants"], ["Kick-off", de, "Celje", 2]],
+        "Budget": [["Work package", coord, de, hu], ["Project management", 70000, 0, 0],
+                   ["Pilots", 60000, 60000, 60000]]})
+    make_workbook(src, name="plain.xlsx")
+    out = tmp_path / "out"
+    rows = batch.run(batch.collect([src], out).jobs, batch.Options(formats=("md",)))
+    batch.write_summary(rows, out)
+    with (out / "summary.csv").open(encoding="utf-8-sig") as f:
+        got = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader(f)}
+    assert got["planned.xlsx"]["travel_eur"] == "618"
+    assert got["planned.xlsx"]["budget_eur"] == "250000"
+    assert got["planned.xlsx"]["budget_verdict"] == "budget not ok"        # management 70 000 > 20 %
+    assert got["plain.xlsx"]["budget_verdict"] == "" and got["plain.xlsx"]["travel_eur"] == ""

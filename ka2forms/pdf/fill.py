@@ -1,24 +1,28 @@
 """Filling one PDF form, fast and visibly: :class:`FormTemplate` (parse once) → :meth:`FormTemplate.fill` (per partner).
 
-``FormTemplate.load(data)`` parses the form once, removes active content (``readers/pdf_active.py``), and
+``FormTemplate.load(data)`` parses the form once, removes active content (``pdf/sanitise.py``), and
 normalises the field tree so that every terminal field carries its own ``/FT``, ``/Ff``, ``/Opt``, ``/Q`` and
-``/MaxLen`` and every widget its own ``/DA`` (trap 10: forms from other tools inherit them), with multi-line
-fields at font size 0 so that long text wraps (trap 5). Each :meth:`fill` clones that parsed template
-(no re-parse), sets values and draws appearances, and returns new PDF bytes.
+``/MaxLen`` and every widget its own ``/DA`` (forms from other tools let them be inherited), with multi-line
+fields at font size 0 so that long text wraps instead of running out of the box. Each :meth:`fill` appends
+an incremental update to that cleaned form (``pdf/update.py``, ``pdf/incremental.py``; no re-parse) and
+returns new PDF bytes.
 
-How each kind is filled (the traps are in ``shared/reference/pdf-and-templates.md``):
+How each kind is filled:
 
-* text: ``/V`` and an appearance drawn by pypdf (≥ 6.16: core fonts get a cp1250/cp1252/… ``/Differences``
-  encoding, so č š ž ř ě ů ő ł ß are *drawn*, not only stored). Text the form's font cannot show (Romanian ș ț,
-  Greek, Cyrillic…) is drawn with an embedded subset of DejaVu Sans (or the TrueType font named by
-  ``KA2FORMS_FONT``); without such a font the fill fails with a message instead of writing ``?``.
-* checkbox: the widget's real on-state (``/Yes``, ``/On``, ``/1``, ``/Ja``…) as a name, or ``/Off`` (trap 2).
-* radio group: ``/V`` as a *name* (trap 3) and ``/AS`` on every widget.
-* combo box: ``/V`` is the option's export value; the appearance shows its display text (trap 4).
-* list box: ``/V`` and ``/I`` are set; the form's own appearance is kept (pypdf's list-box drawing is invalid).
+* text: ``/V`` and an appearance drawn by ``pdf/appearances.py``. Helvetica and the other core fonts get a
+  cp1250/cp1252/… ``/Differences`` encoding, so č š ž ř ě ů ő ł ß are *drawn*, not only stored. Text the
+  form's font cannot show (Romanian ș ț, Greek, Cyrillic…) is drawn with an embedded subset of DejaVu Sans
+  (or the TrueType font named by ``KA2FORMS_FONT``); without such a font the fill fails with a message
+  instead of writing ``?``.
+* checkbox: the widget's real on-state (``/Yes``, ``/On``, ``/1``, ``/Ja``…) as a name, or ``/Off``; a
+  checkbox with no on-appearance gets one drawn.
+* radio group: ``/V`` as a *name* (a string would select nothing in Acrobat) and ``/AS`` on every widget.
+* combo box: ``/V`` is the option's export value; the appearance shows its display text.
+* list box: ``/V`` and ``/I`` are set and the options are drawn, the selected ones highlighted.
 
-``NeedAppearances`` is set to false (trap 1): every value we set has its appearance. ``flatten=True`` flattens
-with pikepdf/qpdf (trap 6), keeping checkbox and radio states.
+``NeedAppearances`` is set to false: every value we set has its appearance, and a viewer that regenerated
+them would use its own, poorer fonts. ``flatten=True`` flattens with pikepdf/qpdf, which keeps checkbox and
+radio states (pypdf's flattening does not).
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ class FormTemplate:
                 catalog = pdf_api.writer_root(w)
                 removed = strip_active_content(catalog, w.pages)
                 _normalise(catalog, w.pages)
-                if "/AcroForm" in catalog:   # every value we set gets its appearance (trap 1)
+                if "/AcroForm" in catalog:   # every value we set gets its appearance
                     catalog["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
                 clean = _reachable_only(w)
                 template_reader = PdfReader(io.BytesIO(clean))
@@ -395,7 +399,7 @@ class FormTemplate:
 
 @dataclass
 class _IncrementalForm:
-    """What a fill as an incremental update needs, read once per template (``pdf_increment.py`` says why)."""
+    """What a fill as an incremental update needs, read once per template (``pdf/incremental.py`` says why)."""
 
     clean: bytes
     reader: Any

@@ -117,14 +117,15 @@ def convert(inputs: Path, out: Path, jobs: int, *, forms: bool = True, code: Pat
     return seconds, max(peak, before) if peak > before else peak
 
 
-def measure_rss(inputs: Path, out: Path, jobs: int) -> int:
+def measure_rss(inputs: Path, out: Path, jobs: int, code: Path | None = None) -> int:
     """Peak RSS (kB) of one run measured in a fresh interpreter (RUSAGE_CHILDREN only ever grows)."""
     code = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-c", code, sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out),
            "--jobs", str(jobs), "--form", str(FORM), "--map", str(MAP)]
-    return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip())
+    return int(subprocess.run(cmd, capture_output=True, text=True, check=True, env=_env(code),
+                              cwd=str(code) if code is not None else None).stdout.strip())
 
 
 def profile(inputs: Path, out: Path) -> None:
@@ -181,8 +182,9 @@ def main() -> None:
                 if base is not None:
                     old, _ = convert(inputs, tmp / "out-baseline", jobs, code=base)
                     old_pdfs = sum(1 for _ in (tmp / "out-baseline").rglob("*.pdf"))
-                    print(f"N={n} jobs={jobs}: baseline {args.baseline}: {old:6.1f} s  {old_pdfs} PDFs  -> "
-                          f"{old / seconds:.2f}x faster now", flush=True)
+                    old_rss = measure_rss(inputs, tmp / "out-baseline", jobs, code=base)
+                    print(f"N={n} jobs={jobs}: baseline {args.baseline}: {old:6.1f} s  {old_pdfs} PDFs  "
+                          f"peak RSS {old_rss / 1024:5.0f} MB  -> {old / seconds:.2f}x faster now", flush=True)
             if 1 in times and 2 in times:
                 print(f"N={n}: 2 jobs are {times[1] / times[2]:.2f}x faster than 1 (cores: {os.cpu_count()})")
     finally:

@@ -24,7 +24,8 @@ class Spec:
     border: tuple[float, ...] | None = (0.2, 0.3, 0.6)
     background: tuple[float, ...] | None = (0.93, 0.95, 1.0)
     border_style: str = "/S"
-    appearance: bool = True                 # an (empty) appearance stream of its own, as real forms have
+    appearance: bool = True                 # an appearance stream of its own, as real forms have…
+    drawn: bytes = b""                      # …drawing this (empty: as LibreOffice writes them)
     value: str | None = None                # a value the form already holds
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -77,7 +78,7 @@ def build(specs: list[Spec], *, page_rotation: int = 0) -> bytes:
             d[n(k)] = v
         if s.appearance:
             ap = DecodedStreamObject()
-            ap.set_data(b"")
+            ap.set_data(s.drawn)
             wide, high = (y1 - y0, x1 - x0) if s.rotation in (90, 270) else (x1 - x0, y1 - y0)
             ap.update({n("/Type"): n("/XObject"), n("/Subtype"): n("/Form"),
                        n("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, wide, high)),

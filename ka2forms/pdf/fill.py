@@ -104,6 +104,7 @@ class FormTemplate:
     _coerced: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict, repr=False)
     _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
     odd: dict[str, str] = field(default_factory=dict)   # fields that cannot be filled → why (left as they are)
+    _trusted: bool = True           # the form's own appearances show its values (it did not ask for a redraw)
 
     # ─────────────────────────────── loading ───────────────────────────────
 
@@ -133,8 +134,11 @@ class FormTemplate:
                 catalog = pdf_api.writer_root(w)
                 removed = strip_active_content(catalog, w.pages)
                 _normalise(catalog, w.pages)
+                trusted = True
                 if "/AcroForm" in catalog:   # every value we set gets its appearance
-                    catalog["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
+                    acro_form = catalog["/AcroForm"].get_object()
+                    trusted = not bool(acro_form.get("/NeedAppearances", False))   # else they may be stale
+                    acro_form[NameObject("/NeedAppearances")] = _false()
                 clean = _reachable_only(w)
                 template_reader = PdfReader(io.BytesIO(clean))
                 root = template_reader.trailer["/Root"].get_object()
@@ -154,7 +158,7 @@ class FormTemplate:
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
                         encrypted=encrypted)
         return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
-                   _fields={f.name: f for f in fields}, _inc=inc, odd=odd)
+                   _fields={f.name: f for f in fields}, _inc=inc, odd=odd, _trusted=trusted)
 
     @property
     def fields(self) -> dict[str, FormField]:
@@ -297,7 +301,7 @@ class FormTemplate:
     def _unchanged(self, name: str, kind: str, value: Any) -> bool:
         """Whether the form already holds this value with an appearance for it: then the field is left
         exactly as it is (a redrawn copy could lose what the form's author drew, as a dropdown's background)."""
-        if self._inc is None:
+        if self._inc is None or not self._trusted:
             return False
         current = self._fields[name].value
         node = self._inc.nodes[name]
@@ -311,7 +315,7 @@ class FormTemplate:
                 all("/AP" in w for w in node.widgets)
         shown = value[0][0] if kind == "combo" and value else ("" if kind == "combo" else value)
         widgets = self._inc.widgets.get(name, [])
-        return current == shown and bool(widgets) and all(tw.old_n is not None for tw in widgets)
+        return current == shown and bool(widgets) and all(tw.old_n is not None and _draws(tw.old_n) for tw in widgets)
 
     def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str], list[str]]:
         """Clone the parsed template with pypdf, set values, draw appearances, write the whole file."""
@@ -982,6 +986,14 @@ def _draw_checkbox(inc: Any, node: FieldNode, state: str, acro: Any, name: str, 
         w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): DictionaryObject(
             {NameObject(k): v for k, v in refs.items()})})
         w[NameObject("/AS")] = NameObject(state if state == DRAWN_ON else "/Off")
+
+
+def _draws(ref: Any) -> bool:
+    """Whether an appearance stream draws anything (LibreOffice writes empty ones and asks for a redraw)."""
+    try:
+        return bool(ref.get_object().get_data().strip())
+    except damaged_pdf_errors():
+        return False
 
 
 def _top_index(node: FieldNode, tw: Any, chosen: set[int], font: Any) -> int:

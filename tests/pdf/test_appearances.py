@@ -129,7 +129,9 @@ def test_auto_size_shrinks_instead_of_warning() -> None:
 
 
 def test_a_field_whose_value_does_not_change_keeps_its_appearance_byte_identical() -> None:
-    form = build([Spec("kept", (40, 760, 300, 780), value="Already here"), Spec("new", (40, 700, 300, 720))])
+    drawn = b"BT /Helv 10 Tf 2 6 Td (Already here) Tj ET"
+    form = build([Spec("kept", (40, 760, 300, 780), value="Already here", drawn=drawn),
+                  Spec("new", (40, 700, 300, 720))])
     template = FormTemplate.load(form, name="kept.pdf")
     data = template.fill({"kept": "Already here", "new": "Changed"}).data
     update = data[len(template.clean):]
@@ -143,3 +145,12 @@ def test_maxlen_zero_means_no_limit() -> None:
     template = FormTemplate.load(form, name="free.pdf")
     assert template.fields["free"].maxlen is None
     assert template.fill({"free": "Any length of text is fine here"}).data
+
+
+def test_an_unchanged_value_with_an_empty_appearance_is_drawn() -> None:
+    """LibreOffice writes empty appearance streams and relies on viewers redrawing: keeping one would hide the
+    value once the filled copy says no redraw is needed."""
+    form = build([Spec("stale", (40, 760, 300, 780), value="Already here")])
+    template = FormTemplate.load(form, name="stale.pdf")
+    found = glyphs_in(flatten_pdf(template.fill({"stale": "Already here"}).data), (40, 760, 300, 780))
+    assert _flat(found.text) == "Alreadyhere"

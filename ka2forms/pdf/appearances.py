@@ -55,7 +55,7 @@ class FontMetrics:
         if unit is None:
             w, d = self.widths, self.default_width
             unit = sum([w.get(g, d) for g in glyphs]) / 1000.0
-            if len(self._memo) > 20_000:
+            if len(self._memo) > 8192:
                 self._memo.clear()
             self._memo[glyphs] = unit
         return unit * size

@@ -187,7 +187,7 @@ class FormTemplate:
                 return hit
         result = self._coerce_new(name, value)
         if key is not None:
-            if len(self._coerced) > 4096:
+            if len(self._coerced) > 1024:
                 self._coerced.clear()
             self._coerced[key] = result
         return result

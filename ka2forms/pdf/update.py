@@ -48,7 +48,7 @@ def text_bytes(text: str) -> bytes:
     """A text string as a PDF string object (PDFDocEncoding, else UTF-16BE), remembered: titles repeat."""
     hit = _TEXTS.get(text)
     if hit is None:
-        if len(_TEXTS) > 4096:
+        if len(_TEXTS) > 1024:
             _TEXTS.clear()
         hit = _TEXTS[text] = value_bytes(text_string(text))
     return hit
@@ -94,7 +94,7 @@ class FastUpdates:
     entries: dict[int, Entries] = field(default_factory=dict)
     bases: dict[frozenset[tuple[str, int]], Base] = field(default_factory=dict)
     names: dict[str, bytes] = field(default_factory=dict)
-    drawings: Drawings = field(default_factory=lambda: Drawings(2048))
+    drawings: Drawings = field(default_factory=lambda: Drawings(1024))
 
     def of(self, obj: Any) -> tuple[int, Entries]:
         num = obj.indirect_reference.idnum

@@ -11,7 +11,8 @@ Hierarchy::
     │   ├── WorkbookError             a workbook cannot be read at all (not an xlsx, missing sheet, too big)
     │   ├── WorkbookInvalid           a workbook was read but has problems; carries every Problem found
     │   ├── UnknownValueError         a name we do not know: action, country, organisation type, role
-    │   │                             (also a LookupError)
+    │   │   │                         (also a LookupError)
+    │   │   └── AmbiguousValueError   a name that means several things ("CR": Czechia or Costa Rica)
     │   ├── PlaceError                a place name cannot be resolved (also a LookupError)
     │   │   ├── UnknownPlaceError     no such place; carries suggestions
     │   │   └── AmbiguousPlaceError   several comparable places; carries the candidates
@@ -145,6 +146,25 @@ class UnknownValueError(InputError, LookupError):
         if hint:
             text += f" ({hint})"
         super().__init__(text, where=where)
+
+
+class AmbiguousValueError(UnknownValueError):
+    """A spelling that means several values ("CR": Czech Republic or Costa Rica); ``candidates`` lists them.
+
+    Never resolved by guessing: the user writes the one they mean (the message says how).
+    """
+
+    def __init__(self, kind: str, value: object, candidates: Sequence[str], *, why: str | None = None,
+                 where: Location | None = None) -> None:
+        self.kind = kind
+        self.value = value
+        self.candidates = tuple(candidates)
+        self.suggestions = self.candidates
+        text = f"ambiguous {kind} {value!r}"
+        if why:
+            text += f": {why}"
+        text += " — write " + " or ".join(self.candidates)
+        InputError.__init__(self, text, where=where)
 
 
 class PlaceError(InputError, LookupError):

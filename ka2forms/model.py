@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ka2forms.errors import Location
+from ka2forms.errors import Location, Problem
 from ka2forms.rules import Role
 
 
@@ -68,6 +68,7 @@ class Project:
     requested_grant: Decimal | None = None
     source: str | None = None    # the workbook's path
     cells: dict[str, Location] = field(default_factory=dict)  # "action", "call_year", … → where it was read
+    warnings: tuple[Problem, ...] = ()  # what the reader read with a doubt or passed over, each with its cell
     travel_plan: tuple[TravelRow, ...] | None = None   # None: the workbook has no Travel plan sheet
     budget: tuple[BudgetLine, ...] | None = None       # None: no Budget sheet; rows in sheet order
 

@@ -4,7 +4,7 @@ A partner workbook has a ``Project`` sheet (labels in column A, values in column
 sheet (one header row, one row per organisation). ``make_workbook`` writes one into a folder; every argument
 has a good default, so a test states only what it changes:
 
-    make_workbook(tmp_path, partners=partners_with(row(2, type="Univerza")))
+    make_workbook(tmp_path, partners=partners_with(row(2, type="Univerzza")))
 
 Column letters of the default header: A Role, B Organisation, C Country, D City, E Type, F PIC, G OID.
 """

@@ -1,31 +1,50 @@
 """The ``ka2forms`` command line: a thin skin over the services, one module per command.
 
 Commands import only ``cli._common`` (consoles, exit codes, error reporting) and the core; this module
-imports the commands and registers them on the group, so imports point one way and never in a circle.
+names the commands and imports each one only when it is run (or when ``--help`` lists them), so imports
+point one way, never in a circle, and ``ka2forms check`` does not pay for the annex's or the forms' imports.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from ka2forms import __version__
-from ka2forms.cli.annex import annex
-from ka2forms.cli.budget import budget
-from ka2forms.cli.check import check
-from ka2forms.cli.convert import convert
-from ka2forms.cli.forms import fields, fill
-from ka2forms.cli.rules import rules
-from ka2forms.cli.travel import travel
 from ka2forms.rules import rules_edition
 
+#: command name → "module:attribute" of its Click command, in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {
+    "check": "ka2forms.cli.check:check",
+    "rules": "ka2forms.cli.rules:rules",
+    "travel": "ka2forms.cli.travel:travel",
+    "budget": "ka2forms.cli.budget:budget",
+    "annex": "ka2forms.cli.annex:annex",
+    "fields": "ka2forms.cli.forms:fields",
+    "fill": "ka2forms.cli.forms:fill",
+    "convert": "ka2forms.cli.convert:convert",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A Click group whose commands are imported on first use (Click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS) + sorted(n for n in super().list_commands(ctx) if n not in COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ka2forms", message="%(prog)s %(version)s, rules " + rules_edition())
 def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 
 
-for _command in (check, rules, travel, budget, annex, fields, fill, convert):
-    main.add_command(_command)
-
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]

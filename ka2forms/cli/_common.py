@@ -128,3 +128,13 @@ def guarded(fn: Callable[[], int], on_error: Callable[[Ka2Error], None] | None =
             raise
         report_bug(e, file)
         return EXIT_INTERNAL
+
+
+def project_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--action`` and ``--year``: what a .csv partner table (or a workbook without them) does not say."""
+    import click
+
+    fn = click.option("--year", "call_year", type=click.IntRange(2014, 2100), default=None,
+                      help="Call year, when the file does not give one (a .csv partner table).")(fn)
+    return click.option("--action", default=None,
+                        help="Action code (KA220-VET, AFI-LOT1…), when the file does not give one (a .csv).")(fn)

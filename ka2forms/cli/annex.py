@@ -29,7 +29,9 @@ def _criteria(n: int) -> str:
 @click.option("--template", type=click.Path(dir_okay=False),
               help="Your own template: HTML or Markdown Jinja text, or a docxtpl .docx (docs/templates.md). "
                    "Rendered sandboxed, with time and memory limits.")
-def annex(workbook: str, output: str | None, fmt: str | None, lang: str, template: str | None) -> None:
+@ui.project_options
+def annex(workbook: str, output: str | None, fmt: str | None, lang: str, template: str | None, action: str | None,
+          call_year: int | None) -> None:
     """Write the application annex of WORKBOOK: project, consortium, eligibility criteria and warnings.
 
     Exit code 0 when the annex is written (also when the consortium is not eligible: the annex says so),
@@ -38,7 +40,8 @@ def annex(workbook: str, output: str | None, fmt: str | None, lang: str, templat
     from ka2forms.services.annex import write_annex
 
     def body() -> int:
-        written = write_annex(workbook, output, fmt=fmt, lang=lang, template=template)
+        written = write_annex(workbook, output, fmt=fmt, lang=lang, template=template, action=action,
+                              call_year=call_year)
         verdict = (Text("eligible", style="green") if written.result.eligible
                    else Text(f"not eligible ({_criteria(len(written.result.failing))} not met)", style="red"))
         ui.out.print(Text(f"wrote {written.path} ({written.fmt}, {written.lang}): consortium ") + verdict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -12,12 +13,24 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
-from ka2forms.cli.budget import print_budget, print_travel_plan
 from ka2forms.errors import Ka2Error
 from ka2forms.model import Project
+from ka2forms.readers.grid import iter_spreadsheets
 from ka2forms.readers.workbook import read_workbook
-from ka2forms.services.budget import budget_report, check_budget, plan_travel
 from ka2forms.services.check import CheckResult, check_project
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Files as given (a bad one is reported by the reader); folders → their spreadsheets, in a stable order."""
+    out: list[str] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = [str(f) for f in iter_spreadsheets(p)]
+            out += found or [given]  # an empty folder is reported, not passed over
+        else:
+            out.append(given)
+    return out
 
 
 def _print_result(r: CheckResult, *, sources: bool) -> None:
@@ -48,33 +61,54 @@ def _print_result(r: CheckResult, *, sources: bool) -> None:
     ui.out.print()
 
 
+def _has_plan(project: Project) -> bool:
+    return project.travel_plan is not None or project.budget is not None
+
+
+def _plan_report(project: Project) -> dict[str, Any]:
+    """The ``check --json`` keys of the travel plan and budget; the budget code is imported only when needed
+    (most workbooks have neither sheet, and a cold ``check`` should not pay for it)."""
+    if not _has_plan(project):
+        return {}
+    from ka2forms.services.budget import budget_report
+
+    return budget_report(project)
+
+
 def _print_plan(project: Project) -> None:
     """The travel plan and budget, when the workbook has them (their own verdict; not the eligibility)."""
+    if not _has_plan(project):
+        return
+    from ka2forms.cli.budget import print_budget, print_travel_plan
+    from ka2forms.services.budget import check_budget, plan_travel
+
     if project.travel_plan is not None:
         print_travel_plan(plan_travel(project))
     if project.budget is not None:
         print_budget(check_budget(project))
-    if project.travel_plan is not None or project.budget is not None:
-        ui.out.print()
+    ui.out.print()
 
 
 @click.command()
-@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (one object; a list for several).")
 @click.option("--sources", is_flag=True, help="Show each criterion's source and confidence instead of hints.")
-def check(workbooks: Sequence[str], as_json: bool, sources: bool) -> None:
+@ui.project_options
+def check(workbooks: Sequence[str], as_json: bool, sources: bool, action: str | None, call_year: int | None) -> None:
     """Check the consortium in WORKBOOK against the rules of its action and call year.
 
-    Exit code 0 when every workbook is eligible, 1 when one is not, 2 when one cannot be read.
+    WORKBOOK may be .xlsx, .xlsm, .ods or a .csv partner table (then give --action and --year), or a folder
+    (every spreadsheet in it). Exit code 0 when every workbook is eligible, 1 when one is not, 2 when one
+    cannot be read.
     """
     codes: list[int] = []
     payload: list[dict[str, Any]] = []
-    for path in workbooks:
+    for path in _expand(workbooks):
         def body(path: str = path) -> int:
-            project = read_workbook(path)
+            project = read_workbook(path, action=action, call_year=call_year)
             result = check_project(project)
             if as_json:
-                payload.append({**result.as_dict(), **budget_report(project)})
+                payload.append({**result.as_dict(), **_plan_report(project)})
             else:
                 _print_result(result, sources=sources)
                 _print_plan(project)

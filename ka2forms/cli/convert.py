@@ -49,13 +49,15 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--resume", is_flag=True,
               help="Skip workbooks whose outputs are complete, newer than the workbook and made with the same "
                    "options.")
+@ui.project_options
 def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str, form: str | None,
-            map_file: str | None, flatten: bool, resume: bool) -> None:
+            map_file: str | None, flatten: bool, resume: bool, action: str | None, call_year: int | None) -> None:
     """Convert partner workbooks: check, annex and filled forms for each, plus summary.xlsx/.csv.
 
-    PATH is a workbook or a folder (every *.xlsx below it; Excel's ~$ lock files and hidden files are
-    skipped). Each workbook gets OUTDIR/<name>/ with check.json, annex.<format> and forms/. A workbook that
-    cannot be read is reported (stderr and summary) and the others go on.
+    PATH is a workbook or a folder (every .xlsx, .xlsm, .ods and .csv below it; Excel's ~$ lock files and
+    hidden files are skipped). Each workbook gets OUTDIR/<name>/ with check.json, annex.<format> and forms/.
+    A workbook that cannot be read is reported (stderr and summary) and the others go on. A .csv partner
+    table needs --action and --year.
 
     Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
     """
@@ -80,7 +82,8 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         if not collected.jobs:
             raise InputError("no workbooks (*.xlsx) found", where=Location(file=", ".join(paths)))
         workers = jobs or os.cpu_count() or 1
-        options = Options(formats=fmts, lang=lang, form=form, map_file=map_file, flatten=flatten)
+        options = Options(formats=fmts, lang=lang, form=form, map_file=map_file, flatten=flatten, action=action,
+                          call_year=call_year)
         protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
         failed = 0
 

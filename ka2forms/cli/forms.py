@@ -8,13 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
-from ka2forms.pdf.inspect import FormField, inspect_form
+from ka2forms.extras import require
+
+if TYPE_CHECKING:
+    from ka2forms.pdf.inspect import FormField
 
 
 def _options(f: FormField) -> str:
@@ -45,6 +49,9 @@ def fields(form: str, as_json: bool) -> None:
     """List the fields of a PDF FORM: name, type, options or on-states, flags — what a map needs."""
 
     def body() -> int:
+        require("forms", "ka2forms fields")
+        from ka2forms.pdf.inspect import inspect_form
+
         info = inspect_form(form)
         if as_json:
             ui.echo(json.dumps(info.as_dict(), ensure_ascii=False, indent=2))
@@ -83,18 +90,22 @@ def fields(form: str, as_json: bool) -> None:
                                              "that field as it is, warn, and fill the others).")
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the filled PDFs (created if needed).")
+@ui.project_options
 def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | None, flatten: bool,
-         outdir: str, strict: bool = False) -> None:
+         outdir: str, action: str | None, call_year: int | None, strict: bool = False) -> None:
     """Fill a PDF form from WORKBOOK: one PDF for the project, or one per organisation.
 
     Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
     a map; a map sets the rest. Exit code 2 when the workbook, form or map cannot be used.
     """
-    from ka2forms.readers.workbook import read_workbook
-    from ka2forms.services.forms import FormMap, FormTemplate, fill_project
-
     def body() -> int:
-        project = read_workbook(workbook)
+        require("forms", "ka2forms fill")
+        from ka2forms.readers.workbook import read_workbook
+        from ka2forms.services.forms import FormMap, FormTemplate, fill_project
+
+        project = read_workbook(workbook, action=action, call_year=call_year)
+        for problem in project.warnings:  # what the reader read with a doubt or passed over
+            ui.err.print(Text("warning: ", style="yellow") + Text(str(problem)))
         fmap = FormMap.load(map_file) if map_file else None
         template = FormTemplate.open(form, strict=strict)
         protect = [p for p in (workbook, form, map_file) if p]

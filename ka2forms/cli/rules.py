@@ -1,10 +1,19 @@
-"""``ka2forms rules``: what the rules data says, with sources and confidence."""
+"""``ka2forms rules``: what the rules data says, with sources and confidence; a table or ``--json``.
+
+The table fits 80 columns: each cell names its source by the short id of ``rules/data/sources.yaml``, and the
+sources' titles and URLs are listed once below the table. ``--json`` is a promise to scripts; its keys are
+documented in docs/rules.md ("ka2forms rules --json") and only ever extended.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 import click
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -12,13 +21,17 @@ from ka2forms.cli import _common as ui
 from ka2forms.rules import (
     Action,
     ActionRules,
+    Provenance,
+    Source,
     all_actions,
+    code_status,
     country_status,
     covered_years,
     resolve_action,
+    rules_edition,
     rules_for,
 )
-from ka2forms.rules.countries import listed_countries
+from ka2forms.rules.countries import CountryStatus, listed_countries
 from ka2forms.rules.programme import no_rules_reason
 
 
@@ -29,14 +42,16 @@ def _conf(c: str) -> Text:
 
 def _list_actions(year: int | None) -> None:
 
-    table = Table(title=f"KA2 actions{f' in call {year}' if year else ''}", header_style="bold")
-    for col in ("Action", "Name", "Period", "Call years with rules", "Managed by"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=f"KA2 actions{f' in call {year}' if year else ''}", header_style="bold",
+                  box=box.MINIMAL_HEAVY_HEAD, pad_edge=False)
+    table.add_column("Action", no_wrap=True)
+    table.add_column("Name", overflow="fold", ratio=3)
+    table.add_column("Calls with rules", overflow="fold", ratio=1)
+    table.add_column("Managed by", overflow="fold", ratio=2)
     for a in all_actions():
         if year is not None and not any(year in c for c in a.calls):
             continue
-        table.add_row(*(Text(x) for x in (a.key, a.name, a.period, ", ".join(str(c) for c in a.calls),
-                                         a.managed_by)))
+        table.add_row(*(Text(x) for x in (a.key, a.name, ", ".join(str(c) for c in a.calls), a.managed_by)))
     ui.out.print(table)
     if year is not None and not table.rows:
         ui.out.print(f"No action has rules for call {year}: {no_rules_reason(year)}.")
@@ -57,9 +72,17 @@ def _show_rules(r: ActionRules) -> None:
     ui.out.print(Text(f"{r.ref.code} — {r.action.name}, call {r.call_year}", style="bold"))
     ui.out.print(f"Counted roles: {', '.join(role.label for role in r.counted_roles)}; "
               f"this version covers calls {r.version.calls}.")
-    table = Table(header_style="bold")
-    for col in ("Criterion", "Kind", "Value", "Confidence", "Source"):
-        table.add_column(col, overflow="fold")
+    table = Table(header_style="bold", box=box.MINIMAL_HEAVY_HEAD, pad_edge=False)
+    table.add_column("Criterion", no_wrap=True)
+    table.add_column("Value", overflow="fold", ratio=1)
+    table.add_column("Confidence", no_wrap=True)
+    table.add_column("Source", no_wrap=True)
+    cited: dict[str, Source] = {}
+
+    def src(p: Provenance) -> Text:
+        cited.setdefault(p.source.id, p.source)
+        return Text(p.source.id)
+
     for c in r.criteria:
         value = []
         if c.min is not None:
@@ -76,11 +99,10 @@ def _show_rules(r: ActionRules) -> None:
             value.append("Regions " + ", ".join(str(n) for n in c.regions) + (", one only" if c.one_region else ""))
         if c.note:
             value.append(f"({c.note})")
-        table.add_row(Text(c.id), Text(c.kind), Text(" ".join(value)), _conf(c.provenance.confidence.value),
-                      Text(c.provenance.source.where))
+        table.add_row(Text(c.id), Text(" ".join(value) or c.kind), _conf(c.provenance.confidence.value),
+                      src(c.provenance))
     for d in r.durations:
-        table.add_row("duration", "options", Text(d.describe()), _conf(d.provenance.confidence.value),
-                      Text(d.provenance.source.where))
+        table.add_row("duration", Text(d.describe()), _conf(d.provenance.confidence.value), src(d.provenance))
     for g in r.grants:
         parts = []
         if g.lump_sums:
@@ -97,20 +119,29 @@ def _show_rules(r: ActionRules) -> None:
             parts.append(f"≤ {g.max:,}")
         if g.note:
             parts.append(f"({g.note})")
-        table.add_row("grant (EUR)", "amounts", Text("; ".join(parts)), _conf(g.provenance.confidence.value),
-                      Text(g.provenance.source.where))
+        table.add_row("grant (EUR)", Text("; ".join(parts)), _conf(g.provenance.confidence.value),
+                      src(g.provenance))
     ui.out.print(table)
+    _print_sources(cited.values())
     for n in r.notes:
         ui.out.print(Text("note: ", style="yellow") + Text(n))
+
+
+def _print_sources(sources: Iterable[Source]) -> None:
+    ui.out.print(Text("Sources:", style="bold"))
+    for source in sources:
+        ui.out.print(Text(f"  {source.id}: ", style="bold") + Text(f"{source.title}\n    {source.where}"),
+                     soft_wrap=True)
 
 
 def _show_countries(year: int) -> None:
 
     groups: dict[str, list[str]] = {}
     for code in listed_countries():
-        st = country_status(code, year)
+        st = code_status(code, year)
         groups.setdefault(st.label + (" — excluded" if st.excluded else ""), []).append(code)
-    table = Table(title=f"Country status in call {year}", header_style="bold")
+    table = Table(title=f"Country status in call {year}", header_style="bold", box=box.MINIMAL_HEAVY_HEAD,
+                  pad_edge=False)
     table.add_column("Status")
     table.add_column("Countries", overflow="fold")
     for label, codes in groups.items():
@@ -119,18 +150,88 @@ def _show_countries(year: int) -> None:
     ui.out.print("Countries not listed are third countries not associated (2014–2020: Partner Countries).")
 
 
+# ───────────────────────────── --json (keys documented in docs/rules.md) ─────────────────────────────
+
+
+def _calls(ranges: Iterable[Any]) -> list[dict[str, int]]:
+    return [{"first": r.first, "last": r.last} for r in ranges]
+
+
+def _prov(p: Provenance | None, cited: dict[str, Source]) -> dict[str, Any]:
+    if p is None:
+        return {"source": None, "confidence": None}
+    cited.setdefault(p.source.id, p.source)
+    return {"source": p.source.id, "confidence": p.confidence.value}
+
+
+def _sources(cited: dict[str, Source]) -> dict[str, dict[str, Any]]:
+    return {i: {"kind": s.kind, "title": s.title, "url": s.url} for i, s in cited.items()}
+
+
+def action_json(a: Action) -> dict[str, Any]:
+    return {"action": a.key, "name": a.name, "summary": a.summary, "period": a.period, "managed_by": a.managed_by,
+            "fields": list(a.fields), "calls": _calls(a.calls)}
+
+
+def rules_json(r: ActionRules) -> dict[str, Any]:
+    cited: dict[str, Source] = {}
+    criteria = [{"id": c.id, "kind": c.kind, "description": c.description, "min": c.min, "max": c.max,
+                 "types": list(c.types), "org_class": c.org_class, "statuses": list(c.statuses),
+                 "identifier": c.identifier, "note": c.note, **_prov(c.provenance, cited)} for c in r.criteria]
+    durations = [{"description": d.describe(), "months": list(d.months), "min": d.min, "max": d.max,
+                  **_prov(d.provenance, cited)} for d in r.durations]
+    grants = [{"lump_sums": list(g.lump_sums), "min": g.min, "max": g.max,
+               "max_by_duration": {str(k): v for k, v in g.max_by_duration.items()}, "per_month": g.per_month,
+               "per_organisation_year": g.per_organisation_year, "per_year": g.per_year, "note": g.note,
+               **_prov(g.provenance, cited)} for g in r.grants]
+    return {"action": r.ref.code, "name": r.action.name, "call_year": r.call_year,
+            "version_calls": _calls([r.version.calls])[0], "counted_roles": [role.value for role in r.counted_roles],
+            "criteria": criteria, "durations": durations, "grants": grants, "notes": list(r.notes),
+            "sources": _sources(cited)}
+
+
+def country_json(st: CountryStatus, cited: dict[str, Source]) -> dict[str, Any]:
+    return {"call_year": st.call_year, "code": st.code, "name": st.name, "status": st.status, "label": st.label,
+            "region": st.region, "excluded": st.excluded, "description": st.describe(), "note": st.note,
+            **_prov(st.provenance, cited)}
+
+
+def _json_payload(action: str | None, year: int | None, country: str | None) -> dict[str, Any]:
+    if country:
+        years = covered_years()
+        shown = range(years.first, years.last + 1) if year is None else [year]
+        cited: dict[str, Source] = {}
+        statuses = [country_json(country_status(country, y), cited) for y in shown]
+        return {"country": statuses[0]["code"], "name": statuses[0]["name"], "years": statuses,
+                "sources": _sources(cited)}
+    if action and year:
+        return rules_json(rules_for(action, year))
+    if action:
+        return action_json(resolve_action(action).action)
+    payload: dict[str, Any] = {"edition": rules_edition(), "call_year": year,
+                               "actions": [action_json(a) for a in all_actions()
+                                           if year is None or any(year in c for c in a.calls)]}
+    if year is not None:
+        cited = {}
+        payload["countries"] = [country_json(code_status(code, year), cited) for code in listed_countries()]
+        payload["sources"] = _sources(cited)
+    return payload
+
+
 @click.command()
 @click.option("--action", "-a", help="An action code or alias, e.g. KA220-VET, AFI-LOT1, an EACEA topic ID.")
 @click.option("--year", "-y", type=int, help="A call year, e.g. 2025.")
 @click.option("--country", "-c", help="A country (code or name in any language): its status by call year.")
-def rules(action: str | None, year: int | None, country: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys: docs/rules.md) instead of tables.")
+def rules(action: str | None, year: int | None, country: str | None, as_json: bool) -> None:
     """Show what the rules say, with sources and confidence."""
 
     def body() -> int:
-        if country:
+        if as_json:
+            ui.echo(json.dumps(_json_payload(action, year, country), ensure_ascii=False, indent=2))
+        elif country:
             years = covered_years()
             shown = range(years.first, years.last + 1) if year is None else [year]
-
             for y in shown:
                 st = country_status(country, y)
                 prov = st.provenance.describe() if st.provenance else "not listed: default"

@@ -85,7 +85,8 @@ def _rows(partners: Any) -> list[list[Any]]:
 
 
 def _check(partners: Any, action: Any, call_year: Any) -> Any:
-    return check_consortium(_text(action, "action"), _year(call_year), read_partner_rows(_rows(partners)))
+    year = _year(call_year)
+    return check_consortium(_text(action, "action"), year, read_partner_rows(_rows(partners), call_year=year))
 
 
 @_func(category=CATEGORY)
@@ -259,7 +260,8 @@ def KA2_BAND(from_place: Any, to_place: Any, call_year: Any = None) -> Any:
 def _plan_project(action: Any, call_year: Any, partners: Any, **extra: Any) -> Any:
     from ka2forms.model import Project
 
-    people = tuple(read_partner_rows(_rows(partners))) if not _blank_range(partners) else ()
+    people = tuple(read_partner_rows(_rows(partners), call_year=_year(call_year))) if not _blank_range(partners) \
+        else ()
     code = "" if _blank(action) else _text(action, "action")
     return Project(action=code, call_year=_year(call_year), partners=people, **extra)
 

@@ -43,6 +43,7 @@ from functools import lru_cache
 from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
 from ka2forms.places._coords import Coordinates, parse_coordinates, valid
 from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
+from ka2forms.places._fuzzy import similar_keys
 from ka2forms.places._keys import name_key
 from ka2forms.places.distance import haversine_km
 from ka2forms.text import fold
@@ -52,6 +53,7 @@ MAJOR_POPULATION = 100_000
 CITY_POPULATION = 50_000
 METROPOLIS_POPULATION = 1_000_000
 SAME_PLACE_KM = 5.0
+ALTERNATE_TRUSTED_POPULATION = 50_000  # a larger place's other names (Prague, Laibach) are read with a note only
 POINT_NEAR_KM = 100.0  # a point farther than this from every gazetteer place is "in the middle of nowhere"
 
 
@@ -123,6 +125,11 @@ class PlaceMatch:
     place: Place
     notes: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
+    match: str = "name"  # how: "name" (its own name, folded), "alternate name", "address", "coordinates"
+
+    def to_dict(self) -> dict[str, object]:
+        """How the query was resolved (``ka2forms travel --json``: ``resolved``)."""
+        return {"query": self.query, "match": self.match, "name": self.place.name, "country": self.place.country}
 
 
 # ───────────────────────────── helpers over gazetteer rows ─────────────────────────────
@@ -167,10 +174,10 @@ def _default_call_year() -> int:
 def _eligible(code: str, call_year: int) -> bool:
     """EU Member State or associated third country in ``call_year`` (outermost regions count as their state)."""
     from ka2forms.errors import RuleNotDefinedError
-    from ka2forms.rules.countries import country_status
+    from ka2forms.rules.countries import code_status
 
     try:
-        return country_status(OUTERMOST.get(code, code), call_year).eligible
+        return code_status(OUTERMOST.get(code, code), call_year).eligible
     except (RuleNotDefinedError, UnknownValueError):
         return False
 
@@ -265,26 +272,7 @@ def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> 
     """Near misses for a key, most similar and then most populous first."""
     if not key:
         return []
-    keys = _all_keys(g)
-    try:
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA
-
-        # optimal string alignment: a swapped pair of letters ("Wein" for "Wien") costs one edit
-        hits = [
-            (k, score)
-            for k, score, _ in process.extract(
-                key, keys, scorer=OSA.normalized_similarity, limit=60, score_cutoff=0.6
-            )
-        ]
-    except ImportError:  # pragma: no cover - rapidfuzz is a dependency; difflib over a prefix bucket
-        import difflib
-
-        bucket = [k for k in keys if k[:1] == key[:1]]
-        hits = [
-            (k, difflib.SequenceMatcher(None, key, k).ratio())
-            for k in difflib.get_close_matches(key, bucket, n=60, cutoff=0.6)
-        ]
+    hits = similar_keys(key, _all_keys(g), cutoff=0.6, limit=60)
     near = set(g.header["near_countries"])
     scored = []
     for k, score in hits:
@@ -445,7 +433,7 @@ def _resolve_point(
         warnings.append(f"no town within {POINT_NEAR_KM:.0f} km of {chosen[0].name}: check the coordinates")
     place = chosen[0]
     notes = [f"point {place.name} taken as given" + (f" (near {place.near})" if place.near else "")]
-    return PlaceMatch(query, place, tuple(notes), tuple(warnings))
+    return PlaceMatch(query, place, tuple(notes), tuple(warnings), "coordinates")
 
 
 # ───────────────────────────── entry point ─────────────────────────────
@@ -470,8 +458,22 @@ def resolve_place(text: str, *, call_year: int | None = None, where: Location | 
     """The one place ``text`` names; raises :class:`UnknownPlaceError` or :class:`AmbiguousPlaceError`.
 
     ``call_year`` decides which countries are "EU or associated" when that breaks a tie (default: the latest
-    call year of the travel rules).
+    call year of the travel rules). An address or a postal code ("Trg republike 3, Ljubljana", "1000
+    Ljubljana", "CZ-602 00 Brno") is read as its town, with a note (``match == "address"``).
     """
+    try:
+        return _resolve_name(text, call_year=call_year, where=where)
+    except UnknownPlaceError:
+        address = _address((text or "").strip())
+        if address is None:
+            raise
+        town, country = address
+        m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where)
+        note = f"{text.strip()!r} read as an address in {m.place.name} ({m.place.country})"
+        return PlaceMatch(text.strip(), m.place, (note, *m.notes), m.warnings, "address")
+
+
+def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -> PlaceMatch:
     query = (text or "").strip()
     if not query:
         raise UnknownPlaceError(text or "", where=where)
@@ -526,7 +528,57 @@ def resolve_place(text: str, *, call_year: int | None = None, where: Location | 
     year = call_year if call_year is not None else _default_call_year()
     row, notes = _choose(g, query, name_key(base), rows, year, where)
     place = _place(g, row)
-    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), ())
+    warnings: list[str] = []
+    match = "name"
+    if name_key(base) != name_key(place.name):
+        match = "alternate name"
+        text = (f"{base!r} is one of the other names of {_row_label(g, row, population=False)}, "
+                f"population {place.population:,}")
+        if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None:
+            # Small places' alternate names are where a wrong town hides ("Jezersko" → Jezerski, BA). Larger
+            # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
+            warnings.append(f"{text}: check it is the place meant, or add the country ('{base}, <country code>')")
+    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(warnings), match)
+
+
+_POSTAL = re.compile(r"(?<![\w-])(?:(?P<cc>[A-Z]{1,3})\s?-\s?)?\d{2,3}\s?\d{2,3}(?![\w-])")
+
+
+def _address(query: str) -> tuple[str, str | None] | None:
+    """(town, country code or None) of an address or a postal code: "Trg republike 3, Ljubljana",
+    "1000 Ljubljana", "CZ-602 00 Brno"; None when the text does not look like one."""
+    parts = [p.strip() for p in re.split(r"[,;\n]", query) if p.strip()]
+    country = None
+    towns: list[tuple[bool, str]] = []  # (had a postal code, text)
+    for part in parts:
+        if not re.search(r"\d", part) and (code := _country_hint(part)) is not None:
+            country = code  # "…, SI" / "…, Slovenija": the country, not a town
+            continue
+        m = _POSTAL.search(part)
+        rest = part
+        if m:
+            country = _country_hint(m.group("cc")) if m.group("cc") else country
+            rest = (part[:m.start()] + " " + part[m.end():]).strip()
+        if rest and not re.search(r"\d", rest):
+            towns.append((m is not None, rest))
+    if not towns or not re.search(r"\d", query):  # an address has a postal code or a house number
+        return None
+    g = gazetteer()
+    # a town next to a postal code first, then the parts from the last (addresses end with the town)
+    order = [t for had, t in towns if had] + [t for had, t in reversed(towns) if not had]
+    for town in order:
+        if g.rows_for_key(name_key(town)):
+            return town, country
+    return None
+
+
+def countries_with_place(name: str) -> frozenset[str]:
+    """The countries that have a place called ``name`` (exact folded match of a name or an alternate name).
+
+    The workbook reader uses it to read an ambiguous country spelling ("RS", "CR") next to a city.
+    """
+    g = gazetteer()
+    return frozenset(g.cc(r) for r in g.rows_for_key(name_key(name.strip())))
 
 
 def nearest_place(lat: float, lon: float) -> tuple[Place, float] | None:

@@ -6,57 +6,43 @@ a partner's workbook in one round instead of one error at a time.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.model import Partner, Project
-from ka2forms.rules import resolve_country, resolve_role, resolve_type
+from ka2forms.readers import layout
+from ka2forms.rules import resolve_role, resolve_type, spellings
+from ka2forms.rules.countries import read_country
 from ka2forms.text import fold_compact
 
 T = TypeVar("T")
 
-PROJECT_SHEET = ("Project", "Projekt")
-PARTNERS_SHEET = ("Partners", "Partnerji", "Partneři", "Partneri")
-
-# Project-sheet labels (column A) → model field; matching ignores case, spaces, brackets and diacritics.
-PROJECT_LABELS: dict[str, tuple[str, ...]] = {
-    "action": ("Action", "Action type", "Key action", "Ukrep", "Akcija", "Akce", "Typ akce", "Aktivita"),
-    "call_year": ("Call year", "Call", "Year of call", "Leto razpisa", "Razpis", "Rok výzvy", "Výzva"),
-    "title": ("Title", "Project title", "Naslov", "Naslov projekta", "Název", "Název projektu"),
-    "acronym": ("Acronym", "Akronim", "Akronym", "Zkratka"),
-    "duration_months": ("Duration (months)", "Duration", "Duration in months", "Trajanje (meseci)", "Trajanje",
-                        "Doba trvání (měsíce)", "Doba trvání", "Délka (měsíce)", "Trvání (měsíce)"),
-    "requested_grant": ("Requested grant (EUR)", "Requested grant", "Grant (EUR)", "Lump sum", "Lump sum (EUR)",
-                        "Zaprošena sredstva (EUR)", "Zaprošena sredstva", "Zaprošeni znesek", "Pavšalni znesek",
-                        "Požadovaný grant (EUR)", "Požadovaný grant", "Požadovaná částka", "Jednorázová částka"),
-}
 REQUIRED_PROJECT = ("action", "call_year")
-
-# Partners-sheet headers → column key.
-PARTNER_HEADERS: dict[str, tuple[str, ...]] = {
-    "role": ("Role", "Vloga", "Úloha"),
-    "organisation": ("Organisation", "Organization", "Organisation name", "Organization name", "Name",
-                     "Legal name", "Organizacija", "Naziv organizacije", "Ime organizacije", "Naziv",
-                     "Organizace", "Název organizace", "Název"),
-    "country": ("Country", "Država", "Země", "Stát"),
-    "city": ("City", "Town", "City/Town", "Place", "Mesto", "Kraj", "Kraj/Mesto", "Město", "Obec", "Sídlo"),
-    "type": ("Type", "Organisation type", "Organization type", "Type of organisation", "Vrsta", "Vrsta organizacije",
-             "Tip", "Tip organizacije", "Typ", "Typ organizace", "Druh organizace"),
-    "pic": ("PIC", "PIC code", "PIC koda", "PIC kód", "Participant Identification Code"),
-    "oid": ("OID", "OID code", "Organisation ID", "Organization ID", "OID koda", "OID kód"),
-}
 REQUIRED_COLUMNS = ("role", "organisation", "country", "type")
+
+
+def __getattr__(name: str) -> Any:
+    """PROJECT_LABELS, PARTNER_HEADERS, PROJECT_SHEET, PARTNERS_SHEET: every spelling lives in
+    rules/data/spellings.yaml (all languages); these names stay for the code that reads them (services/forms.py
+    matches form fields against the same words). Loaded on first use, so importing the reader (the Excel
+    worksheet functions do) does not read the vocabulary."""
+    lazy = {"PROJECT_LABELS": layout.project_labels, "PARTNER_HEADERS": layout.partner_headers,
+            "PROJECT_SHEET": lambda: spellings.keyed("sheets")["project"],
+            "PARTNERS_SHEET": lambda: spellings.keyed("sheets")["partners"]}
+    if name in lazy:
+        return lazy[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 PIC_RE = re.compile(r"^\d{9}$")
 OID_RE = re.compile(r"^E\d{8}$")
-
-_PROJECT_KEYS = {fold_compact(label): key for key, labels in PROJECT_LABELS.items() for label in labels}
-_PARTNER_KEYS = {fold_compact(label): key for key, labels in PARTNER_HEADERS.items() for label in labels}
 
 
 def _column(n: int) -> str:
@@ -75,6 +61,12 @@ class _Collector:
 
     sheet: str | None
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    call_year: int | None = None   # known once the project fields are read: ambiguous countries depend on it
+    doubts_are_errors: bool = False  # where no warning can be shown (a worksheet function's one cell)
+
+    def warn(self, cell: str | None, message: str) -> None:
+        self.warnings.append(Problem(Location(sheet=self.sheet, cell=cell), message))
 
     def at(self, cell: str) -> Location:
         return Location(sheet=self.sheet, cell=cell)
@@ -90,29 +82,48 @@ class _Collector:
             return None
 
 
-def read_workbook(path: str | Path) -> Project:
-    """Read a partner workbook. Raises WorkbookError (cannot read) or WorkbookInvalid (all problems found)."""
-    from ka2forms.readers.xlsx_file import open_workbook  # openpyxl: only when a file is read (not in Excel UDFs)
+def read_workbook(path: str | Path, *, action: str | None = None, call_year: int | None = None) -> Project:
+    """Read a partner workbook (.xlsx, .xlsm, .ods, or a .csv partner table).
+
+    ``action`` and ``call_year`` (the ``--action``/``--year`` options) supply what the file does not say; a
+    file that says otherwise is a problem at its cell, never silently overruled. Raises WorkbookError
+    (cannot read) or WorkbookInvalid (all problems found). What was read with a doubt or passed over is in
+    ``Project.warnings``, each with its cell.
+    """
+    from ka2forms.readers.grid import open_grid  # openpyxl: only when a file is read (not in Excel UDFs)
 
     p = Path(path)
-    wb = open_workbook(p)
+    grid = open_grid(p)
     try:
         problems: list[Problem] = []
-        project_ws = _sheet(wb, PROJECT_SHEET, p)
-        partners_ws = _sheet(wb, PARTNERS_SHEET, p)
-        fields, cells = _read_project(project_ws, _Collector(project_ws.title, problems))
-        rows = list(partners_ws.iter_rows(min_row=1, values_only=True))
-        partners = _read_partners(rows, _Collector(partners_ws.title, problems))
-        fields.update(_read_plan_sheets(wb, problems, partners))
+        warnings: list[Problem] = []
+        project_ws, partners_ws, table = _find_sheets(grid, p)
+        partner_rows = _table_rows(partners_ws, table)
+        header, _ = layout.find_header(partner_rows, REQUIRED_COLUMNS)
+        if project_ws is not None:
+            pc = _Collector(project_ws.title, problems, warnings)
+            fields, cells = _read_project(project_ws.rows(), pc, None, given={"action": action, "call_year": call_year})
+            if header is not None and header.row > 1 and table is None:
+                # Fields written above the partner table too are read, never passed over in silence.
+                extra, extra_cells = _read_project(partner_rows, _Collector(partners_ws.title, problems, warnings),
+                                                   header.row - 1, given={}, required=())
+                _merge_fields(fields, cells, extra, extra_cells, problems)
+        else:  # one sheet: the project fields stand above the partner table
+            pc = _Collector(partners_ws.title, problems, warnings)
+            last = header.row - 1 if header else 0
+            fields, cells = _read_project(partner_rows, pc, last, given={"action": action, "call_year": call_year})
+        c = _Collector(partners_ws.title, problems, warnings, call_year=fields.get("call_year"))
+        partners = _read_partners(partner_rows, c, hidden=partners_ws.hidden_rows, offset=table)
+        fields.update(_read_plan_sheets(grid, problems, partners))
     finally:
-        wb.close()
+        grid.close()
     if problems:
         raise WorkbookInvalid(problems, file=str(p))
     return Project(partners=tuple(partners), source=str(p), cells={k: v.in_file(str(p)) for k, v in cells.items()},
-                   **fields)
+                   warnings=tuple(Problem(w.where.in_file(str(p)), w.message) for w in warnings), **fields)
 
 
-def _read_plan_sheets(wb: Any, problems: list[Problem], partners: Sequence[Partner]) -> dict[str, Any]:
+def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Partner]) -> dict[str, Any]:
     """The optional Travel plan and Budget sheets (readers/plan.py), with their problems.
 
     An organisation named there must be one of Partners: a misspelt name would otherwise give a share, or
@@ -120,38 +131,91 @@ def _read_plan_sheets(wb: Any, problems: list[Problem], partners: Sequence[Partn
     """
     from ka2forms.readers.plan import find_sheet, read_budget_rows, read_travel_plan_rows, unknown_organisations
 
+    sheets = SimpleNamespace(worksheets=grid.sheets)  # find_sheet looks at .worksheets and their .title
     out: dict[str, Any] = {}
-    if (ws := find_sheet(wb, "travel_plan")) is not None:
+    if (ws := find_sheet(sheets, "travel_plan")) is not None:
         c = _Collector(ws.title, problems)
-        out["travel_plan"] = tuple(read_travel_plan_rows(list(ws.iter_rows(min_row=1, values_only=True)), c))
+        out["travel_plan"] = tuple(read_travel_plan_rows(list(ws.rows()), c))
         unknown_organisations(out["travel_plan"], partners, c)
-    if (ws := find_sheet(wb, "budget")) is not None:
+    if (ws := find_sheet(sheets, "budget")) is not None:
         c = _Collector(ws.title, problems)
-        out["budget"] = tuple(read_budget_rows(list(ws.iter_rows(min_row=1, values_only=True)), c))
+        out["budget"] = tuple(read_budget_rows(list(ws.rows()), c))
         unknown_organisations(out["budget"], partners, c)
     return out
 
 
-def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> list[Partner]:
+def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None,
+                      call_year: int | None = None) -> list[Partner]:
     """Partners from a table given as rows of cell values, header row first (an Excel range, a CSV…).
 
     The worksheet functions use this with the values xlwings passes, so a range in Excel and the Partners
     sheet of a workbook are read by the same code. Problems raise WorkbookInvalid with range-relative cells.
+    A cell has no room for a warning, so a country read with a doubt ("RS" without a town) is a problem
+    here (one the row's town settles is taken: the town exists in only one of the candidates); rows passed
+    over (totals, notes) are simply not partners.
     """
     problems: list[Problem] = []
-    partners = _read_partners([r if isinstance(r, (list, tuple)) else [r] for r in rows], _Collector(sheet, problems))
+    partners = _read_partners([r if isinstance(r, (list, tuple)) else [r] for r in rows],
+                              _Collector(sheet, problems, call_year=call_year, doubts_are_errors=True))
     if problems:
         raise WorkbookInvalid(problems)
     return partners
 
 
-def _sheet(wb: Any, names: tuple[str, ...], path: Path) -> Any:
-    wanted = {fold_compact(n) for n in names}
-    for ws in wb.worksheets:
-        if fold_compact(ws.title) in wanted:
-            return ws
-    found = ", ".join(repr(ws.title) for ws in wb.worksheets) or "none"
-    raise WorkbookError(f"no sheet named {names[0]!r} (sheets found: {found})", where=Location(file=str(path)))
+def _partner_sheet_names() -> tuple[str, ...]:
+    return spellings.keyed("sheets")["partners"]
+
+
+def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
+    """(the Project sheet or None, the partner sheet, the partner Excel table's range or None).
+
+    By name first (any language of spellings.yaml); then an Excel table named like a partner sheet; then the
+    first sheet whose first rows hold a partner header ("List1", "Sheet1", a CSV file).
+    """
+    projects = [s for s in grid.sheets if layout.sheet_kind(s.title) == "project"]
+    _one(projects, "project sheets", path)
+    project = projects[0] if projects else None
+    tables = [(s, name, rng) for s in grid.sheets for name, rng in s.tables.items()
+              if layout.sheet_kind(re.sub(r"(?i)^(tbl|table|tabela|tabulka|tabelle)_?", "", name)) == "partners"]
+    _one([f"{name} (sheet {s.title!r})" for s, name, _ in tables], "Excel tables of partners", path)
+    if tables:
+        return project, tables[0][0], tables[0][2]
+    named = [s for s in grid.sheets if layout.sheet_kind(s.title) == "partners"]
+    _one(named, "partner sheets", path)
+    partners = named[0] if named else None
+    if partners is None:
+        candidates = [s for s in grid.sheets if s is not project]
+        partners = next((s for s in candidates if layout.find_header(s.rows(), REQUIRED_COLUMNS)[0]), None)
+    if partners is None:
+        found = ", ".join(repr(s.title) for s in grid.sheets) or "none"
+        names = _partner_sheet_names()
+        raise WorkbookError(f"no partner table: no sheet named {names[0]!r} (or {names[1]!r}, "
+                            f"{names[5]!r}…) and no sheet whose first rows hold a header with "
+                            f"Role, Organisation, Country and Type (sheets found: {found})",
+                            where=Location(file=str(path)))
+    return project, partners, None
+
+
+def _one(found: Sequence[Any], what: str, path: Path) -> None:
+    """Two sheets (or tables) that could each be the one: refuse rather than pick one in silence."""
+    if len(found) > 1:
+        names = ", ".join(repr(getattr(f, "title", f)) for f in found)
+        raise WorkbookError(f"{len(found)} {what} ({names}): keep one, or rename the others",
+                            where=Location(file=str(path)))
+
+
+def _table_rows(sheet: Any, table: Any) -> list[Sequence[Any]]:
+    rows = sheet.rows()
+    if table is None:
+        return rows
+    # Cells outside the table become empty, so that cell names stay the sheet's own (C7 is C7).
+    out: list[Sequence[Any]] = []
+    for r, row in enumerate(rows[:table.max_row], start=1):
+        if r < table.min_row:
+            out.append(())
+        else:
+            out.append(tuple(v if table.min_col <= i + 1 <= table.max_col else None for i, v in enumerate(row)))
+    return out
 
 
 def _text(value: Any) -> str | None:
@@ -209,74 +273,101 @@ def _money(value: Any, what: str = "requested grant") -> Decimal:
     return amount
 
 
-def _read_project(ws: Any, c: _Collector) -> tuple[dict[str, Any], dict[str, Location]]:
+def _merge_fields(fields: dict[str, Any], cells: dict[str, Location], extra: dict[str, Any],
+                  extra_cells: dict[str, Location], problems: list[Problem]) -> None:
+    """Project fields found above the partner table join those of the Project sheet; the same field with
+    two different values is a problem at both cells."""
+    for key, value in extra.items():
+        if value is None:
+            continue
+        if fields.get(key) is None:
+            fields[key] = value
+            cells[key] = extra_cells[key]
+        elif fields[key] != value:
+            first = cells.get(key)
+            problems.append(Problem(extra_cells[key], f"{layout.project_labels()[key][0]!r} is {value!r} here but "
+                                                      f"{fields[key]!r} in {first.sheet}!{first.cell}" if first else
+                                    f"{layout.project_labels()[key][0]!r} is given twice"))
+
+
+def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | None, *,
+                  given: dict[str, Any], required: tuple[str, ...] = REQUIRED_PROJECT,
+                  ) -> tuple[dict[str, Any], dict[str, Location]]:
+    """Project fields from label rows (all rows of a Project sheet, or those above the partner header)."""
     raw: dict[str, tuple[Any, str]] = {}
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_col=2, values_only=True), start=1):
-        label = _text(row[0]) if row else None
-        if not label:
-            continue
-        key = _PROJECT_KEYS.get(fold_compact(label))
+    for lr in layout.label_rows(rows[:last_row] if last_row is not None else rows):
+        key = layout.project_key(lr.label)
+        label_cell, value_cell = f"{_column(lr.label_col + 1)}{lr.row}", f"{_column(lr.value_col + 1)}{lr.row}"
         if key is None:
-            continue  # other rows (notes, formulas) are allowed
-        if key in raw:
-            c.add(f"A{r}", f"{label!r} appears twice (first in {raw[key][1].replace('B', 'A')})")
+            if lr.value is not None:  # a label with a value we do not understand: said, never dropped silently
+                hint = layout.did_you_mean(lr.label)
+                shown = str(_text(lr.value))[:40]
+                c.warn(label_cell, f"label {lr.label!r} is not one ka2forms knows, so its value {shown!r} was not "
+                                   "read" + (f" — did you mean {hint!r}?" if hint else
+                                             " (known labels: docs/workbook.md)"))
             continue
-        raw[key] = (row[1] if len(row) > 1 else None, f"B{r}")
+        if key in raw:
+            c.add(label_cell, f"{lr.label!r} appears twice (first in {raw[key][2]})")
+            continue
+        raw[key] = (lr.value, value_cell, label_cell)
+
+    for key, option in (("action", "--action"), ("call_year", "--year")):
+        wanted = given.get(key)
+        if wanted is None:
+            continue
+        value, cell, _ = raw.get(key, (None, None, None))
+        if _text(value) is None:
+            raw[key] = (wanted, None, None)
+        elif fold_compact(str(_text(value))) != fold_compact(str(wanted)):
+            label = layout.project_labels()[key][0]
+            c.add(cell, f"the file says {label} {_text(value)!r} but {option} says {wanted!r}: correct one of them")
 
     fields: dict[str, Any] = {}
     cells: dict[str, Location] = {}
-    for key in PROJECT_LABELS:
-        value, cell = raw.get(key, (None, None))
+    for key in layout.project_labels():
+        value, cell, _ = raw.get(key, (None, None, None))
         if cell:
             cells[key] = c.at(cell)
         if _text(value) is None:
-            if key in REQUIRED_PROJECT:
-                where = cell or "A:B"
-                c.add(where, f"missing {PROJECT_LABELS[key][0]!r} (label in column A, value in column B)")
+            if key in required:
+                option = {"action": "--action", "call_year": "--year"}[key]
+                label = layout.project_labels()[key][0]
+                c.add(cell or "A:B", f"missing {label!r} (a label such as {label!r} "
+                                     f"with its value in the cell to its right, or the {option} option)")
             continue
+        where = cell or ""
         if key == "call_year":
-            fields[key] = _bounded(c, cell, value, "call year", 2014, 2100,
+            fields[key] = _bounded(c, where, value, "call year", 2014, 2100,
                                    "call year {} is outside the Erasmus+ programme (2014 onwards)")
         elif key == "duration_months":
-            fields[key] = _bounded(c, cell, value, "duration (months)", 1, 120,
+            fields[key] = _bounded(c, where, value, "duration (months)", 1, 120,
                                    "duration of {} months is not plausible")
         elif key == "requested_grant":
-            fields[key] = c.attempt(cell, _money, value)
+            fields[key] = c.attempt(where, _money, value)
         else:
             fields[key] = _text(value)
     return fields, cells
 
 
-def _header_map(rows: Sequence[Sequence[Any]], c: _Collector) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(rows[:20], start=1):
-        labels = [_text(v) for v in row]
-        if not any(labels):
-            continue
-        columns: dict[str, int] = {}
-        for i, label in enumerate(labels):
-            key = _PARTNER_KEYS.get(fold_compact(label)) if label else None
-            if key is None:
-                continue
-            if key in columns:
-                c.add(f"{_column(i + 1)}{r}",
-                      f"column {label!r} appears twice (also {_column(columns[key] + 1)}{r})")
-                continue
-            columns[key] = i
-        missing = [PARTNER_HEADERS[k][0] for k in REQUIRED_COLUMNS if k not in columns]
-        if missing:
-            c.add(f"A{r}", f"header row lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                           f"(found: {', '.join(label for label in labels if label)})")
-            return None
-        return r, columns
-    c.add(None, "no header row (expected Role, Organisation, Country, City, Type, PIC, OID)")
-    return None
-
-
-def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Partner]:
-    header = _header_map(rows, c)
+def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: frozenset[int] = frozenset(),
+                   offset: Any = None) -> list[Partner]:
+    header, best = layout.find_header(rows, REQUIRED_COLUMNS)
     if header is None:
+        if best is not None:
+            missing = [layout.partner_headers()[k][0] for k in REQUIRED_COLUMNS if k not in best.columns]
+            labels = [t for v in rows[best.row - 1] if (t := _text(v))]
+            c.add(f"A{best.row}", f"header row lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                  f"(found: {', '.join(labels)})")
+        else:
+            c.add(None, f"no header row in the first {layout.HEADER_SCAN_ROWS} rows (expected Role, Organisation, "
+                        "Country, City, Type, PIC, OID)")
         return []
-    header_row, columns = header
+    header_row, columns = header.row, header.columns
+    for _key, i, first in header.duplicates:
+        label = _text(rows[header_row - 1][i])
+        c.add(f"{_column(i + 1)}{header_row}",
+              f"column {label!r} appears twice (also {_column(first + 1)}{header_row})")
+    _unknown_headers(rows[header_row - 1], header_row, columns, c)
     problems_before = len(c.problems)
     partners: list[Partner] = []
     seen: dict[tuple[str, str], str] = {}
@@ -287,12 +378,30 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Partner
     for r, row in enumerate(rows[header_row:], start=header_row + 1):
         values = {k: _text(row[i]) if i < len(row) else None for k, i in columns.items()}
         if not any(values.values()):
+            continue  # nothing in the columns ka2forms reads (a numbered empty template row, a side note)
+        kind = layout.row_kind(row, columns)
+        if kind is not None:
+            first = next(i for i, v in enumerate(row) if _text(v))
+            what = "a totals row" if kind == "totals" else "a note"
+            c.warn(f"{_column(first + 1)}{r}", f"row {r} skipped: {what} ({str(_text(row[first]))[:40]!r}), "
+                                               "not an organisation")
             continue
+        if r in hidden:
+            c.warn(cell("organisation", r), f"row {r} is hidden in the file; it was read as a partner — delete the "
+                                            "row if this organisation left the consortium")
         for key in REQUIRED_COLUMNS:
             if values[key] is None:
-                c.add(cell(key, r), f"missing {PARTNER_HEADERS[key][0].lower()}")
+                c.add(cell(key, r), f"missing {layout.partner_headers()[key][0].lower()}")
         role = c.attempt(cell("role", r), resolve_role, values["role"]) if values["role"] else None
-        country = c.attempt(cell("country", r), resolve_country, values["country"]) if values["country"] else None
+        reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
+                            c.call_year) if values["country"] else None
+        if reading is not None and reading.warning:
+            if c.doubts_are_errors and not reading.by_city:
+                c.add(cell("country", r), reading.warning.replace(" read as ", " would be read as ", 1))
+                reading = None
+            else:
+                c.warn(cell("country", r), reading.warning)
+        country = reading.code if reading is not None else None
         org_type = c.attempt(cell("type", r), resolve_type, values["type"]) if values["type"] else None
         pic = _identifier(values.get("pic"), "pic", cell("pic", r) if "pic" in columns else "", c, seen)
         oid = _identifier(values.get("oid"), "oid", cell("oid", r) if "oid" in columns else "", c, seen)
@@ -303,6 +412,29 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Partner
     if not partners and len(c.problems) == problems_before:
         c.add(f"A{header_row + 1}", "no organisations listed under the header row")
     return partners
+
+
+def _read_country(text: str, city: str | None, call_year: int | None) -> Any:
+    """The country of a row; an ambiguous spelling ("RS", "CR") is settled by the row's city when it can be."""
+    def place_countries() -> frozenset[str]:
+        from ka2forms.places.lookup import countries_with_place  # the gazetteer: only for an ambiguous spelling
+
+        return countries_with_place(city) if city else frozenset()
+
+    return read_country(text, call_year, place_countries=place_countries)
+
+
+def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: _Collector) -> None:
+    """A header that nearly names a column we read (PIC-Code, Town/City) is said, not dropped silently."""
+    known = {fold_compact(w): w for k, ws in layout.partner_headers().items() if k not in columns for w in ws}
+    used = set(columns.values())
+    for i, value in enumerate(row):
+        label = _text(value)
+        if i in used or not label:
+            continue
+        close = difflib.get_close_matches(fold_compact(label), known, n=1, cutoff=0.8)
+        if close:
+            c.warn(f"{_column(i + 1)}{r}", f"column {label!r} was not read — did you mean {known[close[0]]!r}?")
 
 
 def _identifier(value: str | None, kind: str, cell: str, c: _Collector, seen: dict[tuple[str, str], str]) -> str | None:

@@ -19,6 +19,7 @@ from ka2forms.rules.actions import (
 )
 from ka2forms.rules.countries import (
     CountryStatus,
+    code_status,
     country_name,
     country_status,
     covered_years,
@@ -60,6 +61,7 @@ __all__ = [
     "Role",
     "Source",
     "all_actions",
+    "code_status",
     "country_name",
     "country_status",
     "covered_years",

@@ -7,14 +7,19 @@ error, never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from ka2forms.errors import Location, RuleNotDefinedError, RulesDataError, UnknownValueError
+from ka2forms.errors import AmbiguousValueError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
 from ka2forms.rules.loader import provenance, read_json, read_yaml
 from ka2forms.rules.organisations import ORG_TYPES
 from ka2forms.rules.provenance import CallYears, Provenance, spans
+from ka2forms.rules.spellings import countries as _spellings
+from ka2forms.rules.spellings import exact_key
 from ka2forms.rules.vocabulary import Vocabulary
+from ka2forms.text import fold, fold_compact
 
 STATUSES = ("member", "associated", "not-associated")
 ELIGIBLE = ("member", "associated")
@@ -116,13 +121,100 @@ def _labels(call_year: int) -> dict[str, str]:
 
 
 def resolve_country(text: str, *, where: Location | None = None) -> str:
-    """ISO alpha-2 code for a code or a name in any language: ``"Česká republika"`` → ``"CZ"``."""
+    """ISO alpha-2 code for a code or a name in any language: ``"Česká republika"`` → ``"CZ"``, ``"ČR"`` → ``"CZ"``.
+
+    A spelling that means two countries ("CR": Czechia or Costa Rica, "SR": Slovakia or Suriname) raises
+    AmbiguousValueError with the candidates, unless ``spellings.yaml`` names a reading for it (``RS``: Serbia,
+    see :func:`read_country` for the warning that reading carries).
+    """
+    code, _ = _lookup(text, where)
+    return code
+
+
+@dataclass(frozen=True)
+class CountryReading:
+    """A country as read from a cell: the code, and a warning when the spelling could also mean another."""
+
+    code: str
+    warning: str | None = None
+    by_city: bool = False   # an ambiguous spelling settled by the row's town (the only candidate that has it)
+
+
+def read_country(text: str, call_year: int | None = None, *, where: Location | None = None,
+                 place_countries: Callable[[], frozenset[str]] | None = None) -> CountryReading:
+    """Like :func:`resolve_country`, for a value written in a workbook cell, next to the organisation's city.
+
+    A spelling that means several countries ("CR", "SR", "RS") is read as the one candidate where the city
+    lies (``place_countries``: the countries that have a place of that name), with a warning that says so.
+    Otherwise a spelling with a default reading (``RS``: Serbia) is read with a warning, but refused with its
+    candidates when they differ in eligibility for ``call_year`` (Serbia before call 2019): the verdict
+    would then rest on a reading nobody confirmed. Other ambiguous spellings are refused.
+    """
+    code, amb = _lookup(text, where, strict=False)
+    if amb is None:
+        return CountryReading(code)
+    listed = [f"{country_name(c)} ({c})" for c in amb.candidates]
+    places = place_countries() if place_countries is not None else frozenset()
+    hits = [c for c in amb.candidates if c in places]
+    if len(hits) == 1:
+        return CountryReading(hits[0], f"country {text!r} read as {country_name(hits[0])} ({hits[0]}) because the "
+                                       f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain",
+                              by_city=True)
+    if amb.read_as is None:
+        raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
+    if call_year is not None and call_year in covered_years() \
+            and len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
+        raise AmbiguousValueError("country", text, listed,
+                                  why=f"{amb.why}; in call {call_year} only one of them is eligible", where=where)
+    return CountryReading(code, f"country {text!r} read as {country_name(code)} ({code}): {amb.why}; "
+                                f"write the country's name if you meant another ({' or '.join(listed)})")
+
+
+def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[str, Any]:
+    """(code, the Ambiguous entry when the spelling has several meanings, else None).
+
+    ``strict``: an ambiguous spelling without a default reading raises at once (otherwise the caller decides).
+    """
+    sp = _spellings()
+    stripped = text.strip()
+    code = sp.exact.get(exact_key(stripped))
+    if code:
+        return code, None
+    compact = fold_compact(stripped)
+    amb = sp.ambiguous.get(compact)
+    if amb is not None:
+        if amb.read_as is None and strict:
+            raise AmbiguousValueError("country", text, [f"{country_name(c)} ({c})" for c in amb.candidates],
+                                      why=amb.why, where=where)
+        return amb.read_as or amb.candidates[0], amb
+    code = sp.abbreviations.get(compact)
+    if code:
+        return code, None
     voc, _ = _names()
-    code = voc.get(text)
+    code = voc.get(stripped)
+    if code is None:
+        code = _without_article_or_abbreviation(stripped, voc)
     if code is None:
         raise UnknownValueError("country", text, where=where,
                                 suggestions=[f"{country_name(c)} ({c})" for c in voc.suggest(text)])
-    return code
+    return code, None
+
+
+def _without_article_or_abbreviation(text: str, voc: Vocabulary) -> str | None:
+    """"The Netherlands" → NL, "Czech Rep." → CZ: one leading article dropped, "Rep." tried as "Republic"
+    in each language; taken only when exactly one country results."""
+    sp = _spellings()
+    words = fold(text).split(" ")
+    tries: list[str] = []
+    if len(words) > 1 and words[0] in sp.articles:
+        tries.append(" ".join(words[1:]))
+    if words[0].startswith(("l'", "l’")) and len(words[0]) > 2:
+        tries.append(" ".join([words[0][2:], *words[1:]]))
+    for i, w in enumerate(words):
+        if w in sp.republic_abbreviations or w.rstrip(".") in sp.republic_abbreviations:
+            tries += [" ".join([*words[:i], fold(r), *words[i + 1:]]) for r in sp.republic_words]
+    found = {c for t in tries if (c := voc.get(t))}
+    return found.pop() if len(found) == 1 else None
 
 
 def country_name(code: str) -> str:
@@ -144,10 +236,16 @@ def status_label(status: str, call_year: int) -> str:
     return _labels(call_year)[status]
 
 
-@cache
 def country_status(country: str, call_year: int) -> CountryStatus:
-    """Status of a country (code or name) in a call year."""
-    code = resolve_country(country)
+    """Status of a country as a user writes it (code or name, read by :func:`resolve_country`) in a call year."""
+    return code_status(resolve_country(country), call_year)
+
+
+@cache
+def code_status(code: str, call_year: int) -> CountryStatus:
+    """Status of an ISO alpha-2 code already read (a Partner's ``country``: "CR" here is Costa Rica)."""
+    if code not in _names()[1]:
+        code = resolve_country(code)
     covers, history = _history()
     if call_year not in covers:
         raise RuleNotDefinedError(f"country status ({country_name(code)})", call_year, known=str(covers))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ka2forms.errors import Location, RulesDataError, UnknownValueError
+from ka2forms.rules import spellings
 from ka2forms.rules.loader import provenance, read_yaml
 from ka2forms.rules.provenance import Provenance
 from ka2forms.rules.vocabulary import Vocabulary
@@ -46,6 +47,10 @@ def _types_vocabulary() -> Vocabulary:
         raise RulesDataError(f"organisations.yaml: types must be exactly {', '.join(ORG_TYPES)}")
     for code, raw in data.items():
         voc.add(code, [code, raw["label"], *raw.get("labels", [])])
+    for code, words in spellings.keyed("types").items():  # how people write them (spellings.yaml)
+        if code not in ORG_TYPES:
+            raise RulesDataError(f"spellings.yaml: types: unknown type {code}")
+        voc.add(code, words)
     return voc
 
 
@@ -54,6 +59,8 @@ def _roles_vocabulary() -> Vocabulary:
     voc = Vocabulary("role")
     for key, raw in read_yaml("organisations.yaml")["roles"].items():
         voc.add(Role(key).value, [key, raw["label"], *raw.get("labels", [])])
+    for key, words in spellings.keyed("roles").items():
+        voc.add(Role(key).value, words)
     return voc
 
 

@@ -36,21 +36,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from ka2forms import __version__
 from ka2forms.errors import InputError, Location, RendererUnavailableError, RulesDataError, TemplateError
+from ka2forms.extras import missing_extra, require
 from ka2forms.files import same_file, write_atomic
 from ka2forms.model import Project
 from ka2forms.rules import Role, country_name, rules_for, type_label
 from ka2forms.services.budget import LUMP_SUM_PERIOD_FROM, check_budget, plan_travel
 from ka2forms.services.charts import bar_chart_svg
 from ka2forms.services.check import CheckResult
-
-Format = Literal["html", "pdf", "docx", "md"]
-Lang = Literal["en", "sl", "cs"]
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "md")
 #: Annex language → the Babel locale used for money, dates and plurals. English uses en_IE: euro amounts as
@@ -356,12 +354,27 @@ def _default_environment(kind: str, lang: str) -> Any:
     return _make_environment(kind, lang, sandbox=False)
 
 
+#: What each format needs from ``ka2forms[annex]`` (import names): HTML and Markdown are pure Python.
+FORMAT_MODULES: dict[str, tuple[str, ...]] = {
+    "html": ("jinja2", "babel"),
+    "md": ("jinja2", "babel"),
+    "docx": ("jinja2", "babel", "docxtpl"),
+    "pdf": ("jinja2", "babel", "weasyprint"),
+}
+
+
+def require_format(fmt: str) -> None:
+    """Raise before any work when ``fmt`` is unknown or its libraries (``ka2forms[annex]``) are not installed."""
+    _check_format(fmt)
+    require("annex", f"{fmt.upper()} annexes", FORMAT_MODULES[fmt])
+
+
 def warm_up(lang: str, formats: Sequence[str] = ("html",)) -> None:
     """Compile the default templates for ``formats`` now (a batch worker does this once, before its first
     workbook)."""
     _check_lang(lang)
     for fmt in formats:
-        _check_format(fmt)
+        require_format(fmt)
         kind = template_kind(templates_dir() / DEFAULT_TEMPLATES[fmt])
         env = _environment(kind, lang, sandbox=False)
         if kind != "docx":
@@ -474,8 +487,8 @@ def _template_error(e: BaseException, path: Path, *, where_hint: str = "") -> Te
 def _render_docx(context: Mapping[str, Any], path: Path, lang: str, *, sandbox: bool) -> bytes:
     try:
         from docxtpl import DocxTemplate
-    except ImportError as e:  # pragma: no cover - a declared dependency
-        raise RendererUnavailableError(f"Word annexes need docxtpl ({e})") from e
+    except ImportError as e:
+        raise missing_extra(e, "annex", "DOCX annexes") from None
     import io
 
     env = _environment("docx", lang, sandbox=sandbox)
@@ -502,7 +515,9 @@ def html_to_pdf(html: str) -> bytes:
     """HTML → PDF with WeasyPrint; fonts embedded (subset); only ``data:`` URLs are fetched."""
     try:
         from weasyprint import HTML, URLFetcher
-    except (ImportError, OSError) as e:
+    except ImportError as e:
+        raise missing_extra(e, "annex", "PDF annexes") from None
+    except OSError as e:
         raise RendererUnavailableError(
             "PDF needs WeasyPrint ≥ 70 and the Pango library (Debian: apt-get install libpango-1.0-0 "
             f"libpangoft2-1.0-0 fonts-dejavu-core); or write --format html or docx ({e})") from None
@@ -519,7 +534,7 @@ def render_annex(project: Project, check_result: CheckResult, *, fmt: str, lang:
     in a child process with ``limits`` (``limits=None`` renders it in this process, still sandboxed: for
     environments without subprocesses, such as Pyodide). Errors are :class:`~ka2forms.errors.Ka2Error`.
     """
-    _check_format(fmt)
+    require_format(fmt)
     context = annex_context(project, check_result, lang, today=today, travel=travel)
     if template is None:
         return render_context(context, fmt=fmt)
@@ -605,12 +620,14 @@ def default_output(workbook: Path | str, fmt: str) -> Path:
 
 def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *, fmt: str | None = None,
                 lang: str = "en", template: Path | str | None = None, today: dt.date | None = None,
-                limits: Limits | None = DEFAULT_LIMITS) -> WrittenAnnex:
+                limits: Limits | None = DEFAULT_LIMITS, action: str | None = None,
+                call_year: int | None = None) -> WrittenAnnex:
     """Read ``workbook_path``, check it, render the annex and write it atomically.
 
     ``out_path`` may be a file or a folder (the annex goes in as ``<stem>-annex.<ext>``); by default the annex
     goes next to the workbook. The format follows ``fmt``, else the output's suffix, else the template, else
-    HTML. The workbook itself is never overwritten.
+    HTML. The workbook itself is never overwritten. ``action``/``call_year`` supply what the file does not say
+    (a .csv partner table).
     """
     from ka2forms.readers.workbook import read_workbook
     from ka2forms.services.check import check_project
@@ -621,6 +638,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(out_path)))
     fmt = resolve_format(fmt, out_path, template)
+    require_format(fmt)
     if out_path is None:
         target = default_output(wb, fmt)
     elif Path(out_path).is_dir():
@@ -630,7 +648,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
     if same_file(target, wb):
         raise InputError("refusing to write the annex over its input workbook: choose another output name",
                          where=Location(file=str(target)))
-    project = read_workbook(wb)
+    project = read_workbook(wb, action=action, call_year=call_year)
     result = check_project(project)
     data = render_annex(project, result, fmt=fmt, lang=lang, template=template, today=today, limits=limits)
     return WrittenAnnex(write_atomic(target, data, protect=[wb]), fmt, lang, result)
@@ -639,6 +657,7 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
 __all__ = [
     "DEFAULT_LIMITS",
     "FORMATS",
+    "FORMAT_MODULES",
     "LANGUAGES",
     "LOCALES",
     "Limits",
@@ -650,6 +669,7 @@ __all__ = [
     "make_filters",
     "render_annex",
     "render_context",
+    "require_format",
     "resolve_format",
     "templates_dir",
     "write_annex",

@@ -10,8 +10,8 @@
   :class:`Row` says what happened, with the reader's file/sheet/cell messages.
 - :func:`run` runs every job, in a process pool when ``jobs > 1`` (the form, its map and the annex templates
   are parsed once per worker, in :func:`_init_worker`), and calls back after each workbook (progress).
-- :func:`write_summary` writes ``summary.xlsx`` and ``summary.csv``, with text that Excel could take for a
-  formula (``= + - @``, tab, CR, LF and the full-width ``＝ ＋ － ＠``) made inert.
+- :func:`write_summary` writes ``summary.xlsx`` and ``summary.csv`` through the one formula-safe writer,
+  :mod:`ka2forms.services.sheets`: text that Excel could take for a formula is made inert.
 
 Every file is written through :func:`ka2forms.files.write_atomic` (a temporary file, then a rename), and
 ``check.json`` is written last: its presence, with the input's size and time and the options it was made with,
@@ -23,10 +23,8 @@ This module never imports click, rich or xlwings.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import time
@@ -38,13 +36,13 @@ from typing import Any
 from ka2forms import __version__
 from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
+from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
+from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
 
 MANIFEST = "check.json"
 SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
                    "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict", "form_warnings")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
-#: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 # ───────────────────────────────────── options and jobs ─────────────────────────────────────
@@ -60,6 +58,8 @@ class Options:
     map_file: str | None = None
     flatten: bool = False
     today: dt.date | None = None
+    action: str | None = None       # --action/--year: for .csv partner tables (and workbooks without them)
+    call_year: int | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What ``--resume`` compares: the version, the formats and language, and the form and map *contents*."""
@@ -67,7 +67,8 @@ class Options:
             return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path else None
 
         return {"version": __version__, "formats": list(self.formats), "lang": self.lang,
-                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten}
+                "form": digest(self.form), "map": digest(self.map_file), "flatten": self.flatten,
+                **({"action": self.action, "call_year": self.call_year} if self.action or self.call_year else {})}
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def _hidden(path: Path, top: Path) -> bool:
 
 
 def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
-    """The jobs for ``paths`` (files as given; folders searched recursively for ``*.xlsx``), in a stable order.
+    """The jobs for ``paths`` (files as given; folders searched recursively for .xlsx, .xlsm, .ods and .csv),
+    in a stable order.
 
     A file named on the command line is always tried (a PDF or a lock file is then reported as bad, not
     ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``.
@@ -148,7 +150,7 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
         p = Path(given)
         if p.is_dir():
             for f in sorted(p.rglob("*"), key=lambda x: str(x).casefold()):
-                if not f.is_file() or f.suffix.lower() != ".xlsx":
+                if not f.is_file() or f.suffix.lower() not in SPREADSHEET_SUFFIXES:
                     continue
                 if out.exists() and _inside(f, out):
                     continue
@@ -200,6 +202,17 @@ class _Worker:
 
 
 _WORKER: _Worker | None = None
+
+
+def require_extras(options: Options) -> None:
+    """A missing ``ka2forms[annex]`` or ``ka2forms[forms]`` is one error before the run, not one per workbook."""
+    from ka2forms.extras import require
+    from ka2forms.services.annex import require_format
+
+    for fmt in options.formats:
+        require_format(fmt)
+    if options.form:
+        require("forms", "ka2forms convert --form")
 
 
 def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
@@ -262,7 +275,7 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
         return _row_from_manifest(row, done, "up to date")
     try:
         stamp = _input_stamp(source) if source.is_file() else None
-        project = read_workbook(source)
+        project = read_workbook(source, action=w.options.action, call_year=w.options.call_year)
         row.acronym = project.acronym or ""
         row.coordinator = project.coordinator.organisation if project.coordinator else ""
         result = check_project(project)
@@ -344,6 +357,7 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
         on_row: Callable[[Row], None] | None = None) -> list[Row]:
     """Convert every job; rows in input order. ``workers > 1`` uses a process pool (one parse of the form
     per worker). The form and map are checked here first, so a bad form stops the run before any work."""
+    require_extras(options)
     fingerprint = options.fingerprint()
     rows: list[Row] = []
 
@@ -390,58 +404,21 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
 # ───────────────────────────────────── the summary ─────────────────────────────────────
 
 
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_START)
-
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet cannot run: text that looks like a formula gets a leading ``'``;
-    numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and is_formula_like(value):
-        return "'" + value
-    return value
-
-
 def summary_rows(rows: Iterable[Row]) -> list[list[Any]]:
     return [[c if c is not None else "" for c in r.cells()] for r in rows]
 
 
-def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[str | Path] = ()) -> list[Path]:
-    """``summary.xlsx`` and ``summary.csv`` in ``outdir``: one row per workbook, formula-like text inert."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+SUMMARY_WIDTHS = (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8)
 
+
+def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[str | Path] = ()) -> list[Path]:
+    """``summary.xlsx`` and ``summary.csv`` in ``outdir``: one row per workbook, formula-like text inert
+    (:mod:`ka2forms.services.sheets`)."""
     out = Path(outdir)
     protect = list(protect)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    ws.append(list(SUMMARY_COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for values in summary_rows(rows):
-        ws.append([None] * len(values))
-        for cell, value in zip(ws[ws.max_row], values, strict=True):
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"          # written as an inline string: never a formula, whatever it says
-                if "\n" in value:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDEFGHIJKL", (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8), strict=True):
-        ws.column_dimensions[column].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    xlsx = write_atomic(out / "summary.xlsx", lambda f: wb.save(f), protect=protect)
-
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(SUMMARY_COLUMNS)
-    for values in summary_rows(rows):
-        writer.writerow([csv_cell(v) for v in values])
-    data = ("\ufeff" + text.getvalue()).encode("utf-8")      # a BOM: Excel then reads UTF-8 (č, ř, ő)
-    return [xlsx, write_atomic(out / "summary.csv", data, protect=protect)]
+    table = Table("Summary", SUMMARY_COLUMNS, summary_rows(rows), SUMMARY_WIDTHS)
+    return [write_table(out / "summary.xlsx", table, protect=protect),
+            write_table(out / "summary.csv", table, protect=protect)]
 
 
 def counts(rows: Sequence[Row]) -> dict[str, int]:
@@ -468,6 +445,7 @@ __all__ = [
     "counts",
     "csv_cell",
     "error_lines",
+    "require_extras",
     "run",
     "up_to_date",
     "write_summary",

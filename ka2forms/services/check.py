@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ka2forms.errors import Ka2Error, Location
+from ka2forms.errors import Ka2Error, Location, Problem
 from ka2forms.model import Partner, Project
 from ka2forms.rules import (
     ActionRules,
@@ -24,7 +24,7 @@ from ka2forms.rules import (
     Criterion,
     Provenance,
     Role,
-    country_status,
+    code_status,
     eligible_phrase,
     org_class,
     rules_for,
@@ -65,6 +65,7 @@ class CheckResult:
     file: str | None = None
     title: str | None = None
     acronym: str | None = None
+    reading: tuple[Problem, ...] = ()  # the reader's warnings, each with its sheet and cell (also in warnings)
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -84,6 +85,7 @@ class CheckResult:
             "criteria": [c.as_dict() for c in self.criteria],
             "failing": [c.id for c in self.failing],
             "warnings": list(self.warnings),
+            "reading": [{"sheet": w.where.sheet, "cell": w.where.cell, "message": w.message} for w in self.reading],
         }
 
 
@@ -103,7 +105,7 @@ class _Context:
         return [p for p in self.partners if p.role in self.rules.counted_roles]
 
     def status(self, p: Partner) -> CountryStatus:
-        return country_status(p.country, self.year)
+        return code_status(p.country, self.year)
 
     def excluded(self, p: Partner) -> bool:
         """Whether the partner is excluded. Where the call excluded only some organisations of a country
@@ -504,7 +506,7 @@ def check_consortium(action: str, call_year: int, partners: Sequence[Partner], *
         if concerned:
             warnings.append(f"{notice.id}: {_names(concerned)} — {notice.text} ({notice.provenance.describe()})")
     for p in partners:
-        st = country_status(p.country, call_year)
+        st = code_status(p.country, call_year)
         if st.provenance is None:
             warnings.append(f"{st.name} is not listed in the rules data; treated as a "
                             f"{st.label} for call {call_year}")
@@ -528,8 +530,11 @@ def check_project(project: Project) -> CheckResult:
         if not e.where.file:
             e.where = project.cells.get("action") or Location(file=project.source)
         raise
+    # What the reader read with a doubt or passed over comes first, each naming its cell.
+    reading = tuple(str(w) for w in project.warnings)
     return CheckResult(**{**result.__dict__, "file": project.source, "title": project.title,
-                          "acronym": project.acronym})
+                          "acronym": project.acronym, "warnings": tuple(dict.fromkeys(reading + result.warnings)),
+                          "reading": project.warnings})
 
 
 def grant_criterion(action: str, call_year: int, partners: Sequence[Partner], amount: Decimal,

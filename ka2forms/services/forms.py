@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -465,15 +465,3 @@ def _output_stem(template: FormTemplate, fmap: FormMap, project: Project, partne
     form = Path(template.name).stem
     label = project.acronym or (Path(project.source).stem if project.source else "")
     return f"{label} – {form}" if label else form
-
-
-def forms_to_fill(project: Project, fmap: FormMap, *, per_partner: bool | None = None) -> list[Partner | None]:
-    """The partners that get a form (``[None]`` for one project-level form)."""
-    each = per_partner if per_partner is not None else bool(fmap.per_partner)
-    if not each:
-        return [None]
-    return [p for p in project.partners if fmap.roles is None or p.role in fmap.roles]
-
-
-def describe_sources(sources: Mapping[str, str]) -> str:
-    return ", ".join(f"{k} ← {v}" for k, v in sources.items())

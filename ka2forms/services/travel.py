@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ka2forms.errors import Ka2Error, Location
+from ka2forms.errors import AmbiguousPlaceError, Ka2Error, Location, UnknownPlaceError
 from ka2forms.places import Place, PlaceMatch, resolve_place
 from ka2forms.places.distance import haversine_km, haversine_many
+from ka2forms.readers.travel_csv import PairRow
 from ka2forms.rules.travel import Band, TravelTable, default_call_year, travel_bands
+from ka2forms.services.sheets import Table
 
 EDGE_TOLERANCE = 0.005  # 0.5 %: about twice the largest sphere-vs-ellipsoid difference (0.25 %)
 
@@ -51,6 +53,8 @@ class TravelResult:
     notes: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
     source: str | None = None  # where the unit cost comes from, with its confidence
+    from_match: PlaceMatch | None = None  # how each place was found (its own name, another name, an address)
+    to_match: PlaceMatch | None = None
 
     @property
     def distance_rounded_km(self) -> int:
@@ -71,7 +75,16 @@ class TravelResult:
             "source": self.source,
             "notes": list(self.notes),
             "warnings": list(self.warnings),
+            **({"resolved": {"from": self.from_match.to_dict(), "to": self.to_match.to_dict()}}
+               if self.from_match and self.to_match else {}),
         }
+
+    def inexact(self) -> list[str]:
+        """Places not found by their own name (another name, an address), for a line on stderr."""
+        how = {"alternate name": "by another of its names", "address": "as an address"}
+        return [f"{side}: {m.query!r} was read as {m.place.name} ({m.place.country}) {how[m.match]}"
+                for side, m in (("from", self.from_match), ("to", self.to_match))
+                if m is not None and m.match in how]
 
 
 def _near_edge(distance_km: float, table: TravelTable) -> int | None:
@@ -154,6 +167,8 @@ def _result(
         tuple(place_notes + list(extra_notes) + notes),
         tuple(place_warnings + warnings),
         band.provenance.describe(),
+        a,
+        b,
     )
 
 
@@ -309,8 +324,78 @@ def travel_many(
             notes_t,
             warnings_t,
             source,
+            a,
+            b,
         )
     return out
 
 
-__all__ = ["EDGE_TOLERANCE", "TravelRequest", "TravelResult", "round_km", "travel", "travel_many"]
+# ───────────────────────────── many pairs from a file: ``ka2forms travel --csv`` ─────────────────────────────
+
+#: The columns of ``travel --csv -o out.xlsx|out.csv``, in order: a promise to the scripts that read them.
+BATCH_COLUMNS = (
+    "from", "to", "year", "green", "error",
+    "from_name", "from_admin1", "from_country", "from_lat", "from_lon",
+    "to_name", "to_admin1", "to_country", "to_lat", "to_lon",
+    "distance_km", "band", "unit_cost_eur", "call_year", "activity", "source", "notes", "warnings",
+)
+CHUNK = 1000     # pairs per travel_many call when progress is reported
+
+
+def explain(e: Ka2Error) -> tuple[str, list[str]]:
+    """A one-line message and detail lines (candidates, suggestions) for stderr or an error cell."""
+    side = f"{e.where.field}: " if e.where.field else ""
+    if isinstance(e, AmbiguousPlaceError):
+        return (f"{side}{e.query!r} matches several places; add a country or region "
+                "(e.g. 'Frankfurt am Main' or 'Frankfurt, Brandenburg'). Candidates:", list(e.candidates))
+    if isinstance(e, UnknownPlaceError):
+        if e.suggestions:
+            return f"{side}unknown place {e.query!r}; did you mean one of:", list(e.suggestions)
+        return f"{side}unknown place {e.query!r}", []
+    return e.short, []
+
+
+def _batch_row(row: PairRow, res: TravelResult | Ka2Error | None) -> dict[str, Any]:
+    out: dict[str, Any] = {c: row.values.get(c, "") for c in ("from", "to", "year", "green")}
+    if row.problem is not None:
+        out["error"] = row.problem
+    elif isinstance(res, Ka2Error):
+        message, details = explain(res)
+        out["error"] = message + (" " + "; ".join(details) if details else "")
+    elif res is not None:
+        out["error"] = ""
+        for side, p in (("from", res.from_place), ("to", res.to_place)):
+            out.update({f"{side}_name": p.name, f"{side}_admin1": p.admin1 or "", f"{side}_country": p.country or "",
+                        f"{side}_lat": p.lat, f"{side}_lon": p.lon})
+        out.update({"distance_km": round(res.distance_km, 3), "band": res.band, "unit_cost_eur": res.unit_cost_eur,
+                    "call_year": res.call_year, "activity": res.activity, "source": res.source or "",
+                    "notes": " | ".join(res.notes), "warnings": " | ".join(res.warnings)})
+    return out
+
+
+def travel_rows(rows: Sequence[PairRow], *, call_year: int | None = None, green: bool = False,
+                activity: str | None = None, on_progress: Callable[[int], None] | None = None) -> list[dict[str, Any]]:
+    """One output row (keys: :data:`BATCH_COLUMNS`) per pairs-file row; a bad row carries its ``error``.
+
+    ``on_progress(n)`` is called after every :data:`CHUNK` pairs computed (for a progress bar)."""
+    todo = [(i, r) for i, r in enumerate(rows) if r.problem is None]
+    results: dict[int, TravelResult | Ka2Error] = {}
+    step = CHUNK if on_progress is not None else max(len(todo), 1)
+    for k in range(0, len(todo), step):
+        part = todo[k : k + step]
+        requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green) for _, r in part]
+        for (i, _), res in zip(part, travel_many(requests, call_year=call_year, green=green, activity=activity),
+                               strict=True):
+            results[i] = res
+        if on_progress is not None:
+            on_progress(len(part))
+    return [_batch_row(r, results.get(i)) for i, r in enumerate(rows)]
+
+
+def travel_table(out_rows: Sequence[dict[str, Any]]) -> Table:
+    """The output rows as a sheet for :func:`ka2forms.services.sheets.write_table`."""
+    return Table("travel", BATCH_COLUMNS, [[r.get(c) for c in BATCH_COLUMNS] for r in out_rows])
+
+
+__all__ = ["BATCH_COLUMNS", "EDGE_TOLERANCE", "TravelRequest", "TravelResult", "explain", "round_km", "travel",
+           "travel_many", "travel_rows", "travel_table"]

@@ -46,8 +46,8 @@ def test_check_returns_a_table_with_a_header_that_spills():
     ((KA220, "KA220-VET", 2025.5), "whole number"),
     ((KA220, "AFI-LOT3", 2025.0), "no rules for AFI-LOT3"),
     (("Partners", "KA220-VET", 2025.0), "a range, not one cell"),
-    (([HEADER, ["Coordinator", "X", "SI", "", "Univerza", None, None]], "KA220-VET", 2025.0),
-     "E2: unknown organisation type 'Univerza'"),
+    (([HEADER, ["Coordinator", "X", "SI", "", "Univerzza", None, None]], "KA220-VET", 2025.0),
+     "E2: unknown organisation type 'Univerzza'"),
     (([["Organisation", "Country"], ["X", "SI"]], "KA220-VET", 2025.0), "header row lacks columns Role, Type"),
 ])
 def test_a_wrong_input_gives_a_short_message_in_the_cell(args, fragment):

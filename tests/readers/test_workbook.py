@@ -341,7 +341,7 @@ def test_workbook_whose_file_name_has_diacritics_reads_and_is_named_exactly(tmp_
 
 
 def test_problems_in_a_file_whose_name_has_diacritics_name_that_file(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path, name="Žilina–Łódź_ßř.xlsx", partners=partners_with(row(3, type="Univerza")))
+    path = make_workbook(tmp_path, name="Žilina–Łódź_ßř.xlsx", partners=partners_with(row(3, type="Univerzza")))
 
     assert str(invalid(path)).startswith(f"{tmp_path / 'Žilina–Łódź_ßř.xlsx'}: Partners!E3: ")
 
@@ -350,7 +350,7 @@ def test_problems_in_a_file_whose_name_has_diacritics_name_that_file(tmp_path: P
 
 
 @pytest.mark.parametrize(("changes", "cell", "message"), [
-    ({"type": "Univerza"}, "E3", "unknown organisation type 'Univerza'"),
+    ({"type": "Univerzza"}, "E3", "unknown organisation type 'Univerzza'"),
     ({"country": "Atlantis"}, "C3", "unknown country 'Atlantis'"),
     ({"country": "Slovnia"}, "C3", "unknown country 'Slovnia' — did you mean Slovenia (SI)"),
     ({"role": "Boss"}, "A3", "unknown role 'Boss'"),
@@ -375,11 +375,11 @@ def test_bad_partner_cell_is_reported_with_sheet_and_cell(tmp_path: Path, change
 
 
 def test_unknown_organisation_type_names_the_cell(tmp_path: Path) -> None:
-    path = make_workbook(tmp_path, partners=partners_with(row(3, type="Univerza")))
+    path = make_workbook(tmp_path, partners=partners_with(row(3, type="Univerzza")))
 
     problem = only_problem(path)
 
-    assert "Partners!E3: unknown organisation type 'Univerza'" in str(problem)
+    assert "Partners!E3: unknown organisation type 'Univerzza'" in str(problem)
     assert "HEI" in problem.message  # the message lists the valid codes
 
 
@@ -461,10 +461,11 @@ def test_label_written_twice_is_reported_at_the_second_label(tmp_path: Path) -> 
 
 
 def test_header_row_lacking_a_required_column_is_reported(tmp_path: Path) -> None:
-    header = ["Role", "Organisation", "Land", "City", "Type", "PIC", "OID"]
+    header = ["Role", "Organisation", "Nation state", "City", "Type", "PIC", "OID"]
     path = make_workbook(tmp_path, partners=partners_with(header=header))
 
-    assert_problem_at(path, "Partners", "A1", "header row lacks column Country (found: Role, Organisation, Land")
+    assert_problem_at(path, "Partners", "A1",
+                      "header row lacks column Country (found: Role, Organisation, Nation state")
 
 
 def test_header_row_lacking_several_columns_names_them_all(tmp_path: Path) -> None:
@@ -490,7 +491,7 @@ def test_all_problems_of_one_workbook_are_reported_together(tmp_path: Path) -> N
     path = make_workbook(
         tmp_path,
         project=project_with(call_year="next year", grant="-5"),
-        partners=partners_with(row(2, country="Atlantis"), row(3, type="Univerza", oid="X12345678"),
+        partners=partners_with(row(2, country="Atlantis"), row(3, type="Univerzza", oid="X12345678"),
                                row(4, organisation=None, pic="123")),
     )
 
@@ -540,11 +541,21 @@ def test_pdf_renamed_to_xlsx_is_named_a_pdf(tmp_path: Path) -> None:
     assert_unreadable(path, "a PDF")
 
 
-def test_old_xls_or_protected_workbook_is_recognised(tmp_path: Path) -> None:
+def test_old_xls_workbook_is_recognised(tmp_path: Path) -> None:
     path = tmp_path / "partners.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096 + "Workbook".encode("utf-16-le"))
 
-    assert_unreadable(path, ".xls", "save it as an unprotected .xlsx")
+    assert_unreadable(path, "Excel 97–2003 workbook (.xls)", "save it as .xlsx")
+
+
+def test_password_protected_workbook_has_its_own_message(tmp_path: Path) -> None:
+    # Office saves an encrypted .xlsx as an OLE2 file holding EncryptionInfo and EncryptedPackage streams.
+    path = tmp_path / "partners.xlsx"
+    names = "".join(n + "\0" for n in ("EncryptionInfo", "EncryptedPackage")).encode("utf-16-le")
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024 + names + b"\0" * 1024)
+
+    error = assert_unreadable(path, "password-protected", "without a password")
+    assert ".xls" not in error.message
 
 
 def test_empty_file_is_not_a_workbook(tmp_path: Path) -> None:
@@ -580,10 +591,13 @@ def test_missing_partners_sheet_is_reported_with_the_sheets_found(tmp_path: Path
     assert_unreadable(path, "no sheet named 'Partners'", "sheets found: 'Project', 'Partneri 2024'")
 
 
-def test_missing_project_sheet_is_reported_with_the_sheets_found(tmp_path: Path) -> None:
+def test_without_a_project_sheet_the_action_and_year_are_asked_for_above_the_table(tmp_path: Path) -> None:
     path = make_workbook(tmp_path, project=OMIT)
 
-    assert_unreadable(path, "no sheet named 'Project'", "sheets found: 'Partners'")
+    problems = [str(p) for p in invalid(path).problems]
+    assert len(problems) == 2, problems
+    assert "Partners!A:B: missing 'Action'" in problems[0] and "--action option" in problems[0]
+    assert "Partners!A:B: missing 'Call year'" in problems[1] and "--year option" in problems[1]
 
 
 def test_missing_file_is_reported(tmp_path: Path) -> None:
@@ -626,7 +640,7 @@ def _good(folder: Path) -> Path:
 
 
 def _invalid(folder: Path) -> Path:
-    return make_workbook(folder, name="invalid.xlsx", partners=partners_with(row(3, type="Univerza")))
+    return make_workbook(folder, name="invalid.xlsx", partners=partners_with(row(3, type="Univerzza")))
 
 
 def _truncated(folder: Path) -> Path:

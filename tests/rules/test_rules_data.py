@@ -7,9 +7,17 @@ from itertools import pairwise
 import pytest
 
 from ka2forms import errors
-from ka2forms.rules import Confidence, all_actions, country_status, covered_years, resolve_action, rules_for
+from ka2forms.rules import (
+    Confidence,
+    all_actions,
+    code_status,
+    country_status,
+    covered_years,
+    resolve_action,
+    rules_for,
+)
 from ka2forms.rules.countries import listed_countries
-from ka2forms.rules.loader import read_yaml, sources
+from ka2forms.rules.loader import provenance, read_yaml, sources
 
 
 def test_every_source_has_a_url_or_a_seed_file():
@@ -17,12 +25,19 @@ def test_every_source_has_a_url_or_a_seed_file():
         assert s.url or s.file, sid
 
 
-def test_every_criterion_duration_and_grant_carries_a_source_and_a_confidence():
-    for action in all_actions():
-        for v in action.versions:
-            for item in (*v.criteria, *v.durations, *v.grants):
-                assert item.provenance.source.id in sources(), (action.key, v.calls)
-                assert isinstance(item.provenance.confidence, Confidence)
+# Every value of the data is read through loader.provenance, so what it refuses is what the data cannot hold.
+# (The test this replaces walked the loaded data and asserted what the loader had already guaranteed.)
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"source": "no-such-source", "confidence": "official"}, "unknown source 'no-such-source'"),
+    ({"confidence": "official"}, "unknown source None"),
+    ({"source": "project", "confidence": "sure"}, "confidence must be one of"),
+    ({"source": "project"}, "confidence must be one of"),
+])
+def test_a_rule_value_without_a_known_source_or_confidence_is_refused_naming_where(raw, message):
+    with pytest.raises(errors.RulesDataError, match=message) as e:
+        provenance(raw, where="actions/x.yaml: X 2025 min-countries")
+    assert "actions/x.yaml: X 2025 min-countries" in str(e.value)
+    assert e.value.exit_code == 3                        # our data, not the user's input: a bug
 
 
 def test_seed_values_cite_a_seed_source_and_official_values_an_official_one():
@@ -56,7 +71,7 @@ def test_versions_of_an_action_never_overlap():
 @pytest.mark.parametrize("year", range(2014, 2028))
 def test_every_listed_country_has_a_status_in_every_covered_year(year):
     for code in listed_countries():
-        assert country_status(code, year).status in {"member", "associated", "not-associated"}
+        assert code_status(code, year).status in {"member", "associated", "not-associated"}
 
 
 def test_country_data_covers_2014_to_2027_and_refuses_other_years():

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ka2forms.errors import RulesDataError
-from ka2forms.rules import Confidence, all_actions, country_status
+from ka2forms.rules import Confidence, all_actions, code_status
 from ka2forms.rules.countries import listed_countries
 from ka2forms.rules.edition import render_edition
 from ka2forms.rules.loader import QUOTE_MAX_WORDS, _check_source, is_official_url, provenance, read_yaml, sources
@@ -33,7 +33,7 @@ def _all_provenances():
                 yield f"{action.key} {v.calls}", item.provenance
     for code in listed_countries():
         for year in range(2014, 2028):
-            yield f"country {code} {year}", country_status(code, year).provenance
+            yield f"country {code} {year}", code_status(code, year).provenance
     for t in _tables()[1]:
         for band in t.bands:
             yield f"travel {t.calls} {band['km']}", provenance(band, where="travel")

@@ -44,8 +44,8 @@ def test_organisation_types_resolve_from_codes_and_labels(text, code):
 
 def test_an_unknown_type_lists_the_codes():
     with pytest.raises(errors.UnknownValueError) as e:
-        resolve_type("Univerza")
-    assert str(e.value).startswith("unknown organisation type 'Univerza'")
+        resolve_type("Univerzza")
+    assert str(e.value).startswith("unknown organisation type 'Univerzza'")
     assert "HEI" in str(e.value)
 
 

@@ -70,8 +70,8 @@ def test_values_read_back(filled: bytes) -> None:
     assert v["legal_representative"] == CE_2
     assert v["PIC"] == "949123456"
     assert v["Country"] == "CZ"                       # the export value is stored…
-    assert v["legal_status"] == "/public"             # a name, not the string "(/public)" (trap 3)
-    assert v["declaration_on_honour"] == "/Yes"       # the widget's own on-state (trap 2)
+    assert v["legal_status"] == "/public"             # a name, not the string "(/public)": states are names
+    assert v["declaration_on_honour"] == "/Yes"       # the widget's own on-state, not a guessed /Yes or /On
     states = widget_states(filled)
     assert states["legal_status"] == ["/public", "/Off"]
     assert states["declaration_on_honour"] == ["/Yes"]

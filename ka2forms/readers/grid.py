@@ -1,0 +1,400 @@
+"""Any spreadsheet file → sheets of cell values, so the layout logic never knows which program wrote it.
+
+.xlsx/.xlsm go through openpyxl (read-only, cached values: formulas never evaluated, macros never run);
+.ods is read here from its XML (pure Python: no LibreOffice, no extra dependency); .csv is one sheet of
+text. Each sheet also says which rows are hidden (a dropped partner may hide there) and where its Excel
+tables (ListObjects) are, so a table can be found by its name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import iterparse
+
+from ka2forms.errors import Location, WorkbookError
+
+Row = tuple[Any, ...]
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
+MAX_ROWS = 5000          # a partner workbook has tens of rows; more is not a partner table
+MAX_CSV_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class TableRange:
+    """An Excel table's cells, 1-based and inclusive."""
+
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+@dataclass
+class Sheet:
+    """One sheet: its title, its rows, hidden rows (1-based) and Excel tables — each read when first asked for."""
+
+    title: str
+    _load: Callable[[], list[Row]]
+    _load_hidden: Callable[[], frozenset[int]] = frozenset
+    _load_tables: Callable[[], dict[str, TableRange]] = dict
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[Row]:
+        if "rows" not in self._cache:
+            self._cache["rows"] = self._load()
+        return self._cache["rows"]  # type: ignore[no-any-return]
+
+    @property
+    def hidden_rows(self) -> frozenset[int]:
+        if "hidden" not in self._cache:
+            self._cache["hidden"] = self._load_hidden()
+        return self._cache["hidden"]  # type: ignore[no-any-return]
+
+    @property
+    def tables(self) -> dict[str, TableRange]:
+        if "tables" not in self._cache:
+            self._cache["tables"] = self._load_tables()
+        return self._cache["tables"]  # type: ignore[no-any-return]
+
+
+@dataclass
+class Grid:
+    """The sheets of one file, in order; ``kind`` is "xlsx", "ods" or "csv"."""
+
+    kind: str
+    sheets: list[Sheet]
+    close: Callable[[], None] = lambda: None
+
+
+def open_grid(path: Path) -> Grid:
+    """The file's sheets. Raises WorkbookError with a plain reason for anything that is not a spreadsheet."""
+    if path.suffix.lower() == ".csv":
+        return _csv(path)
+    if path.is_file() and not path.name.startswith("~$") and _is_ods(path):
+        return _ods(path)
+    return _xlsx(path)  # also every refusal: missing file, folder, lock file, .xls, password, PDF…
+
+
+def _is_ods(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            head = f.read(128)
+    except OSError:
+        return False
+    return head.startswith(b"PK") and ODS_MIME in head
+
+
+# ─────────────────────────────────────────── .xlsx / .xlsm ───────────────────────────────────────────
+
+
+def xlsx_backend() -> str:
+    """"calamine" when python-calamine is installed (``pip install ka2forms[fast]``), else "openpyxl".
+
+    ``KA2FORMS_XLSX_READER=openpyxl`` forces openpyxl. Both give the same reading (a test reads the whole
+    corpus with each); calamine (Rust) opens a workbook about 30 times faster.
+    """
+    choice = os.environ.get("KA2FORMS_XLSX_READER", "auto")
+    if choice == "openpyxl":
+        return "openpyxl"
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        if choice == "calamine":
+            raise
+        return "openpyxl"
+    return "calamine"
+
+
+def _xlsx(path: Path) -> Grid:
+    if xlsx_backend() == "calamine":
+        return _xlsx_calamine(path)
+    from ka2forms.readers.xlsx_file import open_workbook
+
+    wb = open_workbook(path)
+    archive = getattr(wb, "_archive", None)
+    sheets = []
+    for ws in wb.worksheets:
+        xml_path = getattr(ws, "_worksheet_path", None)
+
+        def hidden(xml_path: str | None = xml_path) -> frozenset[int]:
+            return _xlsx_hidden(archive, xml_path) if archive is not None and xml_path else frozenset()
+
+        def tables(xml_path: str | None = xml_path) -> dict[str, TableRange]:
+            return _xlsx_tables(archive, xml_path) if archive is not None and xml_path else {}
+
+        def load(ws: Any = ws) -> list[Row]:
+            # Some producers write a wrong <dimension> (A1 only); openpyxl would cut every row to it.
+            ws.reset_dimensions()
+            rows = []
+            for i, r in enumerate(ws.iter_rows(values_only=True)):
+                if i >= MAX_ROWS:
+                    break
+                rows.append(r)
+            return rows
+
+        sheets.append(Sheet(ws.title, load, hidden, tables))
+    return Grid("xlsx", sheets, wb.close)
+
+
+def _xlsx_calamine(path: Path) -> Grid:
+    from python_calamine import CalamineWorkbook
+
+    from ka2forms.readers.xlsx_file import preflight
+
+    preflight(path)
+    where = Location(file=str(path))
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+        archive = zipfile.ZipFile(path)
+        parts = _sheet_parts(archive)
+    except Exception as e:  # a damaged part: say so, never a traceback
+        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None
+    sheets = []
+    for name in names:
+        def load(name: str = name) -> list[Row]:
+            try:
+                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as e:
+                raise WorkbookError(f"damaged sheet {name!r}: {e.__class__.__name__}: {e}", where=where) from None
+            return [tuple(_calamine_value(v) for v in r) for r in rows[:MAX_ROWS]]
+
+        part = parts.get(name)
+        sheets.append(Sheet(name, load, lambda part=part: _xlsx_hidden(archive, part) if part else frozenset(),
+                            lambda part=part: _xlsx_tables(archive, part) if part else {}))
+
+    def close() -> None:
+        archive.close()
+        with contextlib.suppress(Exception):
+            wb.close()
+
+    return Grid("xlsx", sheets, close)
+
+
+def _calamine_value(v: Any) -> Any:
+    """Calamine's values as openpyxl gives them: empty cells None, whole numbers int."""
+    if v == "":
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"')
+_SHEET_ALT = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"')
+_REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its worksheet part ("xl/worksheets/sheet1.xml"), for the hidden rows and tables."""
+    from html import unescape
+
+    book = archive.read("xl/workbook.xml")
+    try:
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in _REL.finditer(rels)}
+    targets.update({m.group(2): m.group(1) for m in _REL_ALT.finditer(rels)})
+    sheets = [(m.group(1), m.group(2)) for m in _SHEET.finditer(book)]
+    sheets += [(m.group(2), m.group(1)) for m in _SHEET_ALT.finditer(book)]
+    out = {}
+    for name, rid in sheets:
+        target = targets.get(rid)
+        if target:
+            t = target.decode()
+            out[unescape(name.decode())] = t.lstrip("/") if t.startswith("/") else _join("xl", t)
+    return out
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ATTR_R = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_TABLE_TARGET = re.compile(rb'Type="[^"]*/table"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Type="[^"]*/table"')
+_TABLE_ATTRS = re.compile(rb'<(?:\w+:)?table\b[^>]*?\bdisplayName="([^"]+)"[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _xlsx_hidden(archive: zipfile.ZipFile, xml_path: str) -> frozenset[int]:
+    """Hidden rows of one worksheet part (openpyxl's read-only mode does not load them)."""
+    try:
+        data = archive.read(xml_path)
+    except KeyError:
+        return frozenset()
+    return frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
+                     for m in [_ATTR_R.search(tag.group(1))] if m)
+
+
+def _xlsx_tables(archive: zipfile.ZipFile, xml_path: str) -> dict[str, TableRange]:
+    """Excel tables (ListObjects) on one worksheet, by name (openpyxl's read-only mode does not load them)."""
+    folder, _, name = xml_path.rpartition("/")
+    tables: dict[str, TableRange] = {}
+    try:
+        rels = archive.read(f"{folder}/_rels/{name}.rels")
+    except KeyError:
+        return tables
+    for m in _TABLE_TARGET.finditer(rels):
+        target = (m.group(1) or m.group(2)).decode()
+        part = target.lstrip("/") if target.startswith("/") else _join(folder, target)
+        try:
+            t = _TABLE_ATTRS.search(archive.read(part))
+        except KeyError:
+            continue
+        if t:
+            tables[t.group(1).decode()] = TableRange(int(t.group(3)), _col(t.group(2).decode()), int(t.group(5)),
+                                                     _col(t.group(4).decode()))
+    return tables
+
+
+def _join(folder: str, target: str) -> str:
+    parts = folder.split("/")
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+# ─────────────────────────────────────────────── .ods ───────────────────────────────────────────────
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+MAX_REPEAT = 1000  # LibreOffice writes trailing empty rows and columns as one element "repeated 1 048 000"
+
+
+def _ods(path: Path) -> Grid:
+    from ka2forms.readers.xlsx_file import check_zip
+
+    where = Location(file=str(path))
+    check_zip(path, where, required="content.xml", kind="an .ods spreadsheet")
+    try:
+        with zipfile.ZipFile(path) as z:
+            if "encryption-data" in z.read("META-INF/manifest.xml").decode("utf-8", "replace"):
+                raise WorkbookError("a password-protected .ods file: save it again without a password",
+                                    where=where)
+            content = z.read("content.xml")
+        sheets = _ods_sheets(content)
+    except WorkbookError:
+        raise
+    except Exception as e:  # a damaged part: say so, never a traceback
+        raise WorkbookError(f"damaged .ods file: {e.__class__.__name__}: {e}", where=where) from None
+    return Grid("ods", sheets)
+
+
+def _ods_value(cell: Any) -> Any:
+    kind = cell.get(f"{_O}value-type")
+    if kind in ("float", "percentage", "currency"):
+        number = float(cell.get(f"{_O}value") or "nan")
+        return int(number) if number.is_integer() else number
+    if kind == "boolean":
+        return cell.get(f"{_O}boolean-value") == "true"
+    if kind == "date":
+        return cell.get(f"{_O}date-value")
+    paragraphs = ["".join(p.itertext()) for p in cell.iter(f"{_X}p")]
+    text = "\n".join(paragraphs)
+    return text if text else None
+
+
+def _ods_sheets(content: bytes) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    rows: list[Row] = []
+    hidden: set[int] = set()
+    row: list[Any] = []
+    for event, el in iterparse(io.BytesIO(content), events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == f"{_T}table":
+                rows, hidden = [], set()
+            elif tag == f"{_T}table-row":
+                row = []
+            continue
+        if tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
+            value = _ods_value(el) if tag == f"{_T}table-cell" else None
+            repeat = int(el.get(f"{_T}number-columns-repeated", "1"))
+            row.extend([value] * min(repeat, MAX_REPEAT))
+            el.clear()
+        elif tag == f"{_T}table-row":
+            while row and row[-1] is None:
+                row.pop()
+            repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
+            collapsed = el.get(f"{_T}visibility") in ("collapse", "filter")
+            for _ in range(min(repeat, MAX_REPEAT)):
+                if len(rows) >= MAX_ROWS:
+                    break
+                rows.append(tuple(row))
+                if collapsed and row:
+                    hidden.add(len(rows))
+            el.clear()
+        elif tag == f"{_T}table":
+            while rows and not rows[-1]:
+                rows.pop()
+            frozen = list(rows)
+            sheets.append(Sheet(el.get(f"{_T}name", f"Sheet{len(sheets) + 1}"), lambda r=frozen: r,
+                                lambda h=frozenset(hidden): h))
+            el.clear()
+    return sheets
+
+
+# ─────────────────────────────────────────────── .csv ───────────────────────────────────────────────
+
+
+def _csv(path: Path) -> Grid:
+    where = Location(file=str(path))
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookError("file not found", where=where) from None
+    except IsADirectoryError:
+        raise WorkbookError("a folder, not a workbook", where=where) from None
+    except PermissionError:
+        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+    if len(data) > MAX_CSV_BYTES:
+        raise WorkbookError(f"refused: {len(data) // 1_000_000} MB is far larger than a partner table", where=where)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise WorkbookError(f"not UTF-8 text (byte {e.start + 1}): save it as 'CSV UTF-8' (Excel) or choose "
+                            "the UTF-8 character set (LibreOffice)", where=where) from None
+    rows = [tuple(v if v.strip() else None for v in r) for r in csv.reader(io.StringIO(text), _dialect(text))]
+    return Grid("csv", [Sheet(path.stem, lambda: rows[:MAX_ROWS])])
+
+
+def _dialect(text: str) -> Any:
+    """The delimiter of the first lines: ``;`` (Excel in most of Europe), ``,`` or a tab."""
+    head = "\n".join(text.splitlines()[:5])
+    counts = {d: head.count(d) for d in (";", ",", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d])
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
+
+
+def iter_spreadsheets(folder: Path) -> Iterator[Path]:
+    """Spreadsheet files under a folder, in a stable order, without lock files and hidden files."""
+    for f in sorted(folder.rglob("*"), key=lambda x: str(x).casefold()):
+        rel = f.relative_to(folder).parts
+        if f.is_file() and f.suffix.lower() in SPREADSHEET_SUFFIXES and not f.name.startswith("~$") \
+                and not any(part.startswith(".") for part in rel):
+            yield f

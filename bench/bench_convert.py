@@ -119,10 +119,10 @@ def convert(inputs: Path, out: Path, jobs: int, *, forms: bool = True, code: Pat
 
 def measure_rss(inputs: Path, out: Path, jobs: int, code: Path | None = None) -> int:
     """Peak RSS (kB) of one run measured in a fresh interpreter (RUSAGE_CHILDREN only ever grows)."""
-    code = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    probe = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-c", code, sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out),
+    cmd = [sys.executable, "-c", probe, sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out),
            "--jobs", str(jobs), "--form", str(FORM), "--map", str(MAP)]
     return int(subprocess.run(cmd, capture_output=True, text=True, check=True, env=_env(code),
                               cwd=str(code) if code is not None else None).stdout.strip())

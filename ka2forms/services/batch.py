@@ -41,7 +41,7 @@ from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
 
 MANIFEST = "check.json"
 SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
-                   "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict")
+                   "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict", "form_warnings")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
 
 
@@ -113,6 +113,11 @@ class Row:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+    @property
+    def form_warnings(self) -> str:
+        """The filled forms' warnings (a value cut off, a field left alone, the fallback font), one per line."""
+        return "\n".join(self.warnings)
 
     def cells(self) -> list[Any]:
         return [getattr(self, c) for c in SUMMARY_COLUMNS]

@@ -3,12 +3,16 @@
     python bench/bench_convert.py                 # N = 100 and 1000, 1 and 2 jobs
     python bench/bench_convert.py --n 200 --jobs 2 --profile
     python bench/bench_convert.py --n 1000 --jobs 2 --dir /dev/shm     # without the disk's latency
+    python bench/bench_convert.py --n 1000 --jobs 1 2 --baseline cd307d1   # and the code of that commit
 
 Generates realistic workbooks (10–20 organisations each, Central-European names from scripts/build_samples.py,
 ~10 % of them not eligible) in a temporary folder, runs ``ka2forms convert`` in a subprocess and prints wall
 time, workbooks/s, forms/s, the 2-job speed-up and the peak resident memory of the whole process tree (the
 main process and its pool workers; ``getrusage(RUSAGE_CHILDREN).ru_maxrss``). ``--profile`` profiles one
-in-process run (1 job) with cProfile and prints where the time goes. Not part of the test suite.
+in-process run (1 job) with cProfile and prints where the time goes. ``--baseline REF`` also runs the same
+workbooks through the code of git commit REF (extracted with ``git archive`` into the temporary folder, run with
+the same interpreter and libraries) and prints the speed-up against it, measured in the same run: the machine's
+load changes from minute to minute, a ratio measured side by side does not. Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -80,15 +84,32 @@ def generate(folder: Path, n: int, seed: int = 7) -> list[Path]:
     return paths
 
 
-def convert(inputs: Path, out: Path, jobs: int, *, forms: bool = True) -> tuple[float, int]:
-    """Wall seconds and the peak RSS (kB) of the process tree for one ``ka2forms convert`` run."""
+def baseline_checkout(ref: str, into: Path) -> Path:
+    """The source tree of commit ``ref`` (for ``PYTHONPATH``), extracted without touching the work tree."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def _env(code: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def convert(inputs: Path, out: Path, jobs: int, *, forms: bool = True, code: Path | None = None) -> tuple[float, int]:
+    """Wall seconds and the peak RSS (kB) of the process tree for one ``ka2forms convert`` run (of the code in
+    ``code`` when given, else of this checkout)."""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out), "--jobs", str(jobs)]
     if forms:
         cmd += ["--form", str(FORM), "--map", str(MAP)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    r = subprocess.run(cmd, capture_output=True, text=True, check=False, env=_env(code),
+                       cwd=str(code) if code is not None else None)
     seconds = time.perf_counter() - start
     if r.returncode not in (0, 2):
         sys.exit(f"convert failed ({r.returncode}): {r.stderr[-2000:]}")
@@ -96,14 +117,15 @@ def convert(inputs: Path, out: Path, jobs: int, *, forms: bool = True) -> tuple[
     return seconds, max(peak, before) if peak > before else peak
 
 
-def measure_rss(inputs: Path, out: Path, jobs: int) -> int:
+def measure_rss(inputs: Path, out: Path, jobs: int, code: Path | None = None) -> int:
     """Peak RSS (kB) of one run measured in a fresh interpreter (RUSAGE_CHILDREN only ever grows)."""
-    code = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    probe = ("import resource,subprocess,sys;subprocess.run(sys.argv[1:],capture_output=True);"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-c", code, sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out),
+    cmd = [sys.executable, "-c", probe, sys.executable, "-m", "ka2forms", "convert", str(inputs), "-o", str(out),
            "--jobs", str(jobs), "--form", str(FORM), "--map", str(MAP)]
-    return int(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip())
+    return int(subprocess.run(cmd, capture_output=True, text=True, check=True, env=_env(code),
+                              cwd=str(code) if code is not None else None).stdout.strip())
 
 
 def profile(inputs: Path, out: Path) -> None:
@@ -132,11 +154,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="*", default=[100, 1000])
     ap.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--baseline", metavar="REF", help="also run the code of this git commit (e.g. main) and print "
+                                                      "the speed-up against it, measured in the same run")
     ap.add_argument("--dir", help="where to generate and write (default: the system's temp folder; try /dev/shm "
                                   "to take the disk's file-creation latency out)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ka2-bench-", dir=args.dir))
     try:
+        base = baseline_checkout(args.baseline, tmp / "baseline") if args.baseline else None
         for n in args.n:
             inputs = tmp / f"in-{n}"
             inputs.mkdir()
@@ -154,6 +179,12 @@ def main() -> None:
                 times[jobs] = seconds
                 print(f"N={n} jobs={jobs}: {seconds:6.1f} s  {n / seconds:6.1f} workbooks/s  {pdfs} PDFs "
                       f"({pdfs / seconds:5.0f}/s)  peak RSS {rss / 1024:5.0f} MB", flush=True)
+                if base is not None:
+                    old, _ = convert(inputs, tmp / "out-baseline", jobs, code=base)
+                    old_pdfs = sum(1 for _ in (tmp / "out-baseline").rglob("*.pdf"))
+                    old_rss = measure_rss(inputs, tmp / "out-baseline", jobs, code=base)
+                    print(f"N={n} jobs={jobs}: baseline {args.baseline}: {old:6.1f} s  {old_pdfs} PDFs  "
+                          f"peak RSS {old_rss / 1024:5.0f} MB  -> {old / seconds:.2f}x faster now", flush=True)
             if 1 in times and 2 in times:
                 print(f"N={n}: 2 jobs are {times[1] / times[2]:.2f}x faster than 1 (cores: {os.cpu_count()})")
     finally:

@@ -34,7 +34,9 @@ from openpyxl.utils import get_column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "samples"
-sys.path.insert(0, str(ROOT))  # the builder uses ka2forms itself to size the array formulas
+sys.path.insert(0, str(ROOT))  # the builder uses ka2forms itself: the shared sheets and the cached results
+
+from ka2forms.excel import workbooks  # noqa: E402
 
 # Everything that would otherwise carry "now": document properties and the zip entries' timestamps.
 FIXED_TIME = dt.datetime(2025, 3, 3, 9, 0, 0)
@@ -46,28 +48,12 @@ TEXT_FORMAT = "@"
 
 # ─────────────────────────────── languages ───────────────────────────────
 
-PROJECT_LABELS = {
-    "en": ("Action", "Call year", "Title", "Acronym", "Duration (months)", "Requested grant (EUR)"),
-    "sl": ("Ukrep", "Leto razpisa", "Naslov", "Akronim", "Trajanje (meseci)", "Zaprošena sredstva (EUR)"),
-    "cs": ("Akce", "Rok výzvy", "Název", "Akronym", "Doba trvání (měsíce)", "Požadovaný grant (EUR)"),
-}
-PROJECT_KEYS = ("action", "call_year", "title", "acronym", "duration", "grant")
-
-PARTNER_HEADERS = {
-    "en": {"role": "Role", "org": "Organisation", "country": "Country", "city": "City", "type": "Type",
-           "pic": "PIC", "oid": "OID"},
-    "sl": {"role": "Vloga", "org": "Organizacija", "country": "Država", "city": "Mesto",
-           "type": "Vrsta organizacije", "pic": "PIC", "oid": "OID"},
-    "cs": {"role": "Role", "org": "Organizace", "country": "Země", "city": "Město", "type": "Typ organizace",
-           "pic": "PIC", "oid": "OID"},
-}
-STANDARD_COLUMNS = ("role", "org", "country", "city", "type", "pic", "oid")
-
-ROLES = {
-    "en": {"C": "Coordinator", "P": "Partner", "A": "Associated partner", "AE": "Affiliated entity"},
-    "sl": {"C": "Koordinator", "P": "Partner", "A": "Pridruženi partner"},
-    "cs": {"C": "Koordinátor", "P": "Partner", "A": "Přidružený partner"},
-}
+# The language tables are the template's (ka2forms new): samples and template share one layout.
+PROJECT_LABELS = workbooks.PROJECT_LABELS
+PROJECT_KEYS = workbooks.PROJECT_KEYS
+PARTNER_HEADERS = workbooks.PARTNER_HEADERS
+STANDARD_COLUMNS = workbooks.COLUMNS
+ROLES = workbooks.ROLES
 
 # Readable labels some partners type instead of codes (all listed in ka2forms/rules/data/organisations.yaml).
 TYPE_LABELS = {
@@ -457,7 +443,8 @@ def _check(sample: Sample) -> None:
     assert sorted(sample.columns) == sorted(STANDARD_COLUMNS), sample.file
 
 
-def build_workbook(sample: Sample) -> Workbook:
+def build_workbook(sample: Sample) -> workbooks.FormulaBook:
+    """The sample's workbook and the results its formulas give (stored as cached values on save)."""
     _check(sample)
     wb = Workbook()
     bold = Font(bold=True)
@@ -512,8 +499,8 @@ def build_workbook(sample: Sample) -> Workbook:
         ws.column_dimensions[get_column_letter(j)].width = _width(
             [r[j - 1] for r in table], minimum=12 if column in ("pic", "oid") else 8)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(sample.columns))}{len(table)}"
-    _add_formulas(wb, sample, project_rows, len(table))
+    book = workbooks.FormulaBook(wb)
+    _add_formulas(book, sample, project_rows, table)
 
     props = wb.properties
     props.creator = "ka2forms sample builder"
@@ -522,98 +509,41 @@ def build_workbook(sample: Sample) -> Workbook:
     props.subject = "Erasmus+ KA2 partner workbook (sample)"
     props.created = FIXED_TIME
     props.modified = FIXED_TIME
-    return wb
+    return book
 
 
-def _add_formulas(wb: Workbook, sample: Sample, project_rows: dict[str, int], n_rows: int) -> None:
-    """Live KA2 worksheet functions (ka2forms.udfs) next to the data, as a partner would use them.
+def _add_formulas(book: workbooks.FormulaBook, sample: Sample, project_rows: dict[str, int],
+                  table: list[list[object]]) -> None:
+    """Live KA2 worksheet functions next to the data, as a partner would use them (shared with `ka2forms new`).
 
-    The Partners table keeps its contract (extra columns are ignored by the reader); a `Status` column and a
-    `Checks` sheet hold formulas. Array results are written as classic array formulas sized from the real
-    result, so they show in every Excel version and in the `formulas` engine used by the tests.
+    The Partners data is an Excel table the checks name whole (``PartnersTable[#All]``), a `Status` column
+    sits beside it, and `Checks` and `Travel` sheets hold the formulas; every formula is saved with the result
+    ka2forms computes for it.
     """
-    from openpyxl.worksheet.formula import ArrayFormula
-
-    from ka2forms import udfs
     from ka2forms.readers.workbook import read_partner_rows
-
-    partners_ws = wb["Partners"]
-    last_col = get_column_letter(len(sample.columns))
-    table = f"Partners!$A$1:${last_col}${n_rows}"
-    action = f"Project!$B${project_rows['action']}"
-    year = f"Project!$B${project_rows['call_year']}"
-    country_col = get_column_letter(sample.columns.index("country") + 1)
-    status_col = get_column_letter(len(sample.columns) + 2)  # one empty column between data and formulas
-    partners_ws[f"{status_col}1"] = "Status (formula)"
-    partners_ws[f"{status_col}1"].font = Font(bold=True, italic=True)
-    for r in range(2, n_rows + 1):
-        partners_ws[f"{status_col}{r}"] = f"=KA2_COUNTRY({country_col}{r},{year})"
-    partners_ws.column_dimensions[status_col].width = 44
-
-    ws = wb.create_sheet("Checks")
-    bold = Font(bold=True)
-    rows = [[c.value for c in row] for row in partners_ws.iter_rows(min_row=1, max_row=n_rows,
-                                                                    max_col=len(sample.columns))]
-    check = udfs.KA2_CHECK(rows, sample.action, sample.call_year)
-    grant = udfs.KA2_GRANT(sample.action, sample.call_year, sample.duration)
-    assert isinstance(check, list), check
-    read_partner_rows(rows)  # the same table the formulas see must read cleanly
-
-    ws["A1"], ws["B1"] = "Eligible", f"=KA2_ELIGIBLE({table},{action},{year})"
-    ws["A2"], ws["B2"] = "Rules", "=KA2_VERSION()"
-    ws["A3"] = "Allowed grant (EUR)"
-    duration = f"Project!$B${project_rows['duration']}" if "duration" in project_rows else '""'
-    grant_formula = f"=KA2_GRANT({action},{year},{duration})"
-    if isinstance(grant, list):
-        ws["B3"] = ArrayFormula(f"B3:{get_column_letter(1 + len(grant[0]))}3", grant_formula)
-    else:
-        ws["B3"] = grant_formula
-    ws["A5"] = "Consortium check"
-    ws["A6"] = ArrayFormula(f"A6:D{5 + len(check)}", f"=KA2_CHECK({table},{action},{year})")
-    for cell in ("A1", "A2", "A3", "A5"):
-        ws[cell].font = bold
-    ws.column_dimensions["A"].width = 70
-    for col in "BCD":
-        ws.column_dimensions[col].width = 18
-    _add_travel_sheet(wb, sample, year)
-
-
-def _add_travel_sheet(wb: Workbook, sample: Sample, year: str) -> None:
-    """From the coordinator's town to each partner's town: distance, band and unit cost, per row and as one
-    whole-column array formula (one call for the whole range, as Excel users should write it for long lists).
-    """
-    from openpyxl.worksheet.formula import ArrayFormula
-
-    from ka2forms import udfs
     from ka2forms.rules import resolve_country
 
+    wb = book.wb
+    read_partner_rows(table)  # the same table the formulas see must read cleanly
+    partners_ws = wb["Partners"]
+    workbooks.add_partners_table(partners_ws, len(sample.columns), len(table))
+    refs = workbooks.ProjectRefs(
+        action_ref=f"Project!$B${project_rows['action']}", year_ref=f"Project!$B${project_rows['call_year']}",
+        duration_ref=f"Project!$B${project_rows['duration']}" if "duration" in project_rows else None,
+        action=sample.action, call_year=sample.call_year,
+        duration=sample.duration if "duration" in project_rows else None)
+    country_col = get_column_letter(sample.columns.index("country") + 1)
+    workbooks.add_status_column(book, partners_ws, "en", country_col, len(sample.columns), len(table), refs)
+    workbooks.add_checks_sheet(book, "en", "Checks", table, refs)
+
     def town(row: Row) -> str:
-        org = ORGS[row.org]
-        return f"{org.city}, {resolve_country(row.country)}"
+        return f"{ORGS[row.org].city}, {resolve_country(row.country)}"
 
     coordinator = next(r for r in sample.rows if r.role == "C")
     trips = [(town(coordinator), town(r)) for r in sample.rows if r.role != "C"]
-    ws = wb.create_sheet("Travel")
-    head = ["From", "To", "Distance (km)", "Band (km)", "EUR per participant", "EUR green", "EUR (one array call)"]
-    for j, title in enumerate(head, start=1):
-        ws.cell(row=1, column=j, value=title).font = Font(bold=True)
-    n = len(trips)
-    for i, (origin, venue) in enumerate(trips, start=2):
-        ws[f"A{i}"], ws[f"B{i}"] = origin, venue
-        ws[f"C{i}"] = f"=KA2_DISTANCE(A{i},B{i})"
-        ws[f"D{i}"] = f"=KA2_BAND(A{i},B{i},{year})"
-        ws[f"E{i}"] = f"=KA2_TRAVEL(A{i},B{i},{year})"
-        ws[f"F{i}"] = f"=KA2_TRAVEL(A{i},B{i},{year},TRUE)"
-        ws[f"C{i}"].number_format = "0.0"
-        check = udfs.KA2_TRAVEL(origin, venue, sample.call_year)
-        assert not isinstance(check, str), f"{sample.file}: {origin} → {venue}: {check}"
-    ws["G2"] = ArrayFormula(f"G2:G{n + 1}", f"=KA2_TRAVEL(A2:A{n + 1},B2:B{n + 1},{year})")
-    ws[f"A{n + 3}"] = "Total EUR per participant (one trip each)"
-    ws[f"E{n + 3}"] = f"=SUM(E2:E{n + 1})"
-    ws[f"A{n + 3}"].font = ws[f"E{n + 3}"].font = Font(bold=True)
-    for col, width in zip("ABCDEFG", (34, 34, 14, 12, 20, 12, 22), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
+    workbooks.add_travel_sheet(book, "en", "Travel", trips, refs)
+    for (sheet, ref), value in book.cached.items():
+        assert not (isinstance(value, str) and value.startswith("KA2:")), f"{sample.file}: {sheet}!{ref}: {value}"
 
 
 def _deterministic_zip(raw: bytes) -> bytes:
@@ -634,9 +564,7 @@ def _deterministic_zip(raw: bytes) -> bytes:
 
 
 def workbook_bytes(sample: Sample) -> bytes:
-    buf = io.BytesIO()
-    build_workbook(sample).save(buf)
-    return _deterministic_zip(buf.getvalue())
+    return _deterministic_zip(build_workbook(sample).to_bytes())
 
 
 def write_atomic(path: Path, data: bytes) -> None:

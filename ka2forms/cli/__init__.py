@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "fields": "ka2forms.cli.forms:fields",
     "fill": "ka2forms.cli.forms:fill",
     "convert": "ka2forms.cli.convert:convert",
+    "new": "ka2forms.cli.new:new",
 }
 
 

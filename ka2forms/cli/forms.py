@@ -86,11 +86,13 @@ def fields(form: str, as_json: bool) -> None:
 @click.option("--per-partner/--per-project", "per_partner", default=None,
               help="One PDF per organisation (default: as the map says, else one for the project).")
 @click.option("--flatten", is_flag=True, help="Write non-editable copies (fields painted into the page).")
+@click.option("--strict", is_flag=True, help="Refuse a form with a field that cannot be filled (default: leave "
+                                             "that field as it is, warn, and fill the others).")
 @click.option("-o", "--out", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the filled PDFs (created if needed).")
 @ui.project_options
 def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | None, flatten: bool,
-         outdir: str, action: str | None, call_year: int | None) -> None:
+         outdir: str, action: str | None, call_year: int | None, strict: bool = False) -> None:
     """Fill a PDF form from WORKBOOK: one PDF for the project, or one per organisation.
 
     Fields named like workbook columns (Organisation, PIC, Country, City, …) or Project labels fill without
@@ -105,7 +107,7 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
         for problem in project.warnings:  # what the reader read with a doubt or passed over
             ui.err.print(Text("warning: ", style="yellow") + Text(str(problem)))
         fmap = FormMap.load(map_file) if map_file else None
-        template = FormTemplate.open(form)
+        template = FormTemplate.open(form, strict=strict)
         protect = [p for p in (workbook, form, map_file) if p]
         written = fill_project(project, template, fmap, outdir, per_partner=per_partner, flatten=flatten,
                                protect=protect)

@@ -1,24 +1,28 @@
 """Filling one PDF form, fast and visibly: :class:`FormTemplate` (parse once) → :meth:`FormTemplate.fill` (per partner).
 
-``FormTemplate.load(data)`` parses the form once, removes active content (``readers/pdf_active.py``), and
+``FormTemplate.load(data)`` parses the form once, removes active content (``pdf/sanitise.py``), and
 normalises the field tree so that every terminal field carries its own ``/FT``, ``/Ff``, ``/Opt``, ``/Q`` and
-``/MaxLen`` and every widget its own ``/DA`` (trap 10: forms from other tools inherit them), with multi-line
-fields at font size 0 so that long text wraps (trap 5). Each :meth:`fill` clones that parsed template
-(no re-parse), sets values and draws appearances, and returns new PDF bytes.
+``/MaxLen`` and every widget its own ``/DA`` (forms from other tools let them be inherited), with multi-line
+fields at font size 0 so that long text wraps instead of running out of the box. Each :meth:`fill` appends
+an incremental update to that cleaned form (``pdf/update.py``, ``pdf/incremental.py``; no re-parse) and
+returns new PDF bytes.
 
-How each kind is filled (the traps are in ``shared/reference/pdf-and-templates.md``):
+How each kind is filled:
 
-* text: ``/V`` and an appearance drawn by pypdf (≥ 6.16: core fonts get a cp1250/cp1252/… ``/Differences``
-  encoding, so č š ž ř ě ů ő ł ß are *drawn*, not only stored). Text the form's font cannot show (Romanian ș ț,
-  Greek, Cyrillic…) is drawn with an embedded subset of DejaVu Sans (or the TrueType font named by
-  ``KA2FORMS_FONT``); without such a font the fill fails with a message instead of writing ``?``.
-* checkbox: the widget's real on-state (``/Yes``, ``/On``, ``/1``, ``/Ja``…) as a name, or ``/Off`` (trap 2).
-* radio group: ``/V`` as a *name* (trap 3) and ``/AS`` on every widget.
-* combo box: ``/V`` is the option's export value; the appearance shows its display text (trap 4).
-* list box: ``/V`` and ``/I`` are set; the form's own appearance is kept (pypdf's list-box drawing is invalid).
+* text: ``/V`` and an appearance drawn by ``pdf/appearances.py``. Helvetica and the other core fonts get a
+  cp1250/cp1252/… ``/Differences`` encoding, so č š ž ř ě ů ő ł ß are *drawn*, not only stored. Text the
+  form's font cannot show (Romanian ș ț, Greek, Cyrillic…) is drawn with an embedded subset of DejaVu Sans
+  (or the TrueType font named by ``KA2FORMS_FONT``); without such a font the fill fails with a message
+  instead of writing ``?``.
+* checkbox: the widget's real on-state (``/Yes``, ``/On``, ``/1``, ``/Ja``…) as a name, or ``/Off``; a
+  checkbox with no on-appearance gets one drawn.
+* radio group: ``/V`` as a *name* (a string would select nothing in Acrobat) and ``/AS`` on every widget.
+* combo box: ``/V`` is the option's export value; the appearance shows its display text.
+* list box: ``/V`` and ``/I`` are set and the options are drawn, the selected ones highlighted.
 
-``NeedAppearances`` is set to false (trap 1): every value we set has its appearance. ``flatten=True`` flattens
-with pikepdf/qpdf (trap 6), keeping checkbox and radio states.
+``NeedAppearances`` is set to false: every value we set has its appearance, and a viewer that regenerated
+them would use its own, poorer fonts. ``flatten=True`` flattens with pikepdf/qpdf, which keeps checkbox and
+radio states (pypdf's flattening does not).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
+from ka2forms.pdf import _pypdf as pdf_api
 from ka2forms.pdf.inspect import (
     FF_COMB,
     FF_MULTILINE,
@@ -41,6 +46,7 @@ from ka2forms.pdf.inspect import (
     FormField,
     FormInfo,
     choice_options,
+    damaged_pdf_errors,
     describe,
     on_states,
     open_pdf,
@@ -68,6 +74,7 @@ FALLBACK_FONTS = (
     "C:/Windows/Fonts/arial.ttf",                            # Windows: Latin, Greek, Cyrillic
 )
 _FALLBACK_NAME = "/KA2Sans"
+DRAWN_ON = "/Yes"                 # the on-state of a checkbox whose form drew none
 _TRUTHY = {"true", "yes", "on", "1", "x", "ja", "da", "ano", "tak", "igen", "checked"}
 _FALSY = {"false", "no", "off", "0", "", "nein", "ne", "nie", "nem", "unchecked", "none"}
 _TF = re.compile(r"\s(-?\d*\.?\d+)\s+Tf")
@@ -94,18 +101,29 @@ class FormTemplate:
     _reader: Any = field(default=None, repr=False)
     _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
     _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
+    _coerced: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict, repr=False)
     _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
+    odd: dict[str, str] = field(default_factory=dict)   # fields that cannot be filled → why (left as they are)
+    _trusted: bool = True           # the form's own appearances show its values (it did not ask for a redraw)
 
     # ─────────────────────────────── loading ───────────────────────────────
 
     @classmethod
-    def open(cls, path: str | Path) -> FormTemplate:
+    def open(cls, path: str | Path, *, strict: bool = False) -> FormTemplate:
         """Load the form at ``path``; the file itself is only read."""
-        return cls.load(read_bytes(path), name=str(path))
+        return cls.load(read_bytes(path), name=str(path), strict=strict)
 
     @classmethod
-    def load(cls, data: bytes, *, name: str = "form.pdf") -> FormTemplate:
-        """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files)."""
+    def load(cls, data: bytes, *, name: str = "form.pdf", strict: bool = False) -> FormTemplate:
+        """Parse, sanitise and normalise a form given as bytes (raises FormFileError for unusable files).
+
+        An installed pypdf that ka2forms was not written for raises IncompatibleDependencyError first (a bug
+        to fix on our side, exit 3), so that a missing pypdf module is never reported as a damaged form.
+
+        A field whose widget cannot be drawn (no usable rectangle or ``/DA``) does not cost the form: it is
+        listed in :attr:`odd`, and fills leave it as it is with a warning. ``strict=True`` refuses the form
+        instead (FormFileError naming the field)."""
+        pdf_api.require()
         from pypdf import PdfReader, PdfWriter
         from pypdf.generic import NameObject
 
@@ -113,31 +131,34 @@ class FormTemplate:
         try:
             with quiet_pypdf():
                 w = PdfWriter(clone_from=reader)
-                removed = strip_active_content(w._root_object, w.pages)
-                _normalise(w._root_object, w.pages)
-                if "/AcroForm" in w._root_object:   # every value we set gets its appearance (trap 1)
-                    w._root_object["/AcroForm"].get_object()[NameObject("/NeedAppearances")] = _false()
-                # Fills append to these bytes: what stripping cut loose (scripts, attachments) must not stay in them.
-                w.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-                buf = io.BytesIO()
-                w.write(buf)
-                clean = buf.getvalue()
+                catalog = pdf_api.writer_root(w)
+                removed = strip_active_content(catalog, w.pages)
+                _normalise(catalog, w.pages)
+                trusted = True
+                if "/AcroForm" in catalog:   # every value we set gets its appearance
+                    acro_form = catalog["/AcroForm"].get_object()
+                    trusted = not bool(acro_form.get("/NeedAppearances", False))   # else they may be stale
+                    acro_form[NameObject("/NeedAppearances")] = _false()
+                clean = _reachable_only(w)
                 template_reader = PdfReader(io.BytesIO(clean))
                 root = template_reader.trailer["/Root"].get_object()
                 pages = list(template_reader.pages)
                 nodes = walk_fields(root, pages)
                 where = page_index(pages)
                 fields = tuple(describe(n, where) for n in nodes)
-                inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name)
-        except FormFileError:
-            raise
-        except Exception as e:  # pypdf raises many kinds on damaged objects deep in a file
+                odd: dict[str, str] = {}
+                inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name, odd=odd)
+        except damaged_pdf_errors() as e:  # pypdf raises many kinds on damaged objects deep in a file
             raise FormFileError(f"damaged PDF form, cannot be prepared for filling ({e.__class__.__name__}: {e})",
                                 where=Location(file=name)) from None
+        if strict and odd:
+            first = next(iter(odd))
+            raise FormFileError(f"this field cannot be filled ({odd[first]}); without --strict it is left as it "
+                                "is and the other fields are filled", where=Location(file=name, field=first))
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
                         encrypted=encrypted)
         return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
-                   _fields={f.name: f for f in fields}, _inc=inc)
+                   _fields={f.name: f for f in fields}, _inc=inc, odd=odd, _trusted=trusted)
 
     @property
     def fields(self) -> dict[str, FormField]:
@@ -151,11 +172,27 @@ class FormTemplate:
     def check(self, values: Mapping[str, Value]) -> None:
         """Raise the first error :meth:`fill` would raise for these values, without drawing anything."""
         for name, value in values.items():
-            if value is not None:
+            if value is not None and name not in self.odd:
                 self._coerce(name, value)
 
     def _coerce(self, name: str, value: Value) -> tuple[str, Any]:
-        """(kind, normalised value) for a field; FormMapError / FormValueError for what cannot be filled."""
+        """(kind, normalised value) for a field; FormMapError / FormValueError for what cannot be filled.
+
+        Remembered for text and single values (planning checks every value, filling needs it again, and a
+        project's title or a partner's country repeat on many forms)."""
+        key = (name, value) if isinstance(value, (str, bool)) else None
+        if key is not None:
+            hit = self._coerced.get(key)
+            if hit is not None:
+                return hit
+        result = self._coerce_new(name, value)
+        if key is not None:
+            if len(self._coerced) > 1024:
+                self._coerced.clear()
+            self._coerced[key] = result
+        return result
+
+    def _coerce_new(self, name: str, value: Value) -> tuple[str, Any]:
         f = self._fields.get(name)
         if f is None:
             raise FormMapError(f"the form has no field {name!r}" + _similar(name, self._fields),
@@ -180,9 +217,7 @@ class FormTemplate:
         return f.kind, text
 
     def _checkbox_state(self, f: FormField, value: Value) -> str:
-        states = f.on_states
-        if not states:
-            raise FormValueError("this checkbox has no 'on' appearance to select", where=self.where(f.name))
+        states = f.on_states or (DRAWN_ON[1:],)     # no 'on' appearance: ka2forms draws one (from /MK /CA)
         if isinstance(value, bool):
             return "/" + states[0] if value else "/Off"
         if isinstance(value, str):
@@ -244,27 +279,53 @@ class FormTemplate:
         The copy is the clean template followed by an incremental update holding only what changed (fast:
         no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
         """
-        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None}
-        with quiet_pypdf():
-            if self._inc is not None:
-                data, fallback = self._inc.fill(self, coerced)
-            else:
-                data, fallback = self._fill_by_cloning(coerced)
-        warnings = []
+        skipped = [name for name, v in values.items() if v is not None and name in self.odd]
+        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None and name not in self.odd}
+        coerced = {name: kv for name, kv in coerced.items() if not self._unchanged(name, *kv)}
+        if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
+            data, fallback, overflow = self._inc.fill(self, coerced)
+        else:
+            with quiet_pypdf():
+                data, fallback, overflow = self._fill_by_cloning(coerced)
+        warnings = [f"field {name!r} cannot be filled ({self.odd[name]}); left as the form has it" for name in skipped]
         if fallback:
             warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
                             f"{', '.join(fallback)}")
+        for name in overflow:
+            warnings.append(f"field {name!r}: the value does not fit the field at its font size and is cut off "
+                            f"where the box ends (shorten it, or make the field's font size automatic)")
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))
 
-    def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+    def _unchanged(self, name: str, kind: str, value: Any) -> bool:
+        """Whether the form already holds this value with an appearance for it: then the field is left
+        exactly as it is (a redrawn copy could lose what the form's author drew, as a dropdown's background)."""
+        if self._inc is None or not self._trusted:
+            return False
+        current = self._fields[name].value
+        node = self._inc.nodes[name]
+        if kind in ("checkbox", "radio"):
+            state = _button_state(node, kind, value)
+            return current is not None and "/" + str(current) == state and \
+                all(str(w.get("/AS", "/Off")) == (state if state in on_states(w) else "/Off") for w in node.widgets)
+        if kind == "list":
+            exports = tuple(e for e, _ in value)
+            return (current == exports or (len(exports) == 1 and current == exports[0])) and \
+                all("/AP" in w for w in node.widgets)
+        shown = value[0][0] if kind == "combo" and value else ("" if kind == "combo" else value)
+        widgets = self._inc.widgets.get(name, [])
+        return current == shown and bool(widgets) and all(tw.old_n is not None and _draws(tw.old_n) for tw in widgets)
+
+    def _fill_by_cloning(self, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str], list[str]]:
         """Clone the parsed template with pypdf, set values, draw appearances, write the whole file."""
         from pypdf import PdfWriter
         from pypdf.generic import ArrayObject, NameObject, NumberObject, TextStringObject
 
+        from ka2forms.pdf.incremental import text_widget
+
         w = PdfWriter(clone_from=self._reader)
-        root = w._root_object
+        root = pdf_api.writer_root(w)
         acro = root["/AcroForm"].get_object()
         pages = list(w.pages)
         nodes = {n.name: n for n in walk_fields(root, pages)}
@@ -293,12 +354,13 @@ class FormTemplate:
             else:
                 texts[name] = value
         fallback = [n for n, t in texts.items() if not t.isascii() and not self._shows_text(n, t)]
-        font_name = ""
+        fonts = _child(_child(acro, "/DR"), "/Font")
+        overflow: list[str] = []
+        fallback_name, fallback_font = "", None
         if fallback:
-            font = _fallback_font([texts[n] for n in fallback], self, fallback)
-            fonts = _child(_child(acro, "/DR"), "/Font")
-            font_name = _free_name(fonts)
-            font._add_to_writer(w, fonts, NameObject(font_name))
+            fallback_font = _fallback_font([texts[n] for n in fallback], self, fallback)
+            fallback_name = _free_name(fonts)
+            pdf_api.add_font(fallback_font, w, fonts, NameObject(fallback_name))
         for name, text in texts.items():
             node = nodes[name]
             node.field[NameObject("/V")] = TextStringObject(text)
@@ -307,13 +369,21 @@ class FormTemplate:
                 page = page_of.get(_key(widget))
                 if page is None or "/Rect" not in widget:
                     continue
-                _draw(w, page, acro, node, widget, font_name if name in fallback else "")
+                tw = text_widget(node.field, widget, page, acro, name=name, file=self.name)
+                if name in fallback:
+                    font_name, font = fallback_name, fallback_font
+                else:
+                    font_name, font = _choose_font(_font_variants(tw, acro), text)
+                    if font_name not in fonts:
+                        pdf_api.add_font(font, w, fonts, NameObject(font_name))
+                if _draw(w, widget, tw, text, font_name, font, fonts[font_name]) and name not in overflow:
+                    overflow.append(name)
             if name in combos:
                 node.field[NameObject("/V")] = TextStringObject(combos[name][0])
         acro[NameObject("/NeedAppearances")] = _false()
         buf = io.BytesIO()
         w.write(buf)
-        return buf.getvalue(), fallback
+        return buf.getvalue(), fallback, overflow
 
     def _shows_text(self, field_name: str, text: str) -> bool:
         """Whether the field's own font (core fonts: in cp1250, cp1252… too) can draw ``text``."""
@@ -333,7 +403,7 @@ class FormTemplate:
 
 @dataclass
 class _IncrementalForm:
-    """What a fill as an incremental update needs, read once per template (``pdf_increment.py`` says why)."""
+    """What a fill as an incremental update needs, read once per template (``pdf/incremental.py`` says why)."""
 
     clean: bytes
     reader: Any
@@ -348,11 +418,12 @@ class _IncrementalForm:
     fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
-    drawings: Any = None                                # pdf_increment.Drawings, made in prepare()
+    drawings: Any = None                                # incremental.Drawings, made in prepare()
+    fast: Any = None                                    # update.FastUpdates, made in prepare()
 
     @classmethod
     def prepare(cls, clean: bytes, reader: Any, root: Any, pages: list[Any], nodes: list[FieldNode], *,
-                name: str) -> _IncrementalForm | None:
+                name: str, odd: dict[str, str] | None = None) -> _IncrementalForm | None:
         """The prepared form, or None when a fill has to clone instead (a field or widget that is not an
         object of its own, a catalog without a number, a cross-reference we cannot extend)."""
         from pypdf.generic import DictionaryObject
@@ -371,14 +442,23 @@ class _IncrementalForm:
         for node in nodes:
             if any(getattr(x, "indirect_reference", None) is None for x in (node.field, *node.widgets)):
                 return None
-            if node.kind in ("text", "combo"):
-                widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name, file=name)
-                                      for w in node.widgets if _key(w) in page_of and "/Rect" in w]
+            if node.kind in ("text", "combo", "list"):
+                try:
+                    widgets[node.name] = [text_widget(node.field, w, page_of[_key(w)], acro, name=node.name,
+                                                      file=name)
+                                          for w in node.widgets if _key(w) in page_of and "/Rect" in w]
+                except FormFileError as e:
+                    if odd is None:
+                        raise
+                    odd[node.name] = e.message
         dr = acro.get("/DR")
         fonts = dr.get_object().get("/Font") if dr is not None else None
         fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        from ka2forms.pdf.update import FastUpdates
+
         return cls(clean=clean, reader=reader, prev=prev, size=int(reader.trailer["/Size"]), acro=acro,
-                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings())
+                   nodes={n.name: n for n in nodes}, widgets=widgets, dr_fonts=fonts, drawings=Drawings(),
+                   fast=FastUpdates())
 
     def font_for(self, tw: Any, text: str) -> tuple[str, Any]:
         """(font name, pypdf Font) to draw ``text`` in this widget with: the ``/DA`` font when it can encode
@@ -399,26 +479,34 @@ class _IncrementalForm:
             letters = set(text)
             hit = next(((name, font) for name, font, chars in fonts if letters <= chars), None)
             if hit is None and base.font_descriptor.font_file and base.sub_type == "TrueType":
-                from pypdf.generic._appearance_stream import TextStreamAppearance
-
-                hit = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, self.acro, text)
-                _remember_maps(hit[1])
+                hit = pdf_api.find_font(tw.da_font, tw.widget, self.acro, text)
+                pdf_api.memoise_glyph_maps(hit[1])
             hit = self.fonts[key] = hit or (base_name, base)
         return hit
 
-    def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str]]:
+    def fill(self, template: FormTemplate, coerced: Mapping[str, tuple[str, Any]]
+             ) -> tuple[bytes, list[str], list[str]]:
+        """(bytes, fields drawn with the fallback font, fields whose text does not fit)."""
         from pypdf.generic import ArrayObject, NameObject, NumberObject
 
-        from ka2forms.pdf.incremental import Increment, draw, text_string
+        from ka2forms.pdf.incremental import Increment, draw, render_list, text_string
+        from ka2forms.pdf.update import fast_fill
 
+        fast = fast_fill(self, template, coerced)
+        if fast is not None:
+            return fast
         inc = Increment(self.clean, self.reader, self.prev, self.size, self.entry_bytes)
         texts: dict[str, str] = {}
         combos: dict[str, str] = {}
+        lists: dict[str, tuple[list[str], set[int]]] = {}
         for name, (kind, value) in coerced.items():
             node = self.nodes[name]
             if kind in ("checkbox", "radio"):
                 state = _button_state(node, kind, value)
                 inc.edit(node.field)[NameObject("/V")] = NameObject(state)
+                if kind == "checkbox" and not any(on_states(w) for w in node.widgets):
+                    _draw_checkbox(inc, node, state, self.acro, name, template.name)
+                    continue
                 for widget in node.widgets:
                     w = inc.edit(widget)
                     w[NameObject("/AS")] = NameObject(state if state in on_states(widget) else "/Off")
@@ -430,14 +518,18 @@ class _IncrementalForm:
                 texts[name] = display
             elif kind == "list":
                 exports = [e for e, _ in value]
-                opts = [o.export for o in choice_options(node.attrs.get("/Opt"))]
+                options = choice_options(node.attrs.get("/Opt"))
+                opts = [o.export for o in options]
                 f = inc.edit(node.field)
                 f[NameObject("/V")] = (ArrayObject(text_string(e) for e in exports)
                                        if len(exports) != 1 else text_string(exports[0]))
-                f[NameObject("/I")] = ArrayObject(NumberObject(opts.index(e)) for e in exports if e in opts)
+                chosen = [opts.index(e) for e in exports if e in opts]
+                f[NameObject("/I")] = ArrayObject(NumberObject(i) for i in chosen)
+                lists[name] = ([o.display for o in options], set(chosen))
             else:
                 texts[name] = value
-        fallback = [n for n, t in texts.items() if not t.isascii() and not template._shows_text(n, t)]
+        shown = {**texts, **{n: "\n".join(items) for n, (items, _) in lists.items()}}
+        fallback = [n for n, t in shown.items() if not t.isascii() and not template._shows_text(n, t)]
         added: dict[str, Any] = {}            # fonts added to /AcroForm /DR in this fill → their resource
 
         def font_fonts() -> Any:
@@ -445,8 +537,9 @@ class _IncrementalForm:
             return inc.edit_child(inc.edit_child(inc.edit_child(root, "/AcroForm"), "/DR"), "/Font")
 
         fallback_name, fallback_font = "", None
+        overflow: list[str] = []
         if fallback:
-            font = _fallback_font([texts[n] for n in fallback], template, fallback)
+            font = _fallback_font([shown[n] for n in fallback], template, fallback)
             fonts = font_fonts()
             fallback_name = _free_name(fonts)
             frozen = _frozen_embedded_font(font)
@@ -468,10 +561,27 @@ class _IncrementalForm:
                     resource = self.dr_fonts[font_name]
                 else:
                     resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
-                draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
+                app = draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
+                if app.overflow and name not in overflow:
+                    overflow.append(name)
             if name in combos:
                 f[NameObject("/V")] = text_string(combos[name])
-        return inc.write(), fallback
+        for name, (items, chosen) in lists.items():
+            for tw in self.widgets.get(name, ()):
+                font_name, font = (fallback_name, fallback_font) if name in fallback else \
+                    self.font_for(tw, shown[name].replace("\n", ""))
+                if font_name in added:
+                    resource = added[font_name]
+                elif font_name in self.dr_fonts:
+                    resource = self.dr_fonts[font_name]
+                else:
+                    resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+                top = _top_index(self.nodes[name], tw, chosen, font)
+                if top != int(self.nodes[name].field.get("/TI", 0) or 0):
+                    inc.edit(self.nodes[name].field)[NameObject("/TI")] = NumberObject(top)
+                parts = render_list(tw, items, chosen, top, font_name, font)
+                draw(inc, tw, "", font_name, font, resource, None, parts=parts)
+        return inc.write(), fallback, overflow
 
     def _add_font(self, inc: Any, fonts: Any, name: str, font: Any) -> Any:
         """Add ``font`` to the update's ``/DR /Font`` as ``name``. A core-font variant (Helvetica with a
@@ -484,13 +594,13 @@ class _IncrementalForm:
         if cached is None:
             resource = font.as_font_resource()
             if "/DescendantFonts" in resource or "/FontDescriptor" in resource:   # an embedded font: not shared
-                return font._add_to_writer(inc, fonts, NameObject(name)).get_object()
+                return pdf_api.add_font(font, inc, fonts, NameObject(name)).get_object()
             to_unicode = resource.pop("/ToUnicode", None)
             cached = self.resources[name] = (Frozen.of(resource), Frozen.of(to_unicode) if to_unicode else None)
         body, to_unicode = cached
-        extra = {"/ToUnicode": inc._add_object(to_unicode.copy())} if to_unicode is not None else {}
+        extra = {"/ToUnicode": inc.add_object(to_unicode.copy())} if to_unicode is not None else {}
         resource = body.with_entries(extra)
-        fonts[NameObject(name)] = inc._add_object(resource)
+        fonts[NameObject(name)] = inc.add_object(resource)
         return resource
 
 
@@ -517,18 +627,18 @@ class _FrozenEmbeddedFont:
     def add(self, inc: Any, fonts: Any, name: str) -> Any:
         from pypdf.generic import ArrayObject, NameObject
 
-        file_ref = inc._add_object(self.file.copy())
-        descriptor_ref = inc._add_object(self.descriptor.with_entries({self.file_key: file_ref}))
+        file_ref = inc.add_object(self.file.copy())
+        descriptor_ref = inc.add_object(self.descriptor.with_entries({self.file_key: file_ref}))
         entries: dict[str, Any] = {}
         if self.descendant is not None:
-            cid = inc._add_object(self.descendant.with_entries({"/FontDescriptor": descriptor_ref}))
+            cid = inc.add_object(self.descendant.with_entries({"/FontDescriptor": descriptor_ref}))
             entries["/DescendantFonts"] = ArrayObject([cid])
         else:
             entries["/FontDescriptor"] = descriptor_ref
         if self.to_unicode is not None:
-            entries["/ToUnicode"] = inc._add_object(self.to_unicode.copy())
+            entries["/ToUnicode"] = inc.add_object(self.to_unicode.copy())
         resource = self.root.with_entries(entries)
-        fonts[NameObject(name)] = inc._add_object(resource)
+        fonts[NameObject(name)] = inc.add_object(resource)
         return resource
 
 
@@ -539,14 +649,12 @@ def _frozen_embedded_font(font: Any) -> _FrozenEmbeddedFont:
         return cached
     from pypdf import PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
-    from pypdf.generic._font import Font
 
     from ka2forms.pdf.incremental import Frozen
 
     scratch = PdfWriter()
-    written = font._add_to_writer(scratch, DictionaryObject(), NameObject("/F")).get_object()
-    parsed = Font.from_font_resource(written)
-    _remember_maps(parsed)
+    written = pdf_api.add_font(font, scratch, DictionaryObject(), NameObject("/F")).get_object()
+    parsed = pdf_api.memoise_glyph_maps(pdf_api.font_from_resource(written))
     root = DictionaryObject({k: v for k, v in written.items() if k not in ("/DescendantFonts", "/ToUnicode")})
     to_unicode = written.get("/ToUnicode")
     descendant = None
@@ -572,25 +680,12 @@ CORE_ENCODINGS = ("cp1250", "cp1252", "cp1254", "cp1257", "iso8859_15")   # thos
 def _font_variants(tw: Any, acro: Any) -> list[tuple[str, Any, frozenset[str]]]:
     """A widget's ``/DA`` font and, for the 14 core fonts, its variants in other 8-bit encodings, each with
     the letters it can encode (the variant code follows pypdf's ``_find_annotation_font_resource``)."""
-    import copy
-
-    from pypdf._codecs import encoding_dict_from_named_encoding
-    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
-    from pypdf.generic._appearance_stream import TextStreamAppearance
-
-    name, base = TextStreamAppearance._find_annotation_font_resource(tw.da_font, tw.widget, acro, "")
-    _remember_maps(base)
+    name, base = pdf_api.find_font(tw.da_font, tw.widget, acro, "")
+    pdf_api.memoise_glyph_maps(base)
     out = [(name, base, _encodable(base))]
-    if base.sub_type == "Type1" and base.name in CORE_FONT_METRICS:
-        metrics = CORE_FONT_METRICS[base.name]
+    if pdf_api.is_core_font(base):
         for encoding in CORE_ENCODINGS:
-            font = copy.copy(base)
-            font.encoding = encoding_dict_from_named_encoding(encoding)
-            font.character_widths = {chr(code): metrics.character_widths[glyph]
-                                     for code, glyph in font.encoding.items() if glyph in metrics.character_widths}
-            font.character_widths["default"] = metrics.character_widths["default"]
-            vars(font).pop("_get_typographic_maps", None)
-            _remember_maps(font)
+            font = pdf_api.memoise_glyph_maps(pdf_api.core_font_in_encoding(base, encoding))
             out.append(("/PYPDF1" + encoding, font, _encodable(font)))
     return out
 
@@ -602,14 +697,6 @@ def _encodable(font: Any) -> frozenset[str]:
     if isinstance(font.encoding, dict):
         return frozenset(font.encoding.values())
     return frozenset()
-
-
-def _remember_maps(font: Any) -> None:
-    """Compute a cached font's text-to-glyph maps once instead of on every appearance drawn with it."""
-    import functools
-
-    if "_get_typographic_maps" not in vars(font):
-        font._get_typographic_maps = functools.cache(font._get_typographic_maps)
 
 
 def _false() -> Any:
@@ -661,6 +748,22 @@ def _radio_state(node: FieldNode, export: str) -> str:
     return "/" + export
 
 
+def _reachable_only(writer: Any) -> bytes:
+    """The writer's document without the objects nothing refers to any more.
+
+    Fills append to these bytes, so what stripping cut loose (scripts, embedded files, multimedia) must not
+    stay in them. A writer keeps every object it has cloned, and pypdf's ``remove_unreferenced`` leaves some
+    (an embedded file's stream); cloning the written document again copies only what its catalog reaches."""
+    from pypdf import PdfReader, PdfWriter
+
+    first = io.BytesIO()
+    writer.write(first)
+    again = PdfWriter(clone_from=PdfReader(io.BytesIO(first.getvalue())))
+    out = io.BytesIO()
+    again.write(out)
+    return out.getvalue()
+
+
 def _normalise(root: Any, pages: Any) -> None:
     """Put inherited attributes on terminal fields and widgets; multi-line fields at font size 0 (traps 5, 10)."""
     from pypdf.generic import NameObject, TextStringObject
@@ -695,15 +798,13 @@ def _normalise(root: Any, pages: Any) -> None:
 
 def _form_font_shows(acro: Any, node: FieldNode, text: str) -> bool:
     """Whether pypdf can draw ``text`` with the field's own font (core fonts: after trying cp1250 and others)."""
-    from pypdf.generic._appearance_stream import TextStreamAppearance
-
     widget = node.widgets[0] if node.widgets else node.field
     da = widget.get("/DA") or acro.get("/DA")
     font_name = "/Helv"
     if da is not None:
-        font_name = TextStreamAppearance._parse_default_appearance(da)[0] or "/Helv"
+        font_name = pdf_api.parse_default_appearance(da)[0] or "/Helv"
     flat = text.replace("\n", "")
-    _, font = TextStreamAppearance._find_annotation_font_resource(font_name, widget, acro, flat)
+    _, font = pdf_api.find_font(font_name, widget, acro, flat)
     return bool(font.can_encode(flat)) and _viewers_draw(font, flat)
 
 
@@ -723,7 +824,12 @@ def _viewers_draw(font: Any, text: str) -> bool:
 
 def fallback_font_path() -> Path | None:
     """The TrueType font used for text the form's font cannot show: ``$KA2FORMS_FONT``, else DejaVu Sans…"""
-    env = os.environ.get(FALLBACK_FONT_ENV)
+    return _first_font_file(os.environ.get(FALLBACK_FONT_ENV))
+
+
+@lru_cache(maxsize=4)
+def _first_font_file(env: str | None) -> Path | None:
+    """Looked up once per process and setting (a batch asks for every form that needs the fallback)."""
     candidates = ([env] if env else []) + list(FALLBACK_FONTS)
     try:  # matplotlib ships DejaVu Sans; use it when the system has none
         import importlib.util
@@ -786,21 +892,19 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
                              f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
     blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
+    from fontTools.ttLib import TTLibError
+
     try:
         return _block_font(str(path), blocks)
-    except Exception as e:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
         raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
 
 
 @lru_cache(maxsize=32)
 def _block_font(path: str, blocks: frozenset[int]) -> Any:
     """The fallback font subset to whole 128-character blocks, as a pypdf Font (glyph maps computed once)."""
-    from pypdf.generic._font import Font
-
     wanted = frozenset(chr(c) for c in _font_coverage(path) if c >> 7 in blocks and not chr(c).isspace())
-    font = Font.from_truetype_font_file(io.BytesIO(_subset(path, wanted)))
-    _remember_maps(font)
-    return font
+    return pdf_api.memoise_glyph_maps(pdf_api.font_from_truetype(io.BytesIO(_subset(path, wanted))))
 
 
 def _child(parent: Any, key: str) -> Any:
@@ -828,12 +932,16 @@ def _button_state(node: FieldNode, kind: str, value: Any) -> str:
     return _radio_state(node, value) if value is not None else "/Off"
 
 
-def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name: str) -> None:
-    """Draw a text or combo widget's normal appearance with pypdf (its TextStreamAppearance)."""
-    from pypdf.generic import DictionaryObject, IndirectObject, NameObject
-    from pypdf.generic._appearance_stream import TextStreamAppearance
+def _draw(w: Any, widget: Any, tw: Any, text: str, font_name: str, font: Any, font_ref: Any) -> bool:
+    """Draw a text or combo widget's normal appearance into a cloned document (``pdf/appearances.py``);
+    True when the text does not fit."""
+    from pypdf.generic import DictionaryObject, IndirectObject, NameObject, TextStringObject
 
-    stream = TextStreamAppearance.from_text_annotation(w, page, False, acro, node.field, widget, font_name, -1)
+    from ka2forms.pdf.incremental import stream_object
+
+    stream, overflow = stream_object(tw, text, font_name, font, font_ref)
+    if font_name != tw.da_font:
+        widget[NameObject("/DA")] = TextStringObject(tw.da.replace(tw.da_font, font_name))
     ap = widget.get("/AP")
     ap = ap.get_object() if ap is not None else None
     old = ap.get("/N") if ap is not None else None
@@ -841,16 +949,74 @@ def _draw(w: Any, page: Any, acro: Any, node: FieldNode, widget: Any, font_name:
     if isinstance(old, IndirectObject):
         ref = old
     if ref is not None and getattr(ref, "pdf", None) is w:
-        w._objects[ref.idnum - 1] = stream          # replace in place: no orphaned stream in the output
-        stream.indirect_reference = IndirectObject(ref.idnum, 0, w)
-        new_ref = stream.indirect_reference
+        new_ref = pdf_api.replace_object(w, ref, stream).indirect_reference   # no orphaned stream in the output
     else:
-        new_ref = w._add_object(stream)
+        new_ref = pdf_api.add_object(w, stream)
     if ap is None:
         widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): new_ref})
     else:
         ap[NameObject("/N")] = new_ref
         ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
+    return overflow
+
+
+def _draw_checkbox(inc: Any, node: FieldNode, state: str, acro: Any, name: str, file: str) -> None:
+    """Give a checkbox without an 'on' appearance one (and an 'off' one), in the style its /MK /CA names."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    from ka2forms.pdf.appearances import check_appearances
+    from ka2forms.pdf.incremental import Raw, text_widget
+
+    for widget in node.widgets:
+        if "/Rect" not in widget:
+            continue
+        tw = text_widget(node.field, widget, None, acro, name=name, file=file)
+        mk = widget.get("/MK")
+        caption = str(mk.get_object().get("/CA", "4")) if mk is not None else "4"
+        on, off = check_appearances(tw.box, caption[:1] or "4", tw.style.color)
+        refs = {}
+        for key, app in ((DRAWN_ON, on), ("/Off", off)):
+            head = b"<<\n/Type /XObject\n/Subtype /Form\n/BBox [" + b" ".join(b"%g" % x for x in app.bbox) + b"]\n"
+            if app.matrix:
+                head += b"/Matrix [" + b" ".join(b"%g" % x for x in app.matrix) + b"]\n"
+            head += (b"/Resources << /Font << /ZaDb << /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >> >> "
+                     b">>\n/Length %d\n>>\nstream\n" % len(app.content))
+            refs[key] = inc.add_object(Raw(head + app.content + b"\nendstream"))
+        w = inc.edit(widget)
+        w[NameObject("/AP")] = DictionaryObject({NameObject("/N"): DictionaryObject(
+            {NameObject(k): v for k, v in refs.items()})})
+        w[NameObject("/AS")] = NameObject(state if state == DRAWN_ON else "/Off")
+
+
+def _draws(ref: Any) -> bool:
+    """Whether an appearance stream draws anything (LibreOffice writes empty ones and asks for a redraw)."""
+    try:
+        return bool(ref.get_object().get_data().strip())
+    except damaged_pdf_errors():
+        return False
+
+
+def _top_index(node: FieldNode, tw: Any, chosen: set[int], font: Any) -> int:
+    """The list box's first shown option (``/TI``), moved so that the first selected option is in view."""
+    from ka2forms.pdf.appearances import visible_rows
+
+    try:
+        top = int(node.field.get("/TI", 0) or 0)
+    except (TypeError, ValueError):
+        top = 0
+    if chosen:
+        rows = visible_rows(tw.box, tw.style, pdf_api.font_metrics(font))
+        first = min(chosen)
+        if not top <= first < top + rows:
+            top = first
+    return max(0, top)
+
+
+def _choose_font(variants: list[tuple[str, Any, frozenset[str]]], text: str) -> tuple[str, Any]:
+    """The first of a widget's font variants (its /DA font, then core-font encodings) that encodes ``text``."""
+    letters = set(text.replace("\n", ""))
+    return next(((name, font) for name, font, chars in variants if letters <= chars),
+                (variants[0][0], variants[0][1]))
 
 
 def flatten_pdf(data: bytes, *, name: str = "form.pdf") -> bytes:

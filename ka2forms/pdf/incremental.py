@@ -12,9 +12,9 @@ hands out numbers for new objects (``_add_object``: the only part of pypdf's wri
 ``Font._add_to_writer`` uses) and serialises the update with :meth:`Increment.write`.
 
 :class:`TextWidget` is what drawing a text or dropdown widget needs, read once per template (rectangle,
-border, ``/DA`` font, size and colour, comb, multi-line, alignment, the old appearance's number). Drawing
-itself is pypdf's :class:`~pypdf.generic._appearance_stream.TextStreamAppearance` (so cp1250 encodings,
-wrapping and comb spacing are exactly pypdf's), fed from these cached values instead of the parsed widget.
+``/MK`` rotation, border and background, ``/DA`` font, size and colour, comb, multi-line, quadding, the old
+appearance's number). Drawing itself is :mod:`ka2forms.pdf.appearances`; the font's widths and encoding
+come from pypdf's Font (cp1250 encodings of the core fonts, the embedded fallback font).
 """
 
 from __future__ import annotations
@@ -26,21 +26,9 @@ from typing import Any
 from pypdf.generic import TextStringObject
 
 from ka2forms.errors import FormFileError, Location
-
-
-def _faster_rtl_test() -> None:
-    """pypdf asks ``is_char_rtl`` for every character of every line it draws (a range scan each time: a third
-    of drawing a long multi-line field). Give its appearance module the same test, remembered per character."""
-    import functools
-
-    from pypdf.generic import _appearance_stream
-
-    original = _appearance_stream.is_char_rtl
-    if not hasattr(original, "cache_info"):
-        _appearance_stream.is_char_rtl = functools.lru_cache(maxsize=4096)(original)
-
-
-_faster_rtl_test()
+from ka2forms.pdf import _pypdf as pdf_api
+from ka2forms.pdf.appearances import Appearance, Box, TextStyle, list_appearance, text_appearance
+from ka2forms.pdf.appearances import num as pdf_num
 
 
 class NotIncremental(Exception):
@@ -78,8 +66,8 @@ class Increment:
         # template, so an edited field writes only its changed entries afresh (a dropdown's /Opt is long).
         self.entry_bytes = entry_bytes if entry_bytes is not None else {}
 
-    # pypdf's writer interface, as far as Font._add_to_writer and IndirectObject.get_object use it
-    def _add_object(self, obj: Any) -> Any:
+    def add_object(self, obj: Any) -> Any:
+        """Number a new object of this update → its IndirectObject."""
         from pypdf.generic import IndirectObject
 
         num = self.next
@@ -94,6 +82,9 @@ class Increment:
         if num in self.objects:
             return self.objects[num]
         return self.reader.get_object(num)
+
+    # pypdf's writer interface, as far as its Font (adding a font resource) uses it
+    _add_object = add_object
 
     def replace(self, num: int, obj: Any) -> None:
         """Put ``obj`` in place of template object ``num`` (e.g. a new appearance stream for the old one)."""
@@ -178,13 +169,16 @@ class Increment:
             for num in nums[i:j + 1]:
                 out.write(b"%010d 00000 n\r\n" % offsets[num])
             i = j + 1
-        trailer = DictionaryObject({NameObject(k): v for k, v in
-                                    ((k, self.reader.trailer.raw_get(k)) for k in self.reader.trailer)
-                                    if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
-        trailer[NameObject("/Size")] = NumberObject(max(self.next, self.size))
-        trailer[NameObject("/Prev")] = NumberObject(self.prev)
-        out.write(b"trailer\n")
-        trailer.write_to_stream(out)
+        head = self.entry_bytes.get((-1, "trailer"))
+        if head is None:                        # the template's trailer entries, serialised once per template
+            trailer = DictionaryObject({NameObject(k): v for k, v in
+                                        ((k, self.reader.trailer.raw_get(k)) for k in self.reader.trailer)
+                                        if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
+            trailer[NameObject("/Prev")] = NumberObject(self.prev)
+            buf = io.BytesIO()
+            trailer.write_to_stream(buf)
+            head = self.entry_bytes[(-1, "trailer")] = (None, buf.getvalue()[:-2])
+        out.write(b"trailer\n" + head[1] + b"/Size %d\n>>" % max(self.next, self.size))
         out.write(b"\nstartxref\n%d\n%%%%EOF\n" % xref)
         return out.getvalue()
 
@@ -253,61 +247,78 @@ class Frozen:
 
 @dataclass(frozen=True)
 class TextWidget:
-    """A text or dropdown widget's drawing parameters, read once per template (as pypdf's
-    ``TextStreamAppearance.from_text_annotation`` would read them on every fill)."""
+    """A text or dropdown widget's drawing parameters, read once per template."""
 
     widget: Any                 # the template's widget dictionary (never modified)
     field: Any                  # the terminal field dictionary (may be the widget itself)
-    layout: Any                 # BaseStreamConfig (copied per draw: pypdf changes its border width)
-    da: Any                     # the default appearance string
-    da_font: str                # its font name (/Helv)
-    font_size: float
-    font_color: Any
-    multiline: bool
-    comb: bool
-    max_length: int | None
-    alignment: int
+    box: Box                    # size, rotation, border, background
+    style: TextStyle            # /DA font, size and colour, flags, quadding
+    da: str                     # the default appearance string
     old_ap: Any                 # the raw /AP value (an indirect or direct dictionary) or None
     old_n: Any                  # the raw /AP /N value (an IndirectObject to replace in place, or None)
-    keep: tuple[tuple[str, Any], ...]   # keys of the old /N stream kept on the new one (/Matrix…)
+    keep: tuple[tuple[str, Any], ...]   # keys of the old /N stream kept on the new one (/Group…)
+
+    @property
+    def da_font(self) -> str:
+        return self.style.font_name
+
+
+def _colour(values: Any, stroke: bool) -> bytes | None:
+    """A colour operator from an /MK colour array (0 components: transparent → None)."""
+    try:
+        comps = [float(v) for v in (values or [])]
+    except (TypeError, ValueError):
+        return None
+    op = {1: b"g", 3: b"rg", 4: b"k"}.get(len(comps))
+    if op is None:
+        return None
+    return b" ".join(pdf_num(c) for c in comps) + b" " + (op.upper() if stroke else op)
+
+
+def _get(widget: Any, field: Any, key: str) -> Any:
+    """A widget's own entry, else its field's (a field with one widget may hold /MK, /BS, /Q for it)."""
+    if key in widget:
+        return widget[key]
+    return field.get(key) if field is not widget else None
 
 
 def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, file: str) -> TextWidget:
-    """Read a widget's drawing parameters the way pypdf's ``from_text_annotation`` does."""
-    from pypdf.generic import (
-        DictionaryObject,
-        IndirectObject,
-        RectangleObject,
-        StreamObject,
-        TextStringObject,
-    )
-    from pypdf.generic._appearance_stream import BaseStreamConfig, TextStreamAppearance
-    from pypdf.generic._color import Color
+    """Read a widget's drawing parameters: rectangle, /MK rotation and colours, /BS border, /DA, flags."""
+    from pypdf.generic import DictionaryObject, IndirectObject, StreamObject, TextStringObject
 
     try:
         r = widget["/Rect"]
         w, h = abs(float(r[2]) - float(r[0])), abs(float(r[3]) - float(r[1]))
-        rotate = page.get_inherited("/Rotate") if page is not None else 0
-        rectangle = RectangleObject((0, 0, h, w)) if rotate in {90, 270} else RectangleObject((0, 0, w, h))
         da = widget.get_inherited("/DA", acro.get("/DA", None))
         da = TextStringObject("/Helv 0 Tf 0 g") if not da else da.get_object()
-        da_font, size, color = TextStreamAppearance._parse_default_appearance(da)
+        da_font, size, color = pdf_api.parse_default_appearance(da)
         if da_font is None:
             da_font, size = "/Helv", 0.0
         flags = int(field.get("/Ff", 0) or 0)
-        comb = bool(flags & (1 << 24))
-        border_width, border_style = 1, "/S"
-        if "/BS" in field:
-            border_width = field["/BS"].get("/W", border_width)
-            border_style = field["/BS"].get("/S", border_style)
+        bs = _get(widget, field, "/BS")
+        bs = bs.get_object() if bs is not None else None
+        border_width, border_style, dash = 1.0, "/S", (3.0,)
+        if isinstance(bs, DictionaryObject):
+            border_width = float(bs.get("/W", 1))
+            border_style = str(bs.get("/S", "/S"))
+            if isinstance(bs.get("/D"), list) and bs["/D"]:
+                dash = tuple(float(x) for x in bs["/D"])
+        mk = _get(widget, field, "/MK")
+        mk = mk.get_object() if mk is not None else None
         rotation, border_color, background = 0, None, None
-        mk = field.get_inherited("/MK", None)
         if isinstance(mk, DictionaryObject):
-            rotation = int(mk.get("/R", 0))
-            border_color = Color.from_normalized_values(mk.get("/BC"))
-            background = Color.from_normalized_values(mk.get("/BG"))
-        layout = BaseStreamConfig(rectangle=rectangle, border_width=border_width, border_style=border_style,
-                                  border_color=border_color, background_color=background, rotation=rotation)
+            rotation = int(float(mk.get("/R", 0))) % 360
+            rotation = rotation if rotation in (0, 90, 180, 270) else 0
+            border_color = _colour(mk.get("/BC"), stroke=True)
+            background = _colour(mk.get("/BG"), stroke=False)
+        box = Box(width=w, height=h, rotation=rotation, border_width=border_width, border_style=border_style,
+                  border_color=border_color, background=background, dash=dash)
+        maxlen = widget.get("/MaxLen", field.get("/MaxLen"))
+        maxlen = int(maxlen) if maxlen is not None and int(maxlen) > 0 else None
+        quadding = _get(widget, field, "/Q")
+        style = TextStyle(font_name=da_font, size=float(size), color=color.as_operator().encode("latin-1"),
+                          multiline=bool(flags & (1 << 12)), comb=bool(flags & (1 << 24)) and maxlen is not None,
+                          maxlen=maxlen, quadding=int(quadding or 0) if quadding is not None else 0)
         old_ap = _raw(widget, "/AP")
         ap = old_ap.get_object() if old_ap is not None else None
         old_n = _raw(ap, "/N") if isinstance(ap, DictionaryObject) else None
@@ -316,13 +327,10 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
         if isinstance(n, StreamObject):
             keep = tuple((k, n.raw_get(k)) for k in n
                          if k not in ("/BBox", "/Length", "/Subtype", "/Type", "/Filter", "/DecodeParms",
-                                      "/Resources"))
-        return TextWidget(widget=widget, field=field, layout=layout, da=da, da_font=da_font, font_size=size,
-                          font_color=color, multiline=bool(flags & (1 << 12)), comb=comb,
-                          max_length=widget.get("/MaxLen") if comb else None,
-                          alignment=int(field.get("/Q", 0) or 0),
+                                      "/Resources", "/Matrix", "/FormType"))
+        return TextWidget(widget=widget, field=field, box=box, style=style, da=str(da),
                           old_n=old_n if isinstance(old_n, IndirectObject) else None, old_ap=old_ap, keep=keep)
-    except (KeyError, TypeError, ValueError, IndexError) as e:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
         raise FormFileError(f"a widget of this field cannot be drawn ({e.__class__.__name__}: {e})",
                             where=Location(file=file, field=name)) from None
 
@@ -346,15 +354,15 @@ class Drawings:
         from collections import OrderedDict
 
         self.size = size
-        self.items: OrderedDict[tuple[int, str, str], tuple[bytes, bytes]] = OrderedDict()
+        self.items: OrderedDict[tuple[int, str, str], tuple[bytes, bytes, Appearance]] = OrderedDict()
 
-    def get(self, key: tuple[int, str, str]) -> tuple[bytes, bytes] | None:
+    def get(self, key: tuple[int, str, str]) -> tuple[bytes, bytes, Appearance] | None:
         hit = self.items.get(key)
         if hit is not None:
             self.items.move_to_end(key)
         return hit
 
-    def put(self, key: tuple[int, str, str], value: tuple[bytes, bytes]) -> None:
+    def put(self, key: tuple[int, str, str], value: tuple[bytes, bytes, Appearance]) -> None:
         self.items[key] = value
         if len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -362,40 +370,83 @@ class Drawings:
 
 def _ref_bytes(resource: Any) -> bytes:
     """``N 0 R`` for an indirect font resource, else the (direct) resource itself."""
-    out = io.BytesIO()
     ref = getattr(resource, "indirect_reference", None)
-    (ref if ref is not None else resource).write_to_stream(out)
+    if ref is not None:
+        return b"%d %d R" % (ref.idnum, ref.generation)
+    out = io.BytesIO()
+    resource.write_to_stream(out)
     return out.getvalue()
 
 
+def render(tw: TextWidget, text: str, font_name: str, font: Any) -> tuple[bytes, bytes, Appearance]:
+    """(stream dictionary up to its font resource, content, the appearance) for ``text`` in ``tw``."""
+
+    style = tw.style if font_name == tw.style.font_name else replace(tw.style, font_name=font_name)
+    app = text_appearance(tw.box, style, pdf_api.font_metrics(font), text)
+    return _stream_head(tw, app, font_name), app.content, app
+
+
+def _stream_head(tw: TextWidget, app: Appearance, font_name: str) -> bytes:
+    """An appearance stream's dictionary up to its font resource's reference."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    head = io.BytesIO()
+    extra = DictionaryObject({NameObject(k): v for k, v in tw.keep})
+    extra.write_to_stream(head)
+    entries = head.getvalue()[2:-2].strip()
+    name = io.BytesIO()
+    NameObject(font_name).write_to_stream(name)
+    matrix = (b"/Matrix [" + b" ".join(pdf_num(x, 4) for x in app.matrix) + b"]\n") if app.matrix else b""
+    return (b"<<\n/Type /XObject\n/Subtype /Form\n/BBox [" + b" ".join(pdf_num(x, 4) for x in app.bbox) + b"]\n"
+                  + matrix + (entries + b"\n" if entries else b"") + b"/Resources << /Font << "
+                  + name.getvalue() + b" ")
+
+
+def stream_object(tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any) -> tuple[Any, bool]:
+    """The appearance as a pypdf stream (for fills that clone the form) and whether the text was cut."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    style = tw.style if font_name == tw.style.font_name else replace(tw.style, font_name=font_name)
+    app = text_appearance(tw.box, style, pdf_api.font_metrics(font), text)
+    stream = DecodedStreamObject()
+    stream.set_data(app.content)
+    stream[NameObject("/Type")] = NameObject("/XObject")
+    stream[NameObject("/Subtype")] = NameObject("/Form")
+    stream[NameObject("/BBox")] = ArrayObject(FloatObject(pdf_num(x, 4).decode()) for x in app.bbox)
+    if app.matrix:
+        stream[NameObject("/Matrix")] = ArrayObject(FloatObject(pdf_num(x, 4).decode()) for x in app.matrix)
+    for k, value in tw.keep:
+        stream[NameObject(k)] = value
+    ref = getattr(font_ref, "indirect_reference", None) or font_ref
+    stream[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject(font_name): ref})})
+    return stream, app.overflow
+
+
+def render_list(tw: TextWidget, items: list[str], selected: set[int], top: int, font_name: str,
+                font: Any) -> tuple[bytes, bytes, Appearance]:
+    """As :func:`render`, for a list box showing ``items`` from ``top`` with ``selected`` highlighted."""
+    style = tw.style if font_name == tw.style.font_name else replace(tw.style, font_name=font_name)
+    app = list_appearance(tw.box, style, pdf_api.font_metrics(font), items, selected, top)
+    return _stream_head(tw, app, font_name), app.content, app
+
+
 def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, font_ref: Any,
-         drawings: Drawings | None = None) -> None:
+         drawings: Drawings | None = None, parts: tuple[bytes, bytes, Appearance] | None = None) -> Appearance:
     """Draw ``text`` as ``tw``'s normal appearance with ``font`` (resource ``font_ref`` named ``font_name``).
 
-    The stream is pypdf's ``TextStreamAppearance``; with ``drawings`` it is drawn once per widget, font and
-    text and then copied, the font resource's object number filled in per fill."""
+    With ``drawings`` each widget, font and text is drawn once and then copied, the font resource's object
+    number filled in per fill."""
     from pypdf.generic import DictionaryObject, NameObject, TextStringObject
-    from pypdf.generic._appearance_stream import TextStreamAppearance
 
     key = (id(tw), font_name, text)
-    parts = drawings.get(key) if drawings is not None else None
     if parts is None:
-        stream = TextStreamAppearance(replace(tw.layout), text, [], font, font_ref, font_name=font_name,
-                                      font_size=tw.font_size, font_color=tw.font_color,
-                                      is_multiline=tw.multiline, alignment=tw.alignment, is_comb=tw.comb,
-                                      max_length=tw.max_length)
-        for k, value in tw.keep:
-            stream[NameObject(k)] = value
-        data = stream.get_data()
-        head = io.BytesIO()
-        DictionaryObject({k: v for k, v in stream.items() if k not in ("/Resources", "/Length")}) \
-            .write_to_stream(head)
-        name = io.BytesIO()
-        NameObject(font_name).write_to_stream(name)
-        parts = (head.getvalue()[:-2] + b"/Resources << /Font << " + name.getvalue() + b" ", data)
+        parts = drawings.get(key) if drawings is not None else None
+    if parts is None:
+        parts = render(tw, text, font_name, font)
         if drawings is not None:
             drawings.put(key, parts)
-    head, data = parts
+    head, data, app = parts
     stream = Raw(head + _ref_bytes(font_ref) + b" >> >>\n/Length %d\n>>\nstream\n" % len(data) + data
                  + b"\nendstream")
     widget = None
@@ -405,12 +456,13 @@ def draw(inc: Increment, tw: TextWidget, text: str, font_name: str, font: Any, f
     ap = tw.old_ap.get_object() if tw.old_ap is not None else None
     if tw.old_n is not None and "/D" not in ap:
         inc.replace(tw.old_n.idnum, stream)          # the new appearance takes the old one's number
-        return
-    ref = inc._add_object(stream)
+        return app
+    ref = inc.add_object(stream)
     widget = widget if widget is not None else inc.edit(tw.widget)
     if ap is None:
         widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): ref})
-        return
+        return app
     ap = inc.edit_child(widget, "/AP")
     ap[NameObject("/N")] = ref
     ap.pop("/D", None)   # a stale "down" appearance would flash the old value when clicked
+    return app

@@ -37,6 +37,11 @@ FF_COMBO, FF_EDIT, FF_MULTISELECT = 1 << 17, 1 << 18, 1 << 21
 FF_COMB = 1 << 24
 
 KINDS = ("text", "checkbox", "radio", "combo", "list", "button", "signature")
+XFA_ONLY = ("this is an XFA form (made with Adobe LiveCycle or AEM Forms): its fields exist only in its XFA "
+            "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
+            "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
+            "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
+            "other viewers, or by `ka2forms fields` showing this message")
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,16 @@ class FormField:
     multiselect: bool = False
     editable: bool = False                  # a combo box that also accepts typed text
     password: bool = False
+    default: str | tuple[str, ...] | None = None   # /DV: what the form resets the field to
+
+    @property
+    def prefilled(self) -> bool:
+        """Whether the form holds a value someone put there: not empty, not the field's reset value, and not
+        the option a dropdown shows because it cannot show none."""
+        if self.value in (None, "", "Off", ()) or self.value == self.default:
+            return False
+        return not (self.kind == "combo" and not self.editable and self.default is None and self.options
+                    and self.value == self.options[0].export)
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -82,6 +97,7 @@ class FormField:
             "on_states": list(self.on_states),
             "value": list(self.value) if isinstance(self.value, tuple) else self.value,
             "tooltip": self.tooltip, "maxlen": self.maxlen, "flags": list(self.flags),
+            "default": list(self.default) if isinstance(self.default, tuple) else self.default,
         }
 
 
@@ -279,6 +295,8 @@ def describe(node: FieldNode, page_of: dict[Any, int]) -> FormField:
         maxlen = int(_obj(maxlen)) if maxlen is not None else None
     except (TypeError, ValueError):
         maxlen = None
+    if maxlen is not None and maxlen <= 0:      # Acrobat treats /MaxLen 0 as no limit
+        maxlen = None
     tooltip = node.field.get("/TU")
     return FormField(
         name=node.name, kind=kind, page=page, rect=rect, widgets=len(node.widgets), options=options,
@@ -287,6 +305,7 @@ def describe(node: FieldNode, page_of: dict[Any, int]) -> FormField:
         maxlen=maxlen if kind == "text" else None, readonly=bool(ff & FF_READONLY),
         required=bool(ff & FF_REQUIRED), multiselect=kind == "list" and bool(ff & FF_MULTISELECT),
         editable=kind == "combo" and bool(ff & FF_EDIT), password=kind == "text" and bool(ff & FF_PASSWORD),
+        default=_value(node.attrs.get("/DV")),
     )
 
 
@@ -309,6 +328,17 @@ _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
     (b"{\\rtf", "an RTF document"), (b"<", "an HTML or XML file"), (b"%!PS", "a PostScript file"),
 )
+
+
+def damaged_pdf_errors() -> tuple[type[Exception], ...]:
+    """What pypdf (and zlib under it) raise on a damaged file: reported as a damaged form. Never ImportError
+    (a broken installation is not the user's file) and never our own errors."""
+    import zlib
+
+    from pypdf.errors import PyPdfError
+
+    return (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError,
+            AssertionError, zlib.error)
 
 
 @contextmanager
@@ -363,7 +393,6 @@ def _decrypt(data: bytes, where: Location) -> bytes:
 def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
     """A pypdf reader for ``data`` (whose AcroForm has been checked) and whether it was encrypted."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     where = Location(file=name)
     head = data[:1024]
@@ -383,15 +412,58 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
             acro = root.get("/AcroForm")
             acro = acro.get_object() if acro is not None else None
             nodes = walk_fields(root, pages) if acro is not None else []
-    except FormFileError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            UnicodeDecodeError, OSError) as e:
+    except damaged_pdf_errors() as e:
         raise FormFileError(f"damaged PDF, cannot be read ({e.__class__.__name__}: {e})", where=where) from None
+    if acro is not None and not nodes and "/XFA" in acro:
+        raise FormFileError(XFA_ONLY, where=where)
     if acro is None or not nodes:
         raise FormFileError("this PDF has no fillable form fields (no AcroForm); a scanned or printed form "
                             "cannot be filled", where=where)
     return reader, encrypted
+
+
+def _page_words(page: Any) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each piece of text a page draws, in page space (pypdf's text visitor)."""
+    words: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            words.append((x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return words
+
+
+def _radio_labels(node: FieldNode, field: FormField, pages: list[Any], page_of: dict[Any, int]) -> FormField:
+    """A radio group whose options are bare export values (``0``, ``1``…, no ``/Opt``): each option's label
+    is the text printed just right of its button (within 150 pt on its line), as a person reads the form."""
+    from dataclasses import replace
+
+    if field.kind != "radio" or "/Opt" in node.attrs or any(o.export != o.display for o in field.options):
+        return field
+    labels: dict[str, str] = {}
+    cache: dict[int, list[tuple[float, float, str]]] = {}
+    for w in node.widgets:
+        number = page_of.get(_key(w))
+        states = on_states(w)
+        if number is None or not states or "/Rect" not in w:
+            continue
+        try:
+            x0, y0, x1, y1 = (float(_obj(v)) for v in _obj(w["/Rect"]))
+            words = cache.setdefault(number, _page_words(pages[number - 1]))
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError):
+            continue
+        middle = (min(y0, y1) + max(y0, y1)) / 2
+        near = [(x - max(x0, x1), t) for x, y, t in words
+                if 0 <= x - max(x0, x1) <= 150 and abs(y - middle) <= max(6.0, abs(y1 - y0))]
+        if near:
+            labels[states[0][1:]] = min(near)[1][:80]
+    if not labels:
+        return field
+    options = tuple(Option(o.export, labels.get(o.export, o.display)) for o in field.options)
+    return replace(field, options=options)
 
 
 def inspect_pdf(data: bytes, *, name: str = "form.pdf") -> FormInfo:
@@ -402,7 +474,7 @@ def inspect_pdf(data: bytes, *, name: str = "form.pdf") -> FormInfo:
         pages = list(reader.pages)
         nodes = walk_fields(root, pages)
         where = page_index(pages)
-        fields = tuple(describe(n, where) for n in nodes)
+        fields = tuple(_radio_labels(n, describe(n, where), pages, where) for n in nodes)
         acro = root["/AcroForm"].get_object()
         active = count_active_content(root, pages)
     return FormInfo(file=name, pages=len(pages), fields=fields, xfa="/XFA" in acro, active_content=active,

@@ -5,8 +5,13 @@ Forms arrive from outside; a filled copy goes to partners and agencies. Nothing 
 ``/Parent`` chains), no document JavaScript (``/Names/JavaScript``), no embedded files (``/Names/EmbeddedFiles``,
 file-attachment annotations), no action other than going to a web address or a page of the same document
 (``/Launch``, ``/SubmitForm``, ``/ImportData``, ``/JavaScript``, ``/GoToR``, ``/GoToE``, ``/Rendition``,
-``/ResetForm``…, also in outlines and ``/Next`` chains), and no ``/AcroForm/XFA`` (Acrobat would show the XFA
-data instead of the filled fields).
+``/ResetForm``…, also in outlines and ``/Next`` chains), no web address other than ``http:``, ``https:`` and
+``mailto:`` (``javascript:`` runs a script in some viewers, ``file:`` opens a local file), no multimedia or 3D
+annotations (``/RichMedia``, ``/Screen``, ``/Movie``, ``/Sound``, ``/3D``: they carry players, scripts and
+files), and no ``/AcroForm/XFA`` (Acrobat would show the XFA data instead of the filled fields).
+
+Removing a reference does not remove the bytes it pointed to: the caller rewrites the document without the
+objects nothing refers to any more (``pdf/fill.py``), before any incremental update is appended to it.
 
 Works on pypdf objects (dictionaries with ``get``, ``__contains__`` and ``pop``).
 """
@@ -16,6 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 SAFE_ACTIONS = frozenset({"/URI", "/GoTo"})
+SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
+ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
 
 
 def _obj(x: Any) -> Any:
@@ -30,7 +37,21 @@ def _unsafe_action(action: Any) -> bool:
     a = _obj(action)
     if not _is_dict(a):
         return False
-    return a.get("/S") not in SAFE_ACTIONS or "/Next" in a  # a chain (/Next) is dropped with its head
+    if a.get("/S") not in SAFE_ACTIONS or "/Next" in a:   # a chain (/Next) is dropped with its head
+        return True
+    return a.get("/S") == "/URI" and not safe_uri(_obj(a.get("/URI")))
+
+
+def safe_uri(uri: Any) -> bool:
+    """Whether a link's address is a web or mail address (viewers ignore leading blanks and control
+    characters and letter case in the scheme, so ``" JavaScript:…"`` is a script too; a relative address
+    resolves against the document's location, a ``file:`` for a local PDF)."""
+    if isinstance(uri, bytes):
+        uri = uri.decode("latin-1")
+    if not isinstance(uri, str):
+        return False
+    text = "".join(ch for ch in uri if ch > " " and ch != "\x7f").lower()
+    return text.startswith(SAFE_URI_SCHEMES)
 
 
 class _Walker:
@@ -101,7 +122,7 @@ def _walk(root: Any, pages: Any, remove: bool) -> int:
         keep = []
         for ref in annots:
             a = _obj(ref)
-            if _is_dict(a) and a.get("/Subtype") == "/FileAttachment":
+            if _is_dict(a) and a.get("/Subtype") in ACTIVE_ANNOTATIONS:
                 w.found += 1
                 continue
             w.node(a)

@@ -47,7 +47,7 @@ from ka2forms.text import excerpt
 
 MANIFEST = "check.json"
 SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
-                   "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict")
+                   "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict", "form_warnings")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
 #: Seconds one workbook may take (``--timeout``): a normal one takes well under 2 s, a PDF annex included.
 DEFAULT_TIMEOUT = 120.0
@@ -129,6 +129,11 @@ class Row:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+    @property
+    def form_warnings(self) -> str:
+        """The filled forms' warnings (a value cut off, a field left alone, the fallback font), one per line."""
+        return "\n".join(self.warnings)
 
     def cells(self) -> list[Any]:
         return [getattr(self, c) for c in SUMMARY_COLUMNS]

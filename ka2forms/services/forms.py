@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ __all__ = [
     "safe_filename",
 ]
 
-MAP_KEYS = {"per_partner", "roles", "fields", "filename", "auto"}
+MAP_KEYS = {"per_partner", "roles", "fields", "filename", "auto", "overwrite"}
 
 _PARTNER_INDEX = {fold_compact(label): key for key, labels in PARTNER_HEADERS.items() for label in labels}
 _PROJECT_INDEX = {fold_compact(label): key for key, labels in PROJECT_LABELS.items() for label in labels}
@@ -82,6 +83,7 @@ class FormMap:
     roles: tuple[Role, ...] | None = None
     filename: Rule | None = None
     auto: bool = True                       # fill fields named like workbook columns without a rule
+    overwrite: bool = False                 # may automatic matching replace a value the form already holds?
     file: str | None = None
 
     @classmethod
@@ -125,6 +127,9 @@ class FormMap:
         auto = data.get("auto", True)
         if not isinstance(auto, bool):
             raise FormMapError(f"auto must be true or false, not {auto!r}", where=where)
+        overwrite = data.get("overwrite", False)
+        if not isinstance(overwrite, bool):
+            raise FormMapError(f"overwrite must be true or false, not {overwrite!r}", where=where)
         roles = None
         if data.get("roles") is not None:
             raw = data["roles"]
@@ -170,7 +175,7 @@ class FormMap:
                 raise FormMapError(f"filename: template error: {e.message}", where=where) from None
             if refused:
                 raise FormMapError(f"filename: {refused}", where=fwhere)
-        return cls(tuple(rules), per_partner, roles, filename, auto, file)
+        return cls(tuple(rules), per_partner, roles, filename, auto, overwrite, file)
 
     def templates(self) -> list[Rule]:
         """The rules that are templates, the file-name template last."""
@@ -232,8 +237,12 @@ def _field_lines(node: Any) -> dict[str, int]:
 
 def partner_context(p: Partner | None) -> dict[str, Any] | None:
     """A partner as plain data for templates (never live objects)."""
-    if p is None:
-        return None
+    return dict(_partner_context(p)) if p is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _partner_context(p: Partner) -> dict[str, Any]:
+    """Made once per partner: a project's form for each of its n partners lists all n of them."""
     return {
         "organisation": p.organisation, "name": p.organisation, "country": p.country,
         "country_name": country_name(p.country), "city": p.city or "", "type": p.org_type,
@@ -294,6 +303,7 @@ def _short_name(name: str) -> str:
     return re.sub(r"\[\d+\]$", "", name.rsplit(".", 1)[-1])
 
 
+@lru_cache(maxsize=4096)
 def auto_source(field_name: str, *, per_partner: bool) -> tuple[str, str] | None:
     """("partner" | "project", key) for a field named like a workbook column or Project label."""
     for key in dict.fromkeys((fold_compact(field_name), fold_compact(_short_name(field_name)))):
@@ -362,6 +372,10 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
             if hit is None:
                 continue
             kind, key = hit
+            if f.prefilled and not fmap.overwrite:
+                warnings.append(f"field {name!r} already holds {f.value!r}; left as the form has it (a rule for "
+                                "it in the map, or 'overwrite: true', replaces it)")
+                continue
             if kind == "partner":
                 if who is None:
                     continue

@@ -25,11 +25,16 @@ def flat(text: str) -> str:
 def test_fields_table_and_json(runner: CliRunner) -> None:
     r = runner.invoke(main, ["fields", str(SAMPLE_FORM)])
     assert r.exit_code == 0, r.output
-    for text in ("13 fields on 1 page", "declaration_on_honour", "on: Yes", "public, private", "comb 9",
+    for text in ("13 fields on 1 page", "declaration_on_honour", "on: Yes", "public (public body), private (private "
+                 "body)", "comb 9",
                  "AT = Austria", "multiline"):
         assert text in flat(r.output), text
     r = runner.invoke(main, ["fields", str(SAMPLE_FORM), "--json"])
     data = json.loads(r.output)
+    status = next(f for f in data["fields"] if f["name"] == "legal_status")
+    # radio export values get the label printed beside each button on the page
+    assert status["options"] == [{"export": "public", "display": "public body"},
+                                 {"export": "private", "display": "private body"}]
     pic = next(f for f in data["fields"] if f["name"] == "PIC")
     assert pic["maxlen"] == 9 and "comb" in pic["flags"] and pic["type"] == "text"
 

@@ -26,9 +26,12 @@ _ADDIN = re.compile(r"(?:\[\d+\]|'[^']*\.xla[mx]?')!(?=[A-Za-z_][\w.]*\()")
 _XLDUDF = re.compile(r"_xldudf_(?:[A-Z0-9]+_)?(KA2_\w+)\(")
 
 
+_CALC = re.compile(r"ORG\.KA2FORMS\.KA2ADDIN\.(?=KA2_)", re.IGNORECASE)  # Calc's add-in name (addin/calc)
+
+
 def normalise(formula: str) -> str:
-    """Drop add-in qualifiers Excel writes into saved formulas, so any engine sees plain KA2_ names."""
-    return _XLDUDF.sub(r"\1(", _ADDIN.sub("", formula))
+    """Drop add-in qualifiers Excel (and Calc) write into saved formulas, so any engine sees plain KA2_ names."""
+    return _CALC.sub("", _XLDUDF.sub(r"\1(", _ADDIN.sub("", formula)))
 
 
 def _python(a: Any) -> Any:
@@ -51,15 +54,33 @@ def register_udfs() -> None:
         formulas.get_functions()[name] = wrap_func(functools.update_wrapper(impl, fn))
 
 
+def _tables(wb: Any) -> dict[str, str]:
+    """Structured ``Name[#All]`` references → the A1 range they stand for (the formulas engine lacks tables)."""
+    out = {}
+    for ws in wb.worksheets:
+        for name, ref in ws.tables.items():
+            absolute = ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", end) for end in ref.split(":"))
+            out[f"{name}[#All]"] = f"'{ws.title}'!{absolute}"
+    return out
+
+
 def normalised_copy(src: Path, dst: Path) -> Path:
     wb = openpyxl.load_workbook(src)
+    tables = _tables(wb)
+
+    def plain(text: str) -> str:
+        text = normalise(text)
+        for structured, a1 in tables.items():
+            text = re.sub(re.escape(structured), a1, text, flags=re.IGNORECASE)
+        return text
+
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, ArrayFormula):
-                    cell.value = ArrayFormula(cell.value.ref, normalise(cell.value.text))
+                    cell.value = ArrayFormula(cell.value.ref, plain(cell.value.text))
                 elif isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.value = normalise(cell.value)
+                    cell.value = plain(cell.value)
     wb.save(dst)
     return dst
 

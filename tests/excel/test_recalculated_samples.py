@@ -58,6 +58,7 @@ def test_the_version_cell_is_filled(recalculated):
     ("=_xldudf_KA2_COUNTRY(C2,2025)", "=KA2_COUNTRY(C2,2025)"),
     ("=IF([1]!KA2_ELIGIBLE(P,A,Y),\"ok\",[1]!KA2_VERSION())", "=IF(KA2_ELIGIBLE(P,A,Y),\"ok\",KA2_VERSION())"),
     ("=SUM(A1:A3)", "=SUM(A1:A3)"),
+    ("=ORG.KA2FORMS.KA2ADDIN.KA2_DISTANCE(A2,B2)", "=KA2_DISTANCE(A2,B2)"),  # saved by Calc with the extension
 ])
 def test_add_in_prefixes_excel_writes_are_stripped_before_evaluation(saved, plain):
     assert normalise(saved) == plain

@@ -85,3 +85,23 @@ def test_an_unsaved_new_workbook_is_asked_to_be_saved_first(monkeypatch):
     _fake_xlwings(monkeypatch, book)
     report = ribbon.generate_annex()
     assert report.written == () and book.app.alerts[0][0] == "KA2: save the workbook first"
+
+
+def test_check_consortium_shows_the_verdict_and_every_failing_criterion(monkeypatch, tmp_path):
+    path = tmp_path / "afi-lot1-not-eligible.xlsx"
+    shutil.copy(SAMPLES / path.name, path)
+    book = _Book(str(path))
+    _fake_xlwings(monkeypatch, book)
+    report = ribbon.check_consortium()
+    title, message = book.app.alerts[0]
+    assert (title, report.written) == ("KA2: not eligible", ())
+    assert "AFI-LOT1 · call 2025: NOT ELIGIBLE" in message and "8 of 11 criteria met" in message
+    for criterion in ("At least 8 full partners: required ≥ 8, found 7", "At least 3 labour-market actors",
+                      "At least 1 VET provider"):
+        assert criterion in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # a check writes nothing
+
+
+def test_check_consortium_on_an_eligible_workbook_says_so():
+    report = ribbon.check_for_workbook(SAMPLES / "ka220-vet-eligible.xlsx")
+    assert report.title == "KA2: eligible" and "•" not in report.message

@@ -248,3 +248,21 @@ def test_the_summary_has_travel_and_budget_totals_and_the_budget_verdict(tmp_pat
     assert got["planned.xlsx"]["budget_eur"] == "250000"
     assert got["planned.xlsx"]["budget_verdict"] == "budget not ok"        # management 70 000 > 20 %
     assert got["plain.xlsx"]["budget_verdict"] == "" and got["plain.xlsx"]["travel_eur"] == ""
+
+
+def test_a_form_value_that_does_not_fit_is_in_the_batch_summary(tmp_path: Path) -> None:
+    from feature_forms import Spec, build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    make_workbook(src, name="good.xlsx")
+    form = tmp_path / "narrow.pdf"
+    form.write_bytes(build([Spec("Organisation", (40, 760, 90, 780), size=10)]))   # fixed 10 pt, 50 pt wide
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = run(collect([src], out).jobs, Options(form=str(form)), workers=1)
+    write_summary(rows, out)
+    with (out / "summary.csv").open(encoding="utf-8-sig", newline="") as f:
+        summary = list(csv.DictReader(f))
+    assert len(summary) == 1 and summary[0]["status"] == "converted"
+    assert "'Organisation'" in summary[0]["form_warnings"] and "does not fit" in summary[0]["form_warnings"]

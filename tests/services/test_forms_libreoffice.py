@@ -250,10 +250,6 @@ def test_checkbox_and_radio_are_drawn(filled: bytes, lo: FormTemplate) -> None:
     assert yes > no + 5, (yes, no)
 
 
-@pytest.mark.xfail(reason="bug: a list box keeps the form's own appearance, but LibreOffice's is an empty white "
-                          "box (it relies on /NeedAppearances true), and the fill sets /NeedAppearances false: "
-                          "the selected 'VET provider' (and every other option) disappears from the page in "
-                          "poppler, pdfium and the flattened copy", strict=True)
 def test_list_box_selection_is_visible(filled: bytes, lo: FormTemplate) -> None:
     rect = lo.fields["Type"].rect
     img, _ = render_poppler(filled)
@@ -357,3 +353,34 @@ def test_cli_fill_leaves_the_fixture_alone(tmp_path: Path, monkeypatch) -> None:
     assert r.exit_code == 0, r.output + r.stderr
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 4
     assert fingerprint(LO_FORM) == before
+
+
+@pytest.mark.parametrize("choice", ["VET provider", "Public body"])
+def test_list_box_highlights_the_new_option_only(lo: FormTemplate, choice: str) -> None:
+    import pypdfium2 as pdfium
+    from feature_forms import glyphs_in
+
+    from ka2forms.pdf.fill import flatten_pdf
+
+    rect = lo.fields["Type"].rect
+    flat = flatten_pdf(lo.fill({"Type": choice}).data)
+    found = glyphs_in(flat, rect)
+    at = found.text.index(choice.replace(" ", ""))
+    boxes = found.boxes[at:at + len(choice.replace(" ", ""))]
+    middle = sum((b[1] + b[3]) / 2 for b in boxes) / len(boxes)          # the chosen option's line, in points
+    pdf = pdfium.PdfDocument(flat)
+    try:
+        scale = 2
+        image = pdf[0].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    x0, y0, x1, y1 = rect
+    highlighted = []
+    for py in range(int((PAGE_HEIGHT - y1) * scale), int((PAGE_HEIGHT - y0) * scale)):
+        blue = sum(1 for px in range(int(x0 * scale) + 4, int(x1 * scale) - 4, 3)
+                   if (lambda r, g, b: b > 200 and 140 < r < 170 and 180 < g < 205)(*image.getpixel((px, py))))
+        if blue > 20:
+            highlighted.append(PAGE_HEIGHT - py / scale)
+    assert highlighted, "no highlight drawn"
+    assert max(highlighted) - min(highlighted) < 18                       # one option's band, not two
+    assert min(highlighted) - 1 <= middle <= max(highlighted) + 1

@@ -1,0 +1,263 @@
+"""The fast way to fill: an incremental update assembled from bytes prepared once per form.
+
+Filling a form for one partner changes a few entries: a field's ``/V``, a widget's ``/AS`` or ``/DA``, and
+the widgets' appearance streams. Everything else in those objects, the trailer, and the fonts the fill needs
+are the same for every partner. So:
+
+* every template dictionary a fill changes is serialised once, entry by entry (:class:`Entries`); a changed
+  copy is the unchanged entries' bytes plus the new ones;
+* fonts a fill must add to the form (the embedded fallback font for letters the form's font lacks, a core
+  font in cp1250…) go into a *base revision*: the template plus one incremental update that adds them,
+  made once per set of fonts and kept. A fill then appends its own update to that base, so the font
+  objects keep their numbers and an appearance drawn with them is drawn once, not once per partner;
+* appearances come from the template's :class:`~ka2forms.pdf.incremental.Drawings` cache.
+
+:func:`fast_fill` returns None for what this path does not cover (list boxes, widgets without an
+appearance stream of their own or with a "down" appearance); the caller then uses
+:class:`~ka2forms.pdf.incremental.Increment`, which handles any structure.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ka2forms.pdf.incremental import Drawings, Increment, TextWidget, _ref_bytes, render, startxref, text_string
+
+MAX_BASES = 16
+
+
+_KEYS: dict[str, bytes] = {}
+_TEXTS: dict[str, bytes] = {}
+
+
+def _key_bytes(key: str) -> bytes:
+    hit = _KEYS.get(key)
+    if hit is None:
+        from pypdf.generic import NameObject
+
+        out = io.BytesIO()
+        NameObject(key).write_to_stream(out)
+        hit = _KEYS[key] = out.getvalue()
+    return hit
+
+
+def text_bytes(text: str) -> bytes:
+    """A text string as a PDF string object (PDFDocEncoding, else UTF-16BE), remembered: titles repeat."""
+    hit = _TEXTS.get(text)
+    if hit is None:
+        if len(_TEXTS) > 1024:
+            _TEXTS.clear()
+        hit = _TEXTS[text] = value_bytes(text_string(text))
+    return hit
+
+
+def value_bytes(value: Any) -> bytes:
+    out = io.BytesIO()
+    value.write_to_stream(out)
+    return out.getvalue()
+
+
+class Entries:
+    """A template dictionary serialised entry by entry, to write changed copies of it quickly."""
+
+    def __init__(self, obj: Any) -> None:
+        self.entries = []
+        for key, value in dict.items(obj):
+            self.entries.append((str(key), _key_bytes(key) + b" " + value_bytes(value) + b"\n"))
+
+    def changed(self, changes: Mapping[str, bytes], drop: frozenset[str] | set[str] = frozenset()) -> bytes:
+        parts = [b"<<\n"]
+        parts += [e for k, e in self.entries if k not in changes and k not in drop]
+        parts += [_key_bytes(k) + b" " + v + b"\n" for k, v in changes.items()]
+        parts.append(b">>")
+        return b"".join(parts)
+
+
+@dataclass
+class Base:
+    """The template, or the template with fonts added: what a fill appends its update to."""
+
+    data: bytes
+    prev: int                                  # offset of its last cross-reference section
+    size: int                                  # its /Size: the first free object number
+    refs: dict[str, bytes]                     # font resource name → ``N 0 R`` (or a direct dictionary)
+    trailer: bytes                             # the trailer's entries up to /Size, serialised once
+
+
+@dataclass
+class FastUpdates:
+    """What :func:`fast_fill` keeps per template: serialised dictionaries, bases, drawn appearances."""
+
+    entries: dict[int, Entries] = field(default_factory=dict)
+    bases: dict[frozenset[tuple[str, int]], Base] = field(default_factory=dict)
+    names: dict[str, bytes] = field(default_factory=dict)
+    drawings: Drawings = field(default_factory=lambda: Drawings(1024))
+
+    def of(self, obj: Any) -> tuple[int, Entries]:
+        num = obj.indirect_reference.idnum
+        e = self.entries.get(num)
+        if e is None:
+            e = self.entries[num] = Entries(obj)
+        return num, e
+
+    def name(self, state: str) -> bytes:
+        b = self.names.get(state)
+        if b is None:
+            from pypdf.generic import NameObject
+
+            b = self.names[state] = value_bytes(NameObject(state))
+        return b
+
+
+def _trailer_head(reader: Any, prev: int) -> bytes:
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    trailer = DictionaryObject({NameObject(k): reader.trailer.raw_get(k) for k in reader.trailer
+                                if k not in ("/Prev", "/XRefStm", "/Size", "/Encrypt")})
+    trailer[NameObject("/Prev")] = NumberObject(prev)
+    return value_bytes(trailer)[:-2]
+
+
+def _base(form: Any, fonts: dict[str, tuple[Any, bool]]) -> Base:
+    """The base revision for fonts ``{name: (pypdf Font, is_fallback)}`` that the template lacks."""
+    fast: FastUpdates = form.fast
+    key = frozenset((name, id(font)) for name, (font, _) in fonts.items())
+    hit = fast.bases.get(key)
+    if hit is not None:
+        return hit
+    from ka2forms.pdf.fill import _frozen_embedded_font
+
+    refs = {name: _ref_bytes(res) for name, res in form.dr_fonts.items()}
+    if not fonts:
+        base = Base(form.clean, form.prev, form.size, refs, _trailer_head(form.reader, form.prev))
+    else:
+        inc = Increment(form.clean, form.reader, form.prev, form.size, form.entry_bytes)
+        root = inc.edit(form.reader.trailer["/Root"].get_object())
+        target = inc.edit_child(inc.edit_child(inc.edit_child(root, "/AcroForm"), "/DR"), "/Font")
+        for name, (font, fallback) in sorted(fonts.items()):
+            resource = _frozen_embedded_font(font).add(inc, target, name) if fallback else \
+                form._add_font(inc, target, name, font)
+            refs[name] = _ref_bytes(resource)
+        data = inc.write()
+        prev = startxref(data)
+        base = Base(data, prev, max(inc.next, inc.size), refs, _trailer_head(form.reader, prev))
+    if len(fast.bases) >= MAX_BASES:
+        fast.bases.pop(next(iter(fast.bases)))
+    fast.bases[key] = base
+    return base
+
+
+def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str],
+                                                                                           list[str]] | None:
+    """(filled bytes, fields drawn with the fallback font, fields whose text did not fit), or None when the
+    form or these values need the general path. ``form`` is the template's ``_IncrementalForm``."""
+    from ka2forms.pdf.fill import _button_state, _fallback_font, _free_name, on_states
+
+    fast: FastUpdates = form.fast
+    changes: dict[int, dict[str, bytes]] = {}
+    drops: dict[int, set[str]] = {}
+    texts: dict[str, str] = {}
+    shown: dict[str, str] = {}                 # combo: export value stored, display text drawn
+    for name, (kind, value) in coerced.items():
+        node = form.nodes[name]
+        if kind in ("checkbox", "radio"):
+            state = _button_state(node, kind, value)
+            if kind == "checkbox" and not any(on_states(w) for w in node.widgets):
+                return None                     # an appearance must be drawn: the general path does it
+            num, _ = fast.of(node.field)
+            changes.setdefault(num, {})["/V"] = fast.name(state)
+            for widget in node.widgets:
+                wnum, _ = fast.of(widget)
+                changes.setdefault(wnum, {})["/AS"] = fast.name(state if state in on_states(widget) else "/Off")
+                if widget is not node.field and "/T" not in widget and "/V" in widget:
+                    drops.setdefault(wnum, set()).add("/V")
+        elif kind == "combo":
+            export, display = value[0] if value else ("", "")
+            texts[name], shown[name] = export, display
+        elif kind == "text":
+            texts[name] = shown[name] = value
+        else:
+            return None
+    draws: list[tuple[str, TextWidget, str, Any]] = []
+    for name in texts:
+        for tw in form.widgets.get(name, ()):
+            if tw.old_n is None or "/D" in tw.old_ap.get_object():
+                return None
+    fallback = [n for n, t in shown.items() if not t.isascii() and not template._shows_text(n, t)]
+    needed: dict[str, tuple[Any, bool]] = {}
+    fallback_name, fallback_font = "", None
+    if fallback:
+        fallback_font = _fallback_font([shown[n] for n in fallback], template, fallback)
+        fallback_name = _free_name(form.dr_fonts)
+        needed[fallback_name] = (fallback_font, True)
+    for name, text in shown.items():
+        for tw in form.widgets.get(name, ()):
+            if name in fallback:
+                font_name, font = fallback_name, fallback_font
+            else:
+                font_name, font = form.font_for(tw, text)
+                if font_name not in form.dr_fonts:
+                    needed[font_name] = (font, False)
+            draws.append((name, tw, font_name, font))
+    base = _base(form, needed)
+    if fallback:    # drawn with the font as parsed back from its resource (what viewers will read)
+        from ka2forms.pdf.fill import _frozen_embedded_font
+
+        drawn_with = _frozen_embedded_font(fallback_font).font
+        draws = [(n, tw, fn, drawn_with if fn == fallback_name else f) for n, tw, fn, f in draws]
+    objects: dict[int, bytes] = {}
+    for name, text in texts.items():
+        num, _ = fast.of(form.nodes[name].field)
+        changes.setdefault(num, {})["/V"] = text_bytes(text)
+        drops.setdefault(num, set()).add("/I")
+    overflow: list[str] = []
+    for name, tw, font_name, font in draws:
+        key = (id(tw), font_name, id(font), shown[name])
+        parts = fast.drawings.get(key)          # type: ignore[arg-type]
+        if parts is None:
+            parts = render(tw, shown[name], font_name, font)
+            fast.drawings.put(key, parts)       # type: ignore[arg-type]
+        head, data, app = parts
+        if app.overflow and name not in overflow:
+            overflow.append(name)
+        objects[tw.old_n.idnum] = (head + base.refs[font_name] + b" >> >>\n/Length %d\n>>\nstream\n" % len(data)
+                                   + data + b"\nendstream")
+        if font_name != tw.da_font:
+            wnum, _ = fast.of(tw.widget)
+            changes.setdefault(wnum, {})["/DA"] = text_bytes(tw.da.replace(tw.da_font, font_name))
+    for num, entries in changes.items():
+        objects[num] = fast.entries[num].changed(entries, drops.get(num, frozenset()))
+    for num, dropped in drops.items():
+        if num not in objects:
+            objects[num] = fast.entries[num].changed({}, dropped)
+    return _write(base, objects), fallback, overflow
+
+
+def _write(base: Base, objects: dict[int, bytes]) -> bytes:
+    if not objects:
+        return base.data
+    parts = [base.data if base.data.endswith(b"\n") else base.data + b"\n"]
+    offset = len(parts[0])
+    offsets = {}
+    for num in sorted(objects):
+        chunk = b"%d 0 obj\n" % num + objects[num] + b"\nendobj\n"
+        offsets[num] = offset
+        offset += len(chunk)
+        parts.append(chunk)
+    xref = [b"xref\n"]
+    nums = sorted(offsets)
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        xref.append(b"%d %d\n" % (nums[i], j - i + 1))
+        xref += [b"%010d 00000 n\r\n" % offsets[n] for n in nums[i:j + 1]]
+        i = j + 1
+    parts += xref
+    parts.append(b"trailer\n" + base.trailer + b"/Size %d\n>>" % max(base.size, nums[-1] + 1)
+                 + b"\nstartxref\n%d\n%%%%EOF\n" % offset)
+    return b"".join(parts)

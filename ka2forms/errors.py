@@ -121,8 +121,16 @@ class Problem:
 class WorkbookInvalid(InputError):
     """A workbook was read but has problems. All of them are reported at once, so one fix round suffices."""
 
+    #: Problems kept; a damaged sheet can produce hundreds of thousands, and nobody reads past the first ones.
+    MAX_PROBLEMS = 200
+
     def __init__(self, problems: Sequence[Problem], *, file: str | None = None) -> None:
-        self.problems = tuple(p if file is None else Problem(p.where.in_file(file), p.message) for p in problems)
+        kept = [p if file is None else Problem(p.where.in_file(file), p.message)
+                for p in problems[: self.MAX_PROBLEMS]]
+        if len(problems) > self.MAX_PROBLEMS:
+            where = Location(file=file or problems[0].where.file)
+            kept.append(Problem(where, f"… and {len(problems) - self.MAX_PROBLEMS} more problems not shown"))
+        self.problems = tuple(kept)
         from ka2forms.i18n import ngettext
 
         first = self.problems[0]
@@ -147,7 +155,9 @@ class UnknownValueError(InputError, LookupError):
         self.suggestions = tuple(suggestions)
         kinds = {"action": _("unknown action {value!r}"), "country": _("unknown country {value!r}"),
                  "organisation type": _("unknown organisation type {value!r}"), "role": _("unknown role {value!r}")}
-        text = kinds.get(kind, _("unknown {kind} {value!r}")).format(kind=kind, value=value)
+        shown = value if not (isinstance(value, str) and len(value) > 60) else \
+            f"{value[:60]}… ({len(value)} characters)"           # a 10 MB cell is quoted as a short excerpt
+        text = kinds.get(kind, _("unknown {kind} {value!r}")).format(kind=kind, value=shown)
         if self.suggestions:
             text += _(" — did you mean {suggestions}?").format(suggestions=join_or(list(self.suggestions[:3])))
         if hint:

@@ -1,7 +1,8 @@
 """Writing outputs safely: atomically, and never over an input.
 
 Every command writes through :func:`write_atomic`: the data goes to a temporary file in the target's folder,
-is flushed to disk, then renamed over the target with ``os.replace`` (atomic on POSIX and Windows). A run
+is flushed to disk, then renamed over the target with ``os.replace`` (atomic on POSIX and Windows). The file
+gets the mode any new file of the user gets (0666 less the umask), not the 0600 of a temporary file. A run
 killed at any moment leaves the old file or the new one, never half of one. Inputs (workbooks, forms,
 maps) passed as ``protect`` can never be the target, however the path is spelt (``..``, links, case on
 Windows).
@@ -9,7 +10,9 @@ Windows).
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,8 +35,14 @@ def same_file(a: Path | str, b: Path | str) -> bool:
         return os.path.samestat(sa, sb)
     if (sa is None) != (sb is None):      # one exists, the other does not: two different files
         return False
-    a, b = Path(a), Path(b)
-    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
+    return os.path.normcase(str(_resolved(Path(a)))) == os.path.normcase(str(_resolved(Path(b))))
+
+
+def _resolved(p: Path) -> Path:
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):      # a link loop (RuntimeError before Python 3.13): compare as spelt
+        return p.absolute()
 
 
 def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
@@ -42,6 +51,47 @@ def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
         if same_file(target, p):
             raise InputError("refusing to write over an input file: choose another output name or folder",
                              where=Location(file=str(target)))
+
+
+def regular_file(path: str | Path, what: str = "file", *, error: type[InputError] = InputError) -> Path:
+    """``path`` if it is a regular file (through links); else ``error`` saying what it is instead.
+
+    Opening a FIFO blocks until someone writes to it, and a device or socket is never a document: each is
+    refused before it is opened. Links that loop and files that cannot be looked at are named as such.
+    """
+    from ka2forms.i18n import _
+
+    p = Path(path)
+    where = Location(file=str(p))
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            raise error("a link to a file that does not exist", where=where) from None
+        raise error(_("file not found"), where=where) from None
+    except PermissionError:
+        raise error(_("cannot be read (permission denied or locked by another program)"), where=where) from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise error("a symbolic link that loops (it points back to itself)", where=where) from None
+        raise error(f"cannot be read ({e.strerror or e})", where=where) from None
+    except ValueError:     # a NUL byte in the name
+        raise error("not a valid file name", where=where) from None
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise error(_("a folder, not a workbook") if what == "workbook" else f"a folder, not a {what}", where=where)
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise error(f"{kind}, not a {what}: refused", where=where)
+    return p
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _temp_prefix(name: str) -> str:
@@ -83,6 +133,8 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         raise InputError("the output folder does not exist", where=Location(file=str(folder)))
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
+        if hasattr(os, "fchmod"):          # mkstemp makes 0600; an output is as readable as any file the user makes
+            os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, (bytes, bytearray)):
                 f.write(data)

@@ -34,3 +34,22 @@ def fold_compact(text: str) -> str:
     ``fold_compact("Duration (months)") == "durationmonths"``; ``fold_compact("ka220-sch") == "ka220sch"``.
     """
     return re.sub(r"[\s.\-_()/\[\]:,']+", "", fold(text))
+
+
+EXCERPT_CHARS = 60
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """At most ``limit`` characters of ``text`` for a message: a 10 MB cell is quoted by its start and its
+    length, never whole (messages go to terminals, JSON and summary rows)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)".replace(",", " ")
+
+
+def quote(value: object, limit: int = EXCERPT_CHARS) -> str:
+    """``repr`` of a cell value for a message, cut to a short excerpt when long."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value):,} characters)".replace(",", " ")
+    text = repr(value)
+    return text if len(text) <= limit * 2 else text[: limit * 2] + "…"

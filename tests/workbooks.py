@@ -136,3 +136,66 @@ MINIMAL_WORKBOOK_XML = (
     b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
     b'<sheets><sheet name="Project" sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
+
+
+def with_shared_strings(source: Path, target: Path) -> Path:
+    """A copy of ``source`` whose texts are in a shared-string table (``t="s"``), as Excel itself writes them.
+
+    openpyxl writes inline strings; the reader must also survive what Excel writes, so the robustness tests
+    and the fuzz corpus use both forms.
+    """
+    import re
+
+    with zipfile.ZipFile(source) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    strings: list[str] = []
+
+    def shared(m: re.Match[str]) -> str:
+        strings.append(m.group(3))
+        return f'<c r="{m.group(1)}"{m.group(2)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    for name in list(parts):
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            text = parts[name].decode("utf-8")
+            text = re.sub(r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>',
+                          shared, text)
+            parts[name] = text.encode("utf-8")
+    items = "".join(f'<si><t xml:space="preserve">{s}</t></si>' for s in strings)
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                                     f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/></Relationships>')).encode()
+    types = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>')).encode()
+    return zip_file(target, parts)
+
+
+def slow_workbook(folder: Path, *, name: str = "slow.xlsx", rows: int = 4_000, cols: int = 250) -> Path:
+    """A valid-looking workbook whose Partners sheet has ``rows`` extra rows of ``cols`` cells of varied text:
+    it takes seconds to read (for the batch time limit), yet stays under the reader's row cap and zip-bomb
+    ratio."""
+    import random
+
+    path = make_workbook(folder, name=name)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    rng = random.Random(7)
+    letters = [_letters(c) for c in range(8, 8 + cols)]
+    extra = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>{rng.getrandbits(40)}</v></c>' for col in letters) + "</row>"
+        for r in range(5, 5 + rows))
+    sheet = parts["xl/worksheets/sheet2.xml"].decode()
+    parts["xl/worksheets/sheet2.xml"] = sheet.replace("</sheetData>", extra + "</sheetData>").encode()
+    return zip_file(path, parts)
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

@@ -47,12 +47,15 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--form", type=click.Path(dir_okay=False), help="A PDF form to fill for every workbook.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), help="The form's map file (docs/forms.md).")
 @click.option("--flatten", is_flag=True, help="Filled forms not editable (fields painted into the page).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds one workbook may take before it is stopped and reported (default: 120; 0: no limit).")
 @click.option("--resume", is_flag=True,
               help="Skip workbooks whose outputs are complete, newer than the workbook and made with the same "
                    "options.")
 @ui.project_options
 def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str | None, form: str | None,
-            map_file: str | None, flatten: bool, resume: bool, action: str | None, call_year: int | None) -> None:
+            map_file: str | None, flatten: bool, timeout: float | None, resume: bool, action: str | None,
+            call_year: int | None) -> None:
     """Convert partner workbooks: check, annex and filled forms for each, plus summary.xlsx/.csv.
 
     PATH is a workbook or a folder (every .xlsx, .xlsm, .ods and .csv below it; Excel's ~$ lock files and
@@ -63,7 +66,18 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
     Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
     """
     from ka2forms.errors import InputError, Location
-    from ka2forms.services.batch import Options, collect, counts, run, write_summary
+    from ka2forms.files import regular_file
+    from ka2forms.services.batch import (
+        BUG_HINT,
+        DEFAULT_TIMEOUT,
+        Options,
+        Row,
+        collect,
+        counts,
+        problem_rows,
+        run,
+        write_summary,
+    )
 
     fmts = _formats(formats)
     if map_file and not form:
@@ -71,31 +85,36 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
 
     def body() -> int:
         target = Path(outdir)
-        for given in (form, map_file):
-            if given and not Path(given).is_file():
+        for given, what in ((form, "PDF form"), (map_file, "map file")):
+            if given and not os.path.lexists(given):
                 raise InputError("no such file", where=Location(file=given))
+            if given:
+                regular_file(given, what)          # a FIFO would block every worker
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise InputError(f"cannot create the output folder ({e.strerror or e})",
                              where=Location(file=outdir)) from None
         collected = collect(paths, target)
-        if not collected.jobs:
+        if not collected.jobs and not collected.problems:
             raise InputError("no workbooks (*.xlsx) found", where=Location(file=", ".join(paths)))
         workers = jobs or os.cpu_count() or 1
         options = Options(formats=fmts, lang=lang or i18n.current(), form=form, map_file=map_file, flatten=flatten,
                           action=action, call_year=call_year)
         protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
         failed = 0
+        finished: list[Row] = []
 
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err,
                       transient=False) as progress:
-            task = progress.add_task("converting", total=len(collected.jobs), status="")
+            unsearched = problem_rows(collected, len(collected.jobs))       # folders that could not be searched
+            task = progress.add_task("converting", total=len(collected.jobs) + len(unsearched), status="")
             tally = {"converted": 0, "up to date": 0, "failed": 0}
 
             def on_row(row) -> None:  # type: ignore[no-untyped-def]
                 nonlocal failed
+                finished.append(row)
                 tally[row.status] = tally.get(row.status, 0) + 1
                 if not row.ok:
                     failed += 1
@@ -110,8 +129,20 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
 
             previous = signal.getsignal(signal.SIGTERM)
             signal.signal(signal.SIGTERM, _terminate)      # killed: stop cleanly (temporary files removed)
+            for row in unsearched:
+                on_row(row)
+            limit = DEFAULT_TIMEOUT if timeout is None else (timeout or None)
             try:
-                rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row)
+                rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row, timeout=limit)
+            except Exception as e:
+                # a bug in the run itself: the summary still lists every input, then the error is reported
+                done = {r.index for r in finished}
+                rows = sorted((r for r in finished if r not in unsearched), key=lambda r: r.index) + [
+                    Row(j.source, Path(j.outdir).name, "failed", index=j.index, bug=True,
+                        errors=f"{j.source}: not converted: the run stopped ({e.__class__.__name__}) — {BUG_HINT}")
+                    for j in collected.jobs if j.index not in done]
+                write_summary(rows + unsearched, target, protect=protect)
+                raise
             except KeyboardInterrupt:
                 progress.stop()
                 ui.err.print(Text("interrupted: ", style="bold red") + Text(
@@ -120,6 +151,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 return ui.EXIT_INTERRUPTED
             finally:
                 signal.signal(signal.SIGTERM, previous)
+        rows += unsearched
         write_summary(rows, target, protect=protect)
         c = counts(rows)
         line = (f"{c['workbooks']} workbook{'s' if c['workbooks'] != 1 else ''}: {c['converted']} converted"
@@ -131,6 +163,8 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
             ui.out.print(Text(f"skipped {len(collected.skipped)} lock or hidden file"
                            f"{'s' if len(collected.skipped) != 1 else ''} (~$…, .…)", style="dim"))
         ui.out.print(Text(f"summary: {target / 'summary.xlsx'}, {target / 'summary.csv'}", style="dim"))
+        if any(r.bug for r in rows):
+            return ui.EXIT_INTERNAL
         return ui.EXIT_INPUT if failed else ui.EXIT_OK
 
     sys.exit(ui.guarded(body))

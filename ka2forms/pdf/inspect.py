@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, Location
+from ka2forms.files import regular_file
 from ka2forms.pdf.sanitise import count_active_content
 
 MAX_FORM_BYTES = 100 * 1024 * 1024
@@ -356,10 +357,9 @@ def read_bytes(path: str | Path) -> bytes:
     """A form file's bytes, with file-level problems as FormFileError."""
     p = Path(path)
     where = Location(file=str(p))
+    regular_file(p, "PDF form", error=FormFileError)     # a FIFO would block; a folder or device is no form
     try:
         size = p.stat().st_size
-        if p.is_dir():
-            raise FormFileError("a folder, not a PDF form", where=where)
         if size > MAX_FORM_BYTES:
             raise FormFileError(f"too large for a form ({size // 2**20} MB; limit {MAX_FORM_BYTES // 2**20} MB)",
                                 where=where)

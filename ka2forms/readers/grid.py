@@ -118,32 +118,38 @@ def xlsx_backend() -> str:
 def _xlsx(path: Path) -> Grid:
     if xlsx_backend() == "calamine":
         return _xlsx_calamine(path)
-    from ka2forms.readers.xlsx_file import open_workbook
+    from ka2forms.readers.xlsx_file import guard, open_workbook, sheet_rows
 
     wb = open_workbook(path)
     archive = getattr(wb, "_archive", None)
     sheets = []
-    for ws in wb.worksheets:
+    with guard(path):
+        worksheets = [(ws, str(ws.title)) for ws in wb.worksheets]
+    for ws, title in worksheets:
         xml_path = getattr(ws, "_worksheet_path", None)
 
-        def hidden(xml_path: str | None = xml_path) -> frozenset[int]:
-            return _xlsx_hidden(archive, xml_path) if archive is not None and xml_path else frozenset()
+        # Every read of the file happens in these loaders, each under the reader's guard (xlsx_file.guard):
+        # openpyxl parses a sheet only while it is iterated, so a damaged part fails here, not at the open.
+        def hidden(xml_path: str | None = xml_path, title: str = title) -> frozenset[int]:
+            with guard(path, title):
+                return _xlsx_hidden(archive, xml_path) if archive is not None and xml_path else frozenset()
 
-        def tables(xml_path: str | None = xml_path) -> dict[str, TableRange]:
-            return _xlsx_tables(archive, xml_path) if archive is not None and xml_path else {}
+        def tables(xml_path: str | None = xml_path, title: str = title) -> dict[str, TableRange]:
+            with guard(path, title):
+                return _xlsx_tables(archive, xml_path) if archive is not None and xml_path else {}
 
         def load(ws: Any = ws) -> list[Row]:
-            # Some producers write a wrong <dimension> (A1 only); openpyxl would cut every row to it.
-            ws.reset_dimensions()
-            rows = []
-            for i, r in enumerate(ws.iter_rows(values_only=True)):
-                if i >= MAX_ROWS:
-                    break
-                rows.append(r)
-            return rows
+            # Rows as long as their last cell (a wrong <dimension> neither cuts nor pads them), every value
+            # checked (xlsx_file.check_value), read whole under the guard.
+            return sheet_rows(ws, path, max_rows=MAX_ROWS)
 
-        sheets.append(Sheet(ws.title, load, hidden, tables))
-    return Grid("xlsx", sheets, wb.close)
+        sheets.append(Sheet(title, load, hidden, tables))
+
+    def close() -> None:
+        with contextlib.suppress(Exception):
+            wb.close()
+
+    return Grid("xlsx", sheets, close)
 
 
 def _xlsx_calamine(path: Path) -> Grid:

@@ -20,7 +20,7 @@ from ka2forms.model import Partner, Project
 from ka2forms.readers import layout
 from ka2forms.rules import resolve_role, resolve_type, spellings
 from ka2forms.rules.countries import read_country
-from ka2forms.text import fold_compact
+from ka2forms.text import fold_compact, quote
 
 T = TypeVar("T")
 
@@ -252,9 +252,7 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
 def _money(value: Any, what: str = "requested grant") -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0:
-            raise InputError(f"{what} cannot be negative ({value!r})")
-        return Decimal(str(value))
+        return _plausible(Decimal(str(value)), value, what)
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
@@ -267,9 +265,23 @@ def _money(value: Any, what: str = "requested grant") -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"{what} must be an amount in EUR, not {value!r}") from None
+        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}") from None
+    return _plausible(amount, value, what)
+
+
+#: No Erasmus+ grant comes near this; above it an amount is a typing error (and beyond exact arithmetic).
+MAX_GRANT = Decimal(10) ** 12
+
+
+def _plausible(amount: Decimal, value: Any, what: str) -> Decimal:
+    """An amount the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount, and
+    the grant check overflowed on them), not negative, below MAX_GRANT."""
+    if not amount.is_finite():
+        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}")
     if amount < 0:
-        raise InputError(f"{what} cannot be negative ({value!r})")
+        raise InputError(f"{what} cannot be negative ({quote(value)})")
+    if amount >= MAX_GRANT:
+        raise InputError(f"{what} of {quote(value)} EUR is not plausible")
     return amount
 
 

@@ -1,26 +1,55 @@
-"""Opening an .xlsx safely: the right kind of file, not a zip bomb, never modified.
+"""Opening an .xlsx safely and reading its sheets: the right kind of file, not a zip bomb, never modified,
+and no value the rules cannot represent.
 
 Partner workbooks arrive by e-mail from many organisations. Before openpyxl sees a file we make sure it is
-an Office Open XML workbook of sane size, and we say plainly what it is when it is not (an old .xls, a
-password-protected file, Excel's lock file, a PDF renamed to .xlsx).
+a regular file (a FIFO would block forever) and an Office Open XML workbook of sane size, and we say plainly
+what it is when it is not (an old .xls, a password-protected file, Excel's lock file, a PDF renamed to .xlsx).
+
+openpyxl's read-only mode parses a sheet only while it is iterated, so a damaged sheet part (XML cut in half,
+an undefined entity, a cell reference such as ``1A``, a shared-string index past the end, ``t="b">yes``)
+raises in the middle of the read, as any exception type. :func:`sheet_rows` is therefore the one place where
+sheets are iterated: it reads a whole sheet under a guard that turns every such failure into a
+:class:`WorkbookError` naming the file and sheet (and the row it reached), and checks every value with
+:func:`check_value` (finite, exactly representable numbers; text that Excel itself could hold), so the code
+after it only ever sees plain, valid values.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import math
+import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from ka2forms.errors import Location, WorkbookError
+from ka2forms.errors import Ka2Error, Location, Problem, WorkbookError, WorkbookInvalid
+from ka2forms.files import regular_file
 from ka2forms.i18n import _
+from ka2forms.text import excerpt, quote
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_MEMBERS = 2000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: Excel's own limits: a cell beyond them, or a longer text, was not written by a spreadsheet program.
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 32_767
+#: Excel keeps 15 significant digits: a number this large is not exact, so no rule may compare it.
+MAX_EXACT = 1e15
+#: Cell positions one sheet may fill (rows × their width): far above any partner workbook, and it bounds time.
+MAX_SHEET_CELLS = 5_000_000
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Problems reported per sheet before the rest are summed up in one line.
+MAX_PROBLEMS = 50
 
 
 def describe_ole(path: Path) -> str:
@@ -40,8 +69,10 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
         with zipfile.ZipFile(p) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise WorkbookError("damaged file (the zip container is broken)", where=where) from None
+    except NotImplementedError as e:          # "zip file version 9.9", an unsupported compression method
+        raise WorkbookError(f"damaged or unsupported file (zip: {excerpt(str(e))})", where=where) from None
     if required not in names:
         raise WorkbookError(f"a zip file but not {kind} (no {required})", where=where)
     unpacked = sum(i.file_size for i in infos)
@@ -54,12 +85,13 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
 def open_workbook(path: str | Path) -> Workbook:
     """A read-only openpyxl workbook with cached values. Formulas are never evaluated, macros never run."""
     p = Path(path)
-    where = Location(file=str(p))
     preflight(p)
-    try:
-        return load_workbook(p, read_only=True, data_only=True, keep_links=False)
-    except Exception as e:  # openpyxl raises many kinds for damaged parts
-        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None
+    with guard(p):
+        wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
+        for ws in wb.worksheets:       # a negative shared-string index would silently pick one from the end
+            if isinstance(getattr(ws, "_shared_strings", None), list):
+                ws._shared_strings = _SharedStrings(ws._shared_strings)
+        return wb
 
 
 def preflight(p: Path) -> None:
@@ -67,6 +99,7 @@ def preflight(p: Path) -> None:
     where = Location(file=str(p))
     if p.name.startswith("~$"):
         raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
+    regular_file(p, "workbook", error=WorkbookError)      # a FIFO would block; a device or socket is no workbook
     try:
         with p.open("rb") as f:
             head = f.read(8)
@@ -87,3 +120,116 @@ def preflight(p: Path) -> None:
         kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
         raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
     check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
+
+
+class _SharedStrings(list):  # type: ignore[type-arg]
+    """The shared-string table, refusing the negative indices that a plain list would count from the end."""
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int) and index < 0:
+            raise IndexError(f"shared-string index {index} is negative")
+        return super().__getitem__(index)
+
+
+@contextlib.contextmanager
+def guard(path: str | Path, sheet: str | None = None, progress: list[int] | None = None) -> Iterator[None]:
+    """Turn any failure while openpyxl reads ``path`` into a WorkbookError naming the file (and sheet, and the
+    row reached). Our own errors pass through unchanged."""
+    try:
+        yield
+    except Ka2Error:
+        raise
+    except Exception as e:   # openpyxl, zipfile, zlib and expat raise many kinds for damaged parts
+        near = f" near row {progress[0] + 1}" if progress and progress[0] else ""
+        what = "too large to read" if isinstance(e, MemoryError) else "damaged workbook"
+        detail = excerpt(str(e), 120)
+        raise WorkbookError(f"{what}{near}: {e.__class__.__name__}" + (f": {detail}" if detail else ""),
+                            where=Location(file=str(path), sheet=sheet)) from None
+
+
+def _column(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters or "?"
+
+
+def check_value(value: Any) -> str | None:
+    """Why a cell value cannot be used, or None when it can.
+
+    Numbers must be finite and within Excel's 15 exact digits (``nan``, ``inf`` and ``1e999`` are not data);
+    text at most Excel's 32 767 characters, without NUL or other control characters and without lone
+    surrogates (no spreadsheet writes those, and Word, PDF and JSON outputs cannot carry them).
+    """
+    if value is None or isinstance(value, (bool, dt.datetime, dt.date, dt.time, dt.timedelta)):
+        return None
+    if isinstance(value, int):
+        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return f"not a number ({value!r})"
+        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            return f"a text of {len(value):,} characters (Excel's limit is 32 767)".replace(",", " ")
+        bad = _NOT_TEXT.search(value)
+        return None if bad is None else f"a character that is not text (U+{ord(bad.group()):04X})"
+    return f"a value of an unexpected kind ({type(value).__name__})"
+
+
+def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
+               max_rows: int | None = None) -> list[tuple[Any, ...]]:
+    """Every row of ``ws`` (from row 1) as a tuple of values, read whole under :func:`guard` and checked.
+
+    Rows are as long as their last cell (not padded to the sheet's stated dimension, which a damaged file may
+    set to XFD1048576). Cells beyond Excel's grid, cells stored in the wrong row, and values that
+    :func:`check_value` refuses are reported together as a WorkbookInvalid naming sheet and cell.
+    """
+    title = str(getattr(ws, "title", "") or "") or None
+    problems: list[Problem] = []
+    rows: list[tuple[Any, ...]] = []
+    progress = [0]
+    budget = MAX_SHEET_CELLS
+
+    def problem(cell: str | None, message: str) -> None:
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(Location(file=str(path), sheet=title, cell=cell), message))
+        elif len(problems) == MAX_PROBLEMS:
+            problems.append(Problem(Location(file=str(path), sheet=title), "more problems not shown"))
+
+    with guard(path, title, progress):
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()
+        for n, cells in enumerate(ws.iter_rows(min_row=1, max_col=max_col), start=1):
+            progress[0] = n
+            if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS)
+                break
+            if n > MAX_ROWS:
+                problem(None, f"rows beyond Excel's last row ({MAX_ROWS:,})".replace(",", " "))
+                break
+            budget -= len(cells)
+            if budget < 0:
+                raise WorkbookError(f"refused: the sheet has more than {MAX_SHEET_CELLS:,} cells "
+                                    "(not a partner workbook)".replace(",", " "),
+                                    where=Location(file=str(path), sheet=title))
+            values: list[Any] = []
+            for cell in cells:
+                row, col = getattr(cell, "row", None), getattr(cell, "column", None)
+                value = cell.value
+                if row is not None and col is not None:
+                    ref = f"{_column(col)}{row}"
+                    if not (1 <= col <= MAX_COLUMNS and 1 <= row <= MAX_ROWS) or row != n:
+                        problem(f"{_column(len(values) + 1)}{n}",
+                                f"a cell with the impossible reference {quote(ref)} (damaged sheet)")
+                        value = None
+                    elif (why := check_value(value)) is not None:
+                        problem(ref, f"cannot be read: {why}")
+                        value = None
+                values.append(value)
+            while values and values[-1] is None:
+                values.pop()
+            rows.append(tuple(values))
+    if problems:
+        raise WorkbookInvalid(problems)
+    return rows

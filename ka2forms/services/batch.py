@@ -4,12 +4,16 @@
 
 - :func:`collect` turns the paths given into the workbooks to convert (folders: every ``*.xlsx`` below them,
   without Excel's ``~$`` lock files and hidden files or folders) and the output folder of each: ``OUTDIR/<stem>``,
-  or ``OUTDIR/<stem>-<8 hex digits>`` when two inputs share a stem (the digits come from the input's full path, so
-  they stay the same from run to run whatever else is converted).
-- :func:`convert_one` converts one workbook (in a worker process) and never raises for a bad workbook: a
-  :class:`Row` says what happened, with the reader's file/sheet/cell messages.
-- :func:`run` runs every job, in a process pool when ``jobs > 1`` (the form, its map and the annex templates
-  are parsed once per worker, in :func:`_init_worker`), and calls back after each workbook (progress).
+  or ``OUTDIR/<stem>-<8 hex digits>`` when two inputs share a stem or a stem would claim a summary's name
+  (``summary.xlsx.xlsx``); the digits come from the input's full path, so they stay the same from run to run
+  whatever else is converted. Folders that cannot be read and links that loop are kept as problems, each
+  becoming a failed row (:func:`problem_rows`): nothing found is silently left out.
+- :func:`convert_one` converts one workbook (in a worker process) and never raises: a bad workbook gives a
+  failed :class:`Row` with the reader's file/sheet/cell messages, and so does a bug (with the hint to report it).
+- :func:`run` runs every job, in worker processes when ``workers > 1`` (the form, its map and the annex templates
+  are parsed once per worker, in :func:`_init_worker`), and calls back after each workbook (progress). Each
+  workbook has ``timeout`` seconds: a worker over it is killed and replaced, one that dies is replaced, and the
+  workbook's row says so — the others go on. With one worker the limit is a timer signal in this process.
 - :func:`write_summary` writes ``summary.xlsx`` and ``summary.csv`` through the one formula-safe writer,
   :mod:`ka2forms.services.sheets`: text that Excel could take for a formula is made inert.
 
@@ -27,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,11 +43,21 @@ from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
 from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
 from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
+from ka2forms.text import excerpt
 
 MANIFEST = "check.json"
 SUMMARY_COLUMNS = ("file", "output", "status", "acronym", "coordinator", "action", "call_year", "verdict", "failing",
                    "errors", "outputs", "seconds", "travel_eur", "budget_eur", "budget_verdict", "form_warnings")
 BATCH_FORMATS = ("html", "pdf", "docx", "md")
+#: Seconds one workbook may take (``--timeout``): a normal one takes well under 2 s, a PDF annex included.
+DEFAULT_TIMEOUT = 120.0
+#: Names in the output folder that no workbook's folder may take.
+RESERVED_NAMES = frozenset({"summary.xlsx", "summary.csv"})
+#: Problems of one workbook kept in its summary row (the rest are counted), and characters per problem.
+MAX_ROW_PROBLEMS = 50
+MAX_PROBLEM_CHARS = 500
+BUG_HINT = ("this is a bug in ka2forms, not in the workbook: please report it (KA2FORMS_DEBUG=1 shows the "
+            "traceback)")
 
 
 # ───────────────────────────────────── options and jobs ─────────────────────────────────────
@@ -98,6 +113,7 @@ class Row:
     seconds: float = 0.0
     index: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    bug: bool = False                # failed because of a bug in ka2forms (convert then exits 3)
     travel_eur: int | None = None    # the Travel plan's total, when the workbook has one
     budget_eur: float | None = None  # the Budget sheet's total, when the workbook has one
     budget_verdict: str = ""         # budget ok | budget not ok | "" (no Budget sheet)
@@ -129,6 +145,7 @@ class Collected:
 
     jobs: list[Job]
     skipped: list[str] = field(default_factory=list)        # lock files, hidden files (found in folders)
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (path, why): unreadable folders, link loops
 
 
 def _hidden(path: Path, top: Path) -> bool:
@@ -141,17 +158,18 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
     in a stable order.
 
     A file named on the command line is always tried (a PDF or a lock file is then reported as bad, not
-    ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``.
+    ignored); in folders, ``~$`` lock files and hidden files are passed over, and so is ``outdir``. Anything
+    with a spreadsheet's suffix that is not a folder is tried — a FIFO, a socket, a broken link: the reader
+    says what it is.
     """
     out = Path(outdir)
     found: list[Path] = []
     skipped: list[str] = []
+    problems: list[tuple[str, str]] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for f in sorted(p.rglob("*"), key=lambda x: str(x).casefold()):
-                if not f.is_file() or f.suffix.lower() not in SPREADSHEET_SUFFIXES:
-                    continue
+            for f in _walk(p, problems):
                 if out.exists() and _inside(f, out):
                     continue
                 if _hidden(f, p):
@@ -170,15 +188,62 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
     jobs = []
     for i, f in enumerate(unique):
         name = _folder_name(f.stem)
-        if stems[name.casefold()] > 1:
-            name = f"{name}-{hashlib.sha1(os.path.normcase(str(f.resolve())).encode()).hexdigest()[:8]}"
+        if stems[name.casefold()] > 1 or name.casefold() in RESERVED_NAMES:
+            name = f"{name}-{hashlib.sha1(os.path.normcase(str(_resolved(f))).encode()).hexdigest()[:8]}"
         jobs.append(Job(i, str(f), str(out / name)))
-    return Collected(jobs, skipped)
+    return Collected(jobs, skipped, problems)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):     # a link loop: its own spelling is as stable as anything
+        return path.absolute()
+
+
+def _walk(top: Path, problems: list[tuple[str, str]]) -> list[Path]:
+    """Every non-folder entry with a spreadsheet's suffix below ``top`` (links to folders followed once),
+    sorted; folders that cannot be read and links that lead back into a folder being walked are added to
+    ``problems``."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def failed(e: OSError) -> None:
+        problems.append((str(e.filename or top), f"cannot be read ({e.strerror or e}): its workbooks, if any, "
+                                                 "were not converted"))
+
+    for folder, dirs, files in os.walk(top, onerror=failed, followlinks=True):
+        try:
+            st = os.stat(folder)
+            key = (st.st_dev, st.st_ino)
+        except OSError as e:
+            failed(e)
+            dirs[:] = []
+            continue
+        if key in seen:
+            problems.append((folder, "a link that leads back into a folder already searched: not followed"))
+            dirs[:] = []
+            continue
+        seen.add(key)
+        dirs.sort(key=str.casefold)
+        for name in files:
+            if name.lower().endswith(SPREADSHEET_SUFFIXES):
+                found.append(Path(folder) / name)
+        for name in list(dirs):        # a link loop on a folder name shows up as a dir that cannot be entered
+            if name.lower().endswith(SPREADSHEET_SUFFIXES) and not os.path.isdir(os.path.join(folder, name)):
+                found.append(Path(folder) / name)
+    return sorted(found, key=lambda x: str(x).casefold())
+
+
+def problem_rows(collected: Collected, start: int) -> list[Row]:
+    """A failed row for each folder that could not be searched (after the jobs' rows, indices from ``start``)."""
+    return [Row(file=path, output="", status="failed", index=start + i, errors=f"{path}: {why}")
+            for i, (path, why) in enumerate(collected.problems)]
 
 
 def _inside(path: Path, folder: Path) -> bool:
     try:
-        path.resolve().relative_to(folder.resolve())
+        _resolved(path).relative_to(_resolved(folder))
         return True
     except ValueError:
         return False
@@ -316,6 +381,15 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
         row.status, row.outputs = "converted", len(outputs) + 1
     except Ka2Error as e:
         row.errors = "\n".join(error_lines(e))
+        row.bug = e.exit_code == 3
+        _forget(out)
+    except Exception as e:         # a bug: this workbook's row says so, and the run goes on
+        if os.environ.get("KA2FORMS_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        row.errors = f"{job.source}: internal error: {e.__class__.__name__}: {excerpt(str(e), 200)} — {BUG_HINT}"
+        row.bug = True
         _forget(out)
     row.seconds = round(time.perf_counter() - start, 3)
     return row
@@ -328,8 +402,15 @@ def _forget(out: Path) -> None:
 
 
 def error_lines(e: Ka2Error) -> list[str]:
-    """One line per problem, as ``report_error`` prints them (file, sheet!cell: message)."""
-    return [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
+    """One line per problem, as ``report_error`` prints them (file, sheet!cell: message), at most
+    MAX_ROW_PROBLEMS of them, each cut to MAX_PROBLEM_CHARS; an internal error carries the hint to report it."""
+    lines = [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
+    if e.exit_code == 3:
+        lines[-1] += f" — {BUG_HINT}"
+    shown = [excerpt(line, MAX_PROBLEM_CHARS) for line in lines[:MAX_ROW_PROBLEMS]]
+    if len(lines) > MAX_ROW_PROBLEMS:
+        shown.append(f"… and {len(lines) - MAX_ROW_PROBLEMS} more problems")
+    return shown
 
 
 def _row_from_manifest(row: Row, data: dict[str, Any], status: str) -> Row:
@@ -346,17 +427,198 @@ def _row_from_manifest(row: Row, data: dict[str, Any], status: str) -> Row:
     return row
 
 
-def _run_job(job: Job, resume: bool) -> Row:
-    return convert_one(job, resume=resume)
+class _TimeLimit(BaseException):
+    """Raised by the timer signal in the one-worker run; a BaseException, so no ``except Exception`` in a
+    library swallows it."""
 
 
-# ───────────────────────────────────── the whole run ─────────────────────────────────────
+def _alarm(signum: int, frame: object) -> None:
+    raise _TimeLimit
+
+
+def _timed_out_row(job: Job, timeout: float) -> Row:
+    out = Path(job.outdir)
+    for folder in (out, out / "forms"):
+        if folder.is_dir():
+            remove_stale_temps(folder)
+    _forget(out)
+    return Row(job.source, out.name, "failed", index=job.index, seconds=round(timeout, 3),
+               errors=f"{job.source}: took longer than {timeout:g} s and was stopped (the workbook may be very "
+                      "large; --timeout sets the limit)")
+
+
+def _run_job(job: Job, resume: bool, timeout: float | None = None) -> Row:
+    """One job in this process, under a timer signal when ``timeout`` is set and this is the main thread."""
+    import signal
+    import threading
+
+    timer = bool(timeout) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not timer:
+        return convert_one(job, resume=resume)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        # Repeating every 0.1 s once expired: an exception raised while Python runs a __del__ (a ZipFile being
+        # collected) is ignored, so one signal may be lost; the next one stops the workbook.
+        signal.setitimer(signal.ITIMER_REAL, float(timeout or 0), 0.1)
+        try:
+            return convert_one(job, resume=resume)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)     # first: no signal may arrive in the handler below
+    except _TimeLimit:
+        return _timed_out_row(job, float(timeout or 0))
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
+    """A worker process: set up once, then convert the jobs the parent sends until it sends None."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C is the parent's to handle
+    try:
+        _init_worker(options, fingerprint)
+    except BaseException as e:
+        conn.send(("init", f"{e.__class__.__name__}: {excerpt(str(e), 200)}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        job, resume = request
+        conn.send(("row", convert_one(job, resume=resume)))
+
+
+@dataclass
+class _Process:
+    process: Any
+    conn: Any
+    job: Job | None = None
+    deadline: float | None = None
+
+
+class _Pool:
+    """Worker processes that each convert one workbook at a time; any one can be killed and replaced.
+
+    concurrent.futures cannot stop a running task, and one dead worker breaks its whole pool (every pending
+    workbook would fail): here the parent owns each process, so a workbook over its time limit, or one that
+    crashes its worker, costs only its own row.
+    """
+
+    def __init__(self, size: int, options: Options, fingerprint: dict[str, Any]) -> None:
+        import multiprocessing
+
+        # forkserver, not fork: the parent runs threads (the progress display); workers fork from a server that
+        # has imported ka2forms once.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            self.context.set_forkserver_preload(["ka2forms.services.batch"])
+        self.options, self.fingerprint = options, fingerprint
+        self.procs = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Process:
+        parent, child = self.context.Pipe()
+        proc = self.context.Process(target=_serve, args=(child, self.options, self.fingerprint), daemon=True)
+        proc.start()
+        child.close()
+        return _Process(proc, parent)
+
+    def replace(self, p: _Process) -> None:
+        with contextlib.suppress(Exception):
+            p.process.kill()
+        p.process.join(5)
+        with contextlib.suppress(Exception):
+            p.conn.close()
+        self.procs[self.procs.index(p)] = self._start()
+
+    def close(self) -> None:
+        for p in self.procs:
+            with contextlib.suppress(Exception):
+                if p.job is None:
+                    p.conn.send(None)
+        for p in self.procs:
+            p.process.join(1 if p.job is None else 0)
+            if p.process.is_alive():
+                p.process.kill()
+                p.process.join(5)
+            with contextlib.suppress(Exception):
+                p.conn.close()
+
+
+def _died_row(job: Job, why: str) -> Row:
+    out = Path(job.outdir)
+    for folder in (out, out / "forms"):
+        if folder.is_dir():
+            remove_stale_temps(folder)
+    _forget(out)
+    return Row(job.source, out.name, "failed", index=job.index, bug=True,
+               errors=f"{job.source}: the worker process converting it stopped unexpectedly ({why}); the "
+                      f"workbook may need more memory than the machine has, or {BUG_HINT}")
+
+
+def _run_pool(jobs: Sequence[Job], options: Options, fingerprint: dict[str, Any], workers: int, resume: bool,
+              timeout: float | None, done: Callable[[Row], None]) -> None:
+    from collections import deque
+    from multiprocessing.connection import wait
+
+    pending = deque(jobs)
+    pool = _Pool(min(workers, len(jobs)), options, fingerprint)
+    ready: set[int] = set()
+    restarts = 0
+    try:
+        while pending or any(p.job is not None for p in pool.procs):
+            for p in pool.procs:
+                if p.job is None and pending and id(p) in ready:
+                    job = pending.popleft()
+                    p.conn.send((job, resume))
+                    p.job, p.deadline = job, (time.monotonic() + timeout) if timeout else None
+            waiting = {p.conn: p for p in pool.procs}
+            deadlines = [p.deadline for p in pool.procs if p.deadline is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for conn in wait(list(waiting), timeout=wait_for):
+                p = waiting[conn]
+                try:
+                    kind, value = conn.recv()
+                except (EOFError, OSError):
+                    code = p.process.exitcode
+                    p.process.join(1)
+                    code = p.process.exitcode if code is None else code
+                    why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    if p.job is not None:
+                        done(_died_row(p.job, why))
+                    elif (restarts := restarts + 1) > 2 * len(pool.procs):    # dies before any job: not the input's
+                        from ka2forms.errors import InternalError
+
+                        raise InternalError(f"worker processes keep stopping at start ({why})") from None
+                    ready.discard(id(p))
+                    pool.replace(p)
+                    continue
+                if kind == "ready":
+                    ready.add(id(p))
+                elif kind == "init":
+                    raise InputError(f"a worker could not start: {value}")
+                else:
+                    p.job, p.deadline = None, None
+                    done(value)
+            now = time.monotonic()
+            for p in list(pool.procs):
+                if p.job is not None and p.deadline is not None and now >= p.deadline:
+                    done(_timed_out_row(p.job, float(timeout or 0)))
+                    ready.discard(id(p))
+                    pool.replace(p)
+    finally:
+        pool.close()
 
 
 def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool = False,
-        on_row: Callable[[Row], None] | None = None) -> list[Row]:
-    """Convert every job; rows in input order. ``workers > 1`` uses a process pool (one parse of the form
-    per worker). The form and map are checked here first, so a bad form stops the run before any work."""
+        on_row: Callable[[Row], None] | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> list[Row]:
+    """Convert every job; rows in input order. ``workers > 1`` uses worker processes (one parse of the form
+    per worker). The form and map are checked here first, so a bad form stops the run before any work.
+    ``timeout`` (seconds, None or 0 for none) bounds each workbook; over it, the workbook's row says so."""
     require_extras(options)
     fingerprint = options.fingerprint()
     rows: list[Row] = []
@@ -369,34 +631,11 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
     if workers <= 1 or len(jobs) <= 1:
         _init_worker(options, fingerprint)
         for job in jobs:
-            done(_run_job(job, resume))
+            done(_run_job(job, resume, timeout))
     else:
         if options.form:     # a bad form or map: one clear error now, not one per worker
             _init_worker(options, fingerprint)
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        # forkserver, not fork: the parent runs threads (the progress display); workers fork from a server that
-        # has imported ka2forms once.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["ka2forms.services.batch"])
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                                 initializer=_init_worker, initargs=(options, fingerprint)) as pool:
-            futures = {pool.submit(_run_job, job, resume): job for job in jobs}
-            try:
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        done(future.result())
-                    except BrokenProcessPool:
-                        done(Row(job.source, Path(job.outdir).name, "failed", index=job.index,
-                                 errors=f"{job.source}: the worker process converting it stopped unexpectedly"))
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        _run_pool(jobs, options, fingerprint, workers, resume, timeout, done)
     rows.sort(key=lambda r: r.index)
     return rows
 
@@ -404,8 +643,20 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
 # ───────────────────────────────────── the summary ─────────────────────────────────────
 
 
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _cell_text(value: Any) -> Any:
+    """Text a spreadsheet cell can hold: no control characters or lone surrogates (openpyxl refuses them, and
+    the summary must always be written), at most Excel's 32 767 characters."""
+    if not isinstance(value, str):
+        return value
+    value = _NOT_IN_A_CELL.sub("\ufffd", value)
+    return value if len(value) <= 32_767 else value[:32_700] + "… (cut)"
+
+
 def summary_rows(rows: Iterable[Row]) -> list[list[Any]]:
-    return [[c if c is not None else "" for c in r.cells()] for r in rows]
+    return [[_cell_text(c) if c is not None else "" for c in r.cells()] for r in rows]
 
 
 SUMMARY_WIDTHS = (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8)
@@ -433,6 +684,7 @@ def counts(rows: Sequence[Row]) -> dict[str, int]:
 
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "FORMULA_START",
     "MANIFEST",
     "SUMMARY_COLUMNS",
@@ -445,6 +697,7 @@ __all__ = [
     "counts",
     "csv_cell",
     "error_lines",
+    "problem_rows",
     "require_extras",
     "run",
     "up_to_date",

@@ -17,22 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
-from ka2forms.files import refuse_inputs, write_atomic
+from ka2forms.files import refuse_inputs, regular_file, write_atomic
 from ka2forms.model import Partner, Project
 from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.pdf.inspect import FormField
 from ka2forms.readers.workbook import PARTNER_HEADERS, PROJECT_LABELS
 from ka2forms.rules import Role, country_name, resolve_role, type_label
-from ka2forms.text import fold, fold_compact
+from ka2forms.services._map_templates import inspect as inspect_template
+from ka2forms.text import fold, fold_compact, quote
 
 __all__ = [
     "FilledForm",
@@ -44,6 +45,7 @@ __all__ = [
     "fill_project",
     "flatten_pdf",
     "plan_values",
+    "render_map",
     "safe_filename",
 ]
 
@@ -55,16 +57,10 @@ _PROJECT_INDEX = {fold_compact(label): key for key, labels in PROJECT_LABELS.ite
 
 # ─────────────────────────────── the map file ───────────────────────────────
 
-@cache
 def _environment() -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from ka2forms.services._map_templates import environment
 
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
-    env.filters["country_name"] = country_name
-    env.filters["type_label"] = type_label
-    env.filters["date"] = lambda d, fmt="%d. %m. %Y": d.strftime(fmt) if hasattr(d, "strftime") else str(d)
-    return env
+    return environment()
 
 
 @dataclass(frozen=True)
@@ -75,6 +71,7 @@ class Rule:
     source: str | bool | None
     template: Any = None
     line: int | None = None
+    bounded: bool = True                    # renders in this process (see services/_map_templates.py)
 
 
 @dataclass(frozen=True)
@@ -92,6 +89,7 @@ class FormMap:
     @classmethod
     def load(cls, path: str | Path) -> FormMap:
         p = Path(path)
+        regular_file(p, "map file", error=FormMapError)      # a FIFO would block
         try:
             text = p.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
@@ -156,21 +154,69 @@ class FormMap:
             if source is not None and not isinstance(source, (str, bool)):
                 raise FormMapError("a field's value is text (a Jinja template), true/false or null, "
                                    f"not {type(source).__name__}", where=fwhere)
-            template = None
+            template, bounded = None, True
             if isinstance(source, str):
                 try:
+                    refused, bounded = inspect_template(source)
                     template = env.from_string(source)  # the map author's template, never a workbook cell
                 except TemplateSyntaxError as e:
                     raise FormMapError(f"template error: {e.message}", where=fwhere) from None
-            rules.append(Rule(str(name), source, template, line))
+                if refused:
+                    raise FormMapError(refused, where=fwhere)
+            rules.append(Rule(str(name), source, template, line, bounded))
         filename = None
         if data.get("filename") is not None:
+            fwhere = Location(file=file, field="filename", line=lines.get("filename"))
             try:
+                refused, bounded = inspect_template(str(data["filename"]))
                 filename = Rule("filename", str(data["filename"]), env.from_string(str(data["filename"])),
-                                lines.get("filename"))
+                                lines.get("filename"), bounded)
             except TemplateSyntaxError as e:
                 raise FormMapError(f"filename: template error: {e.message}", where=where) from None
+            if refused:
+                raise FormMapError(f"filename: {refused}", where=fwhere)
         return cls(tuple(rules), per_partner, roles, filename, auto, overwrite, file)
+
+    def templates(self) -> list[Rule]:
+        """The rules that are templates, the file-name template last."""
+        return [r for r in self.rules if isinstance(r.source, str)] + ([self.filename] if self.filename else [])
+
+
+#: Where the rendered file name is kept among a form's rendered fields.
+FILENAME_KEY = "\0filename"
+
+
+def render_map(fmap: FormMap, contexts: Sequence[dict[str, Any]], *, limits: Any = "default") -> list[dict[str, str]]:
+    """Every template of ``fmap`` rendered for each context: field → text (the file name under FILENAME_KEY).
+
+    Templates whose cost is bounded by their input render here; if any other is present, all of them render
+    in one child process with the annex templates' limits (``limits=None``: here, for environments without
+    subprocesses). Any failure is a FormMapError naming the map, the field and its line.
+    """
+    from ka2forms.services._map_templates import RenderFailed, render_isolated, render_safely
+
+    rules = fmap.templates()
+    if not rules:
+        return [{} for _ in contexts]
+    sources = [str(r.source) for r in rules]
+    if limits == "default":
+        from ka2forms.services.annex import DEFAULT_LIMITS
+
+        limits = DEFAULT_LIMITS
+    try:
+        if limits is None or all(r.bounded for r in rules):
+            rendered = render_safely(sources, contexts)
+        else:
+            rendered = render_isolated(sources, contexts, seconds=limits.seconds, memory_mb=limits.memory_mb)
+    except RenderFailed as e:
+        rule = rules[e.index] if e.index is not None and 0 <= e.index < len(rules) else None
+        if rule is None:
+            raise FormMapError(e.message, where=Location(file=fmap.file)) from None
+        what = "filename template" if rule is fmap.filename else f"template {quote(rule.source)}"
+        raise FormMapError(f"{what} {e.message}", where=Location(file=fmap.file, field=rule.field,
+                                                                 line=rule.line)) from None
+    return [{(FILENAME_KEY if r is fmap.filename else r.field): text for r, text in zip(rules, row, strict=True)}
+            for row in rendered]
 
 
 def _field_lines(node: Any) -> dict[str, int]:
@@ -291,15 +337,14 @@ def _fits(f: FormField, candidates: Iterable[str]) -> str | None:
 
 
 def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner: Partner | None, *,
-                per_partner: bool, today: dt.date | None = None) -> FormPlan:
-    """Field → value for one form: map rules first, then fields named like workbook columns."""
-    from jinja2 import TemplateError
-
+                per_partner: bool, today: dt.date | None = None,
+                rendered: Mapping[str, str] | None = None) -> FormPlan:
+    """Field → value for one form: map rules first, then fields named like workbook columns. ``rendered`` is
+    what :func:`render_map` made of the map's templates for this form (rendered here when not given)."""
     fields = template.fields
     values: dict[str, Value] = {}
     sources: dict[str, str] = {}
     warnings: list[str] = []
-    context = template_context(project, partner, today=today)
     ruled = set()
     for rule in fmap.rules:
         where = Location(file=fmap.file, field=rule.field, line=rule.line)
@@ -314,14 +359,9 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
         if isinstance(rule.source, bool):
             values[rule.field] = rule.source
         else:
-            try:
-                values[rule.field] = rule.template.render(context)
-            except TemplateError as e:
-                raise FormMapError(f"template {rule.source!r} failed: {e.__class__.__name__}: {e}",
-                                   where=where) from None
-            except (OverflowError, MemoryError, RecursionError) as e:
-                raise FormMapError(f"template {rule.source!r} is too expensive to render ({e.__class__.__name__})",
-                                   where=where) from None
+            if rendered is None:
+                rendered = render_map(fmap, [template_context(project, partner, today=today)])[0]
+            values[rule.field] = rendered[rule.field]
         sources[rule.field] = "map"
     if fmap.auto:
         who = partner if partner is not None else project.coordinator
@@ -436,30 +476,27 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
                              where=Location(file=project.source or fmap.file))
     else:
         partners = [None]
-    for partner in partners:
-        plan = plan_values(template, fmap, project, partner, per_partner=each, today=today)
-        stem = _output_stem(template, fmap, project, partner, today)
+    texts = render_map(fmap, [template_context(project, partner, today=today) for partner in partners])
+    for partner, rendered in zip(partners, texts, strict=True):
+        plan = plan_values(template, fmap, project, partner, per_partner=each, today=today, rendered=rendered)
+        stem = _output_stem(template, fmap, project, partner, rendered)
         jobs.append((partner, plan, out / safe_filename(stem, taken=taken)))
     for _, _, path in jobs:
         refuse_inputs(path, guarded)
+    # All or nothing: every form is filled in memory first, so a value that fails only while drawing (a
+    # character no font has, such as a flag emoji in the fourth partner's name) writes no file at all.
+    filled = [(partner, plan, path, template.fill(plan.values, flatten=flatten)) for partner, plan, path in jobs]
     written = []
-    for partner, plan, path in jobs:
-        filled = template.fill(plan.values, flatten=flatten)
-        write_atomic(path, filled.data, durable=durable)     # every path was checked against the inputs above
-        written.append(Written(path, partner, len(plan.values), plan.warnings + filled.warnings, plan.sources))
+    for partner, plan, path, form in filled:
+        write_atomic(path, form.data, durable=durable)       # every path was checked against the inputs above
+        written.append(Written(path, partner, len(plan.values), plan.warnings + form.warnings, plan.sources))
     return written
 
 
 def _output_stem(template: FormTemplate, fmap: FormMap, project: Project, partner: Partner | None,
-                 today: dt.date | None) -> str:
-    from jinja2 import TemplateError
-
+                 rendered: Mapping[str, str]) -> str:
     if fmap.filename is not None:
-        try:
-            return fmap.filename.template.render(template_context(project, partner, today=today))
-        except TemplateError as e:
-            raise FormMapError(f"filename template failed: {e}", where=Location(file=fmap.file, field="filename",
-                                                                                 line=fmap.filename.line)) from None
+        return rendered[FILENAME_KEY]
     if partner is not None:
         return partner.organisation
     form = Path(template.name).stem

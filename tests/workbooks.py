@@ -176,8 +176,8 @@ def with_shared_strings(source: Path, target: Path) -> Path:
 
 def slow_workbook(folder: Path, *, name: str = "slow.xlsx", rows: int = 4_000, cols: int = 250) -> Path:
     """A valid-looking workbook whose Partners sheet has ``rows`` extra rows of ``cols`` cells of varied text:
-    it takes seconds to read (for the batch time limit), yet stays under the reader's row cap and zip-bomb
-    ratio."""
+    it takes seconds to read with openpyxl (for the batch time limit; set KA2FORMS_XLSX_READER=openpyxl, since
+    python-calamine reads it in a blink), yet stays under the reader's row cap and zip-bomb ratio."""
     import random
 
     path = make_workbook(folder, name=name)

@@ -26,6 +26,7 @@ Row = tuple[Any, ...]
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
 MAX_ROWS = 5000          # a partner workbook has tens of rows; more is not a partner table
+CALAMINE_MAX_CELLS = 200_000  # calamine's dense grid from A1: a partner workbook spans a few hundred cells
 MAX_CSV_BYTES = 5_000_000
 
 
@@ -117,7 +118,11 @@ def xlsx_backend() -> str:
 
 def _xlsx(path: Path) -> Grid:
     if xlsx_backend() == "calamine":
-        return _xlsx_calamine(path)
+        from ka2forms.readers.xlsx_file import preflight
+
+        preflight(path)   # FIFOs, devices, link loops, zip bombs: refused before anything opens the file
+        if _calamine_safe(path):
+            return _xlsx_calamine(path)
     from ka2forms.readers.xlsx_file import guard, open_workbook, sheet_rows
 
     wb = open_workbook(path)
@@ -153,31 +158,32 @@ def _xlsx(path: Path) -> Grid:
 
 
 def _xlsx_calamine(path: Path) -> Grid:
+    """The fast reader: every part read under the same guard, and every value checked, as with openpyxl."""
     from python_calamine import CalamineWorkbook
 
-    from ka2forms.readers.xlsx_file import preflight
+    from ka2forms.readers.xlsx_file import guard
 
-    preflight(path)
-    where = Location(file=str(path))
-    try:
+    with guard(path):
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         archive = zipfile.ZipFile(path)
         parts = _sheet_parts(archive)
-    except Exception as e:  # a damaged part: say so, never a traceback
-        raise WorkbookError(f"damaged workbook: {e.__class__.__name__}: {e}", where=where) from None
     sheets = []
     for name in names:
         def load(name: str = name) -> list[Row]:
-            try:
+            with guard(path, name):
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            except Exception as e:
-                raise WorkbookError(f"damaged sheet {name!r}: {e.__class__.__name__}: {e}", where=where) from None
-            return [tuple(_calamine_value(v) for v in r) for r in rows[:MAX_ROWS]]
+            return _checked_rows(path, name, rows)
 
-        part = parts.get(name)
-        sheets.append(Sheet(name, load, lambda part=part: _xlsx_hidden(archive, part) if part else frozenset(),
-                            lambda part=part: _xlsx_tables(archive, part) if part else {}))
+        def hidden(part: str | None = parts.get(name), name: str = name) -> frozenset[int]:
+            with guard(path, name):
+                return _xlsx_hidden(archive, part) if part else frozenset()
+
+        def tables(part: str | None = parts.get(name), name: str = name) -> dict[str, TableRange]:
+            with guard(path, name):
+                return _xlsx_tables(archive, part) if part else {}
+
+        sheets.append(Sheet(name, load, hidden, tables))
 
     def close() -> None:
         archive.close()
@@ -185,6 +191,68 @@ def _xlsx_calamine(path: Path) -> Grid:
             wb.close()
 
     return Grid("xlsx", sheets, close)
+
+
+_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
+
+
+def _calamine_safe(path: Path) -> bool:
+    """Whether calamine may read this file: it holds each sheet as a dense grid from A1 to the last cell, so a
+    damaged or hostile sheet with one cell at XFD1048576 would take gigabytes. The cell references are scanned
+    first (a regular expression over each sheet part, well under a millisecond for a partner workbook); a file
+    whose sheets span more than CALAMINE_MAX_CELLS, or that cannot be scanned, goes to openpyxl, which reads
+    cell by cell (only the cells there are) and reports a sheet over its budget as an error with its place."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                rows = cols = 0
+                for m in _REF.finditer(z.read(name)):
+                    rows, cols = max(rows, int(m.group(2))), max(cols, _col(m.group(1).decode()))
+                if rows * cols > CALAMINE_MAX_CELLS:
+                    return False
+    except Exception:
+        return False
+    return True
+
+
+def _checked_rows(path: Path, sheet: str, rows: list[list[Any]]) -> list[Row]:
+    """Calamine's rows (from A1) as openpyxl's reader gives them, every value checked (xlsx_file.check_value);
+    rows past MAX_ROWS that hold anything are a problem, never dropped without a word."""
+    from ka2forms.errors import Problem, WorkbookInvalid
+    from ka2forms.readers.xlsx_file import check_value
+
+    problems: list[Problem] = []
+    out: list[Row] = []
+    for r, raw in enumerate(rows, start=1):
+        values = [_calamine_value(v) for v in raw]
+        if r > MAX_ROWS:
+            if any(v is not None for v in values):
+                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"A{r}"),
+                                        f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much "
+                                        "shorter): remove them or split the file".replace(",", " ")))
+                break
+            continue
+        for c, v in enumerate(values, start=1):
+            if (why := check_value(v)) is not None:
+                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"{_letters(c)}{r}"),
+                                        f"cannot be read: {why}"))
+                values[c - 1] = None
+        while values and values[-1] is None:
+            values.pop()
+        out.append(tuple(values))
+    if problems:
+        raise WorkbookInvalid(problems[:200])
+    return out
+
+
+def _letters(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def _calamine_value(v: Any) -> Any:
@@ -299,7 +367,9 @@ def _ods(path: Path) -> Grid:
                                     where=where)
             content = z.read("content.xml")
         sheets = _ods_sheets(content)
-    except WorkbookError:
+    except WorkbookError as e:
+        if not e.where.file:
+            e.where = where
         raise
     except Exception as e:  # a damaged part: say so, never a traceback
         raise WorkbookError(f"damaged .ods file: {e.__class__.__name__}: {e}", where=where) from None
@@ -345,6 +415,8 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
             collapsed = el.get(f"{_T}visibility") in ("collapse", "filter")
             for _ in range(min(repeat, MAX_REPEAT)):
                 if len(rows) >= MAX_ROWS:
+                    if row:   # a row with content past the limit is never dropped without a word
+                        raise WorkbookError(_too_many_rows())
                     break
                 rows.append(tuple(row))
                 if collapsed and row:
@@ -381,7 +453,14 @@ def _csv(path: Path) -> Grid:
         raise WorkbookError(f"not UTF-8 text (byte {e.start + 1}): save it as 'CSV UTF-8' (Excel) or choose "
                             "the UTF-8 character set (LibreOffice)", where=where) from None
     rows = [tuple(v if v.strip() else None for v in r) for r in csv.reader(io.StringIO(text), _dialect(text))]
+    if any(any(v is not None for v in r) for r in rows[MAX_ROWS:]):
+        raise WorkbookError(_too_many_rows(), where=where)
     return Grid("csv", [Sheet(path.stem, lambda: rows[:MAX_ROWS])])
+
+
+def _too_many_rows() -> str:
+    return (f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much shorter): remove them or "
+            "split the file").replace(",", " ")
 
 
 def _dialect(text: str) -> Any:

@@ -203,8 +203,15 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
             ws.reset_dimensions()
         for n, cells in enumerate(ws.iter_rows(min_row=1, max_col=max_col), start=1):
             progress[0] = n
-            if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS)
-                break
+            if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS) …
+                if any(cell.value is not None for cell in cells):  # … but a row it would drop is never silent
+                    problem(f"A{n}", f"rows beyond row {max_rows:,} are not read (a partner workbook is much "
+                                     "shorter): remove them or split the file".replace(",", " "))
+                    break
+                budget -= len(cells)
+                if budget < 0:
+                    break
+                continue
             if n > MAX_ROWS:
                 problem(None, f"rows beyond Excel's last row ({MAX_ROWS:,})".replace(",", " "))
                 break

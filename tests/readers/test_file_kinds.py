@@ -165,3 +165,13 @@ def test_a_wrong_sheet_dimension_from_another_producer_does_not_cut_the_rows(tmp
             dst.writestr(info, data)
     monkeypatch.setenv("KA2FORMS_XLSX_READER", backend)
     assert reading(bad)[3] == EXPECTED
+
+
+def test_a_csv_with_content_past_the_row_limit_is_refused_not_cut(tmp_path: Path) -> None:
+    from ka2forms.errors import WorkbookError
+    from ka2forms.readers.grid import MAX_ROWS, open_grid
+
+    path = tmp_path / "long.csv"
+    path.write_text("Role;Organisation\n" + "\n" * MAX_ROWS + "Partner;Hidden far below\n", encoding="utf-8")
+    with pytest.raises(WorkbookError, match="rows beyond row"):
+        open_grid(path)

@@ -54,6 +54,13 @@ def test_a_bug_in_one_workbook_is_its_row_and_the_run_goes_on(tmp_path: Path, mo
     assert not (out / "a-first" / MANIFEST).exists()
 
 
+@pytest.fixture
+def openpyxl_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slow workbook is slow for openpyxl; python-calamine (the fast extra) reads it in a blink."""
+    monkeypatch.setenv("KA2FORMS_XLSX_READER", "openpyxl")
+
+
+@pytest.mark.usefixtures("openpyxl_reader")
 def test_a_workbook_over_its_time_limit_is_stopped_in_process(tmp_path: Path) -> None:
     out, jobs = _jobs(tmp_path, ["a.xlsx", "c.xlsx"])
     slow_workbook(tmp_path / "in", name="b-slow.xlsx")
@@ -68,6 +75,7 @@ def test_a_workbook_over_its_time_limit_is_stopped_in_process(tmp_path: Path) ->
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)       # no timer left running
 
 
+@pytest.mark.usefixtures("openpyxl_reader")
 def test_a_workbook_over_its_time_limit_costs_only_its_row_with_workers(tmp_path: Path) -> None:
     """The worker holding it is killed and replaced; the other workbooks are converted."""
     src = tmp_path / "in"

@@ -199,6 +199,7 @@ class Sample:
     type_labels: bool = False
     columns: tuple[str, ...] = STANDARD_COLUMNS
     notes: tuple[str, ...] = field(default_factory=tuple)
+    plan: bool = False  # also a Travel plan and a Budget sheet (docs/budget.md), built from the partners
 
 
 def _rows(*rows: tuple[str, str, str] | tuple[str, str, str, str]) -> tuple[Row, ...]:
@@ -218,6 +219,7 @@ SAMPLES: tuple[Sample, ...] = (
         verdict="eligible",
         why="4 organisations from 4 EU/associated countries (SI, DE, HU, MK); 24 months; "
             "250,000 EUR lump sum.",
+        plan=True,
     ),
     Sample(
         file="ka220-vet-not-eligible.xlsx", lang="en", action="KA220-VET", call_year=2025,
@@ -542,8 +544,32 @@ def _add_formulas(book: workbooks.FormulaBook, sample: Sample, project_rows: dic
     coordinator = next(r for r in sample.rows if r.role == "C")
     trips = [(town(coordinator), town(r)) for r in sample.rows if r.role != "C"]
     workbooks.add_travel_sheet(book, "en", "Travel", trips, refs)
+    if sample.plan:
+        _add_plan(book, sample, project_rows, table, refs)
     for (sheet, ref), value in book.cached.items():
         assert not (isinstance(value, str) and value.startswith("KA2:")), f"{sample.file}: {sheet}!{ref}: {value}"
+
+
+def _add_plan(book: workbooks.FormulaBook, sample: Sample, project_rows: dict[str, int], table: list[list[object]],
+              refs: workbooks.ProjectRefs) -> None:
+    """A Travel plan (kick-off at the coordinator, a pilot at the second partner) and a wide Budget: project
+    management 16 % of the lump sum, three work packages, shares by organisation adding up to the grant."""
+    names = [ORGS[r.org].name for r in sample.rows]
+    coordinator = ORGS[sample.rows[0].org]
+    host = ORGS[sample.rows[1].org]
+    trips = [["Kick-off meeting", n, None, f"{coordinator.city}, {coordinator.iso}", 2, None] for n in names[1:]]
+    trips += [["Pilot workshop", n, None, f"{host.city}, {host.iso}", 3, "yes"] for n in names if n != host.name]
+    grant = int(sample.grant or 0)
+    shares = [0.34, 0.24, 0.22, 0.20][: len(names)]
+    packages = [("WP1 Coordination", 0.16), ("WP2 Training curriculum", 0.44), ("WP3 Robotics labs", 0.28),
+                ("WP4 Dissemination", 0.12)]
+    budget: list[list[object]] = [["Work package", *names]]
+    for wp, part in packages:
+        budget.append([wp, *[round(grant * part * share) for share in shares]])
+    drift = grant - sum(v for row in budget[1:] for v in row[1:])  # rounding: the coordinator's management
+    budget[1][1] += drift
+    grant_ref = f"Project!$B${project_rows['grant']}"
+    workbooks.add_plan_sheets(book, "en", refs, table, trips, budget, grant_ref=grant_ref, grant=grant)
 
 
 def _deterministic_zip(raw: bytes) -> bytes:

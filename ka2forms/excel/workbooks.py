@@ -296,6 +296,79 @@ def add_travel_sheet(book: FormulaBook, lang: str, title: str, trips: Sequence[t
     ws.freeze_panes = "A2"
 
 
+TOTAL = {"en": "Total", "sl": "Skupaj", "cs": "Celkem"}
+PLAN_WORDS = {  # the Travel plan and Budget sheets (names and headers as readers/data/plan_sheets.yaml reads them)
+    "en": {"plan": "Travel plan", "budget": "Budget", "activity": "Activity", "org": "Organisation", "from": "From",
+           "to": "To", "participants": "Participants", "green": "Green", "wp": "Work package",
+           "management": "Project management", "budget_check": "Budget check"},
+    "sl": {"plan": "Načrt potovanj", "budget": "Proračun", "activity": "Aktivnost", "org": "Organizacija",
+           "from": "Od", "to": "Do", "participants": "Udeleženci", "green": "Zeleno", "wp": "Delovni sklop",
+           "management": "Vodenje projekta", "budget_check": "Preverjanje proračuna"},
+    "cs": {"plan": "Plán cest", "budget": "Rozpočet", "activity": "Aktivita", "org": "Organizace", "from": "Z",
+           "to": "Do", "participants": "Účastníci", "green": "Zelená", "wp": "Pracovní balíček",
+           "management": "Řízení projektu", "budget_check": "Kontrola rozpočtu"},
+}
+
+
+def add_plan_sheets(book: FormulaBook, lang: str, refs: ProjectRefs, partner_rows: Sequence[Sequence[Any]],
+                    trips: Sequence[Sequence[Any]], budget: Sequence[Sequence[Any]], *, grant_ref: str,
+                    grant: Any = None, blank_rows: int = 0) -> None:
+    """The Travel plan sheet (one total per row beside it, from KA2_TRAVEL_PLAN), the Budget sheet, and a
+    Budget check sheet (KA2_BUDGET_CHECK over the Budget sheet: on a sheet of its own, since everything on the
+    Budget sheet is read as the budget), the formulas over the whole Partners table."""
+    words = PLAN_WORDS[lang]
+    bold = Font(bold=True)
+    partners = [list(r) for r in partner_rows]
+
+    ws = book.wb.create_sheet(words["plan"])
+    head = [words[k] for k in ("activity", "org", "from", "to", "participants", "green")]
+    plan = [head, *[list(t) for t in trips]] + [[None] * 6 for _ in range(blank_rows)]
+    for r, row in enumerate(plan, start=1):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v)
+    for c in range(1, 8):
+        ws.cell(row=1, column=c).font = bold
+    last = len(plan)
+    values = udfs.KA2_TRAVEL_PLAN(plan, refs.call_year, partners, refs.action)
+    book.put(ws, "G1", f"=KA2_TRAVEL_PLAN(A1:F{last},{refs.year_ref},{TABLE_ALL},{refs.action_ref})", values,
+             array_to=f"G{last}")
+    total = sum(v[0] for v in values[1:] if isinstance(v[0], float))
+    ws[f"A{last + 2}"] = TOTAL[lang]
+    book.put(ws, f"G{last + 2}", f"=SUM(G2:G{last})", total)
+    ws[f"A{last + 2}"].font = ws[f"G{last + 2}"].font = bold
+    for col, width in zip("ABCDEFG", (26, 40, 20, 20, 14, 10, 16), strict=True):
+        ws.column_dimensions[col].width = width
+
+    bs = book.wb.create_sheet(words["budget"])
+    rows = [list(r) for r in budget] or [[words["wp"]], [words["management"]]]
+    rows += [[None] * len(rows[0]) for _ in range(blank_rows)]
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            bs.cell(row=r, column=c, value=v)
+    for c in range(1, len(rows[0]) + 1):
+        bs.cell(row=1, column=c).font = bold
+    width = max(len(rows[0]), 2)
+    end = f"{get_column_letter(max(width, 8))}{len(rows) + 20}"   # room for more organisations and packages
+    cs = book.wb.create_sheet(words["budget_check"])
+    top = 1
+    duration = refs.duration_ref or '""'
+    formula = (f"=KA2_BUDGET_CHECK({_ref(words['budget'], 'A1')}:{end.replace('$', '')},{refs.action_ref},"
+               f"{refs.year_ref},{grant_ref},{TABLE_ALL},{duration})")
+    checks = udfs.KA2_BUDGET_CHECK(rows, refs.action, refs.call_year, grant, partners, refs.duration) \
+        if len(rows[0]) > 1 else ""
+    if isinstance(checks, list):
+        book.put(cs, f"A{top}", formula, checks, array_to=f"D{top + len(checks) - 1}")
+    else:   # no organisation columns yet (the blank workbook): the formula waits for the first one
+        header = f"{_ref(words['budget'], 'B1')}:{get_column_letter(max(width, 8))}1"
+        book.put(cs, f"A{top}", f'=IF(COUNTA({header})=0,"",{formula[1:]})', checks)
+    bs.column_dimensions["A"].width = 30
+    for c in range(2, max(width, 4) + 1):
+        bs.column_dimensions[get_column_letter(c)].width = 22
+    cs.column_dimensions["A"].width = 60
+    for col in "BCD":
+        cs.column_dimensions[col].width = 26
+
+
 # ───────────────────────────── the blank workbook (`ka2forms new`) ─────────────────────────────
 
 
@@ -390,6 +463,8 @@ def new_book(action: str = "KA220-VET", call_year: int | None = None, lang: str 
 
     add_checks_sheet(book, lang, checks_name, [headers], refs)
     add_travel_sheet(book, lang, travel_name, [], refs, blank_rows=BLANK_ROWS)
+    add_plan_sheets(book, lang, refs, [headers], [], [], grant_ref=_ref(project_name, "B6"),
+                    blank_rows=BLANK_ROWS)
 
     hs = wb.create_sheet(howto_name)
     for i, line in enumerate(HOW_TO[lang], start=1):

@@ -112,6 +112,9 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
         values = {k: _text(_cell(row, i)) for k, i in cols.items()}
         if not any(values.values()):
             continue
+        first = _text(row[0]) if row else None
+        if first is not None and fold_compact(first) in _TOTALS and values.get("organisation") is None:
+            continue   # the plan's own total row: its sum is ours to compute, not a trip
 
         def at(key: str, r: int = r) -> str:
             return f"{_column(cols[key] + 1)}{r}"
@@ -220,8 +223,10 @@ def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> lis
         else:
             orgs[i] = name
     if not orgs:
-        c.add(f"A{hr}", "budget header names no organisation (one column per organisation, after 'Work package')")
-        return []
+        if any(_text(v) is not None for row in rows[hr:] for i, v in enumerate(row) if i != wi):
+            c.add(f"A{hr}", "budget header names no organisation (one column per organisation, after "
+                            "'Work package')")
+        return []   # only work-package names and no amounts: a budget not filled in yet
     out: list[BudgetLine] = []
     column_sums = dict.fromkeys(orgs, Decimal(0))
     for r, row in enumerate(rows[hr:], start=hr + 1):

@@ -127,7 +127,8 @@ def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Par
     """The optional Travel plan and Budget sheets (readers/plan.py), with their problems.
 
     An organisation named there must be one of Partners: a misspelt name would otherwise give a share, or
-    a trip, to nobody.
+    a trip, to nobody. A sheet with nothing under its header (the blank workbook of ``ka2forms new``) is no
+    plan and no budget: there is nothing to check yet.
     """
     from ka2forms.readers.plan import find_sheet, read_budget_rows, read_travel_plan_rows, unknown_organisations
 
@@ -135,12 +136,18 @@ def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Par
     out: dict[str, Any] = {}
     if (ws := find_sheet(sheets, "travel_plan")) is not None:
         c = _Collector(ws.title, problems)
-        out["travel_plan"] = tuple(read_travel_plan_rows(list(ws.rows()), c))
-        unknown_organisations(out["travel_plan"], partners, c)
+        before = len(problems)
+        trips = tuple(read_travel_plan_rows(list(ws.rows()), c))
+        unknown_organisations(trips, partners, c)
+        if trips or len(problems) > before:
+            out["travel_plan"] = trips
     if (ws := find_sheet(sheets, "budget")) is not None:
         c = _Collector(ws.title, problems)
-        out["budget"] = tuple(read_budget_rows(list(ws.rows()), c))
-        unknown_organisations(out["budget"], partners, c)
+        before = len(problems)
+        lines = tuple(read_budget_rows(list(ws.rows()), c))
+        unknown_organisations(lines, partners, c)
+        if lines or len(problems) > before:
+            out["budget"] = lines
     return out
 
 

@@ -20,6 +20,7 @@ come from pypdf's Font (cp1250 encodings of the core fonts, the embedded fallbac
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,6 +49,23 @@ def startxref(data: bytes) -> int:
         return int(data[at + 9:].split()[0])
     except (IndexError, ValueError):
         raise NotIncremental("unreadable startxref") from None
+
+
+def xref_section(offsets: Mapping[int, int]) -> bytes:
+    """The cross-reference section of an incremental update: one subsection per run of consecutive object
+    numbers, each entry the byte offset of its object (the 20-byte form, ending in CR LF, as the PDF standard
+    requires for each line)."""
+    lines = [b"xref\n"]
+    nums = sorted(offsets)
+    i = 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        lines.append(b"%d %d\n" % (nums[i], j - i + 1))
+        lines += [b"%010d 00000 n\r\n" % offsets[n] for n in nums[i:j + 1]]
+        i = j + 1
+    return b"".join(lines)
 
 
 class Increment:
@@ -158,17 +176,7 @@ class Increment:
                 self.objects[num].write_to_stream(out)
             out.write(b"\nendobj\n")
         xref = out.tell()
-        out.write(b"xref\n")
-        nums = sorted(offsets)
-        i = 0
-        while i < len(nums):
-            j = i
-            while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-                j += 1
-            out.write(b"%d %d\n" % (nums[i], j - i + 1))
-            for num in nums[i:j + 1]:
-                out.write(b"%010d 00000 n\r\n" % offsets[num])
-            i = j + 1
+        out.write(xref_section(offsets))
         head = self.entry_bytes.get((-1, "trailer"))
         if head is None:                        # the template's trailer entries, serialised once per template
             trailer = DictionaryObject({NameObject(k): v for k, v in

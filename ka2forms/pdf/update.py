@@ -24,7 +24,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ka2forms.pdf.incremental import Drawings, Increment, TextWidget, _ref_bytes, render, startxref, text_string
+from ka2forms.pdf.incremental import (
+    Drawings,
+    Increment,
+    TextWidget,
+    _ref_bytes,
+    render,
+    startxref,
+    text_string,
+    xref_section,
+)
 
 MAX_BASES = 16
 
@@ -247,17 +256,7 @@ def _write(base: Base, objects: dict[int, bytes]) -> bytes:
         offsets[num] = offset
         offset += len(chunk)
         parts.append(chunk)
-    xref = [b"xref\n"]
-    nums = sorted(offsets)
-    i = 0
-    while i < len(nums):
-        j = i
-        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
-            j += 1
-        xref.append(b"%d %d\n" % (nums[i], j - i + 1))
-        xref += [b"%010d 00000 n\r\n" % offsets[n] for n in nums[i:j + 1]]
-        i = j + 1
-    parts += xref
-    parts.append(b"trailer\n" + base.trailer + b"/Size %d\n>>" % max(base.size, nums[-1] + 1)
+    parts.append(xref_section(offsets))
+    parts.append(b"trailer\n" + base.trailer + b"/Size %d\n>>" % max(base.size, max(offsets) + 1)
                  + b"\nstartxref\n%d\n%%%%EOF\n" % offset)
     return b"".join(parts)

@@ -139,7 +139,11 @@ def guard(path: str | Path, sheet: str | None = None, progress: list[int] | None
         yield
     except Ka2Error:
         raise
-    except Exception as e:   # openpyxl, zipfile, zlib and expat raise many kinds for damaged parts
+    except BaseException as e:   # openpyxl, zipfile, zlib and expat raise many kinds for damaged parts
+        # A Rust library's panic (python-calamine's PanicException) is a BaseException; Ctrl+C and exits are not
+        # the file's fault and pass through.
+        if not isinstance(e, Exception) and type(e).__name__ != "PanicException":
+            raise
         near = f" near row {progress[0] + 1}" if progress and progress[0] else ""
         what = "too large to read" if isinstance(e, MemoryError) else "damaged workbook"
         detail = excerpt(str(e), 120)

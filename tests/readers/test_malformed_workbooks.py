@@ -238,3 +238,17 @@ def test_a_device_is_refused() -> None:
 ])
 def test_check_value_is_the_one_rule_for_cell_values(value: object, ok: bool) -> None:
     assert (check_value(value) is None) == ok
+
+
+def test_a_panic_in_the_fast_reader_is_a_damaged_workbook_not_a_crash(tmp_path: Path) -> None:
+    """python-calamine reports some damage as a Rust panic (PanicException, a BaseException, not an Exception)."""
+    from ka2forms.readers.xlsx_file import guard
+
+    class PanicException(BaseException):
+        pass
+
+    with pytest.raises(WorkbookError) as e, guard(tmp_path / "wb.xlsx", "Partners"):
+        raise PanicException("index out of bounds: the len is 36 but the index is 99999")
+    assert e.value.where.sheet == "Partners" and "damaged workbook" in e.value.message
+    with pytest.raises(KeyboardInterrupt), guard(tmp_path / "wb.xlsx"):
+        raise KeyboardInterrupt

@@ -66,7 +66,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
     Exit code 0 when every workbook was converted (eligible or not), 2 when some could not be, 3 on a bug.
     """
     from ka2forms.errors import InputError, Location
-    from ka2forms.files import regular_file
+    from ka2forms.files import regular_file, remove_stale_temps
     from ka2forms.services.batch import (
         BUG_HINT,
         DEFAULT_TIMEOUT,
@@ -145,6 +145,11 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 raise
             except KeyboardInterrupt:
                 progress.stop()
+                # A signal can land between a temporary file's creation and the writer's cleanup (inside
+                # mkstemp, say): sweep every output folder of this run, so nothing half-written stays behind.
+                for job in collected.jobs:
+                    for folder in (Path(job.outdir), Path(job.outdir) / "forms"):
+                        remove_stale_temps(folder)
                 ui.err.print(Text("interrupted: ", style="bold red") + Text(
                     "finished workbooks are complete, nothing is half-written; run again with --resume to "
                     "convert the rest"), soft_wrap=True)

@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ka2forms.errors import InputError, Location
+from ka2forms.i18n import N_, gettext
+
+#: What ``regular_file`` callers name the file they expect (translated where the message is made).
+FILE_KINDS = (N_("file"), N_("map file"), N_("workbook"), N_("PDF form"))
 
 
 def same_file(a: Path | str, b: Path | str) -> bool:
@@ -49,7 +53,7 @@ def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
     """Raise InputError when ``target`` is one of the inputs."""
     for p in protect:
         if same_file(target, p):
-            raise InputError("refusing to write over an input file: choose another output name or folder",
+            raise InputError(gettext("refusing to write over an input file: choose another output name or folder"),
                              where=Location(file=str(target)))
 
 
@@ -67,23 +71,24 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
         st = os.stat(p)
     except FileNotFoundError:
         if os.path.islink(p):
-            raise error("a link to a file that does not exist", where=where) from None
+            raise error(_("a link to a file that does not exist"), where=where) from None
         raise error(_("file not found"), where=where) from None
     except PermissionError:
         raise error(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise error("a symbolic link that loops (it points back to itself)", where=where) from None
-        raise error(f"cannot be read ({e.strerror or e})", where=where) from None
+            raise error(_("a symbolic link that loops (it points back to itself)"), where=where) from None
+        raise error(_("cannot be read ({why})").format(why=e.strerror or e), where=where) from None
     except ValueError:     # a NUL byte in the name
-        raise error("not a valid file name", where=where) from None
+        raise error(_("not a valid file name"), where=where) from None
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise error(_("a folder, not a workbook") if what == "workbook" else f"a folder, not a {what}", where=where)
+        raise error(_("a folder, not a workbook") if what == "workbook" else _("a folder, not a {what}").format(
+            what=_(what)), where=where)
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
-        raise error(f"{kind}, not a {what}: refused", where=where)
+        kind = (_("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else _("a socket") if stat.S_ISSOCK(mode)
+                else _("a device") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else _("not a regular file"))
+        raise error(_("{kind}, not a {what}: refused").format(kind=kind, what=_(what)), where=where)
     return p
 
 
@@ -130,7 +135,7 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
     refuse_inputs(target, protect)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError("the output folder does not exist", where=Location(file=str(folder)))
+        raise InputError(gettext("the output folder does not exist"), where=Location(file=str(folder)))
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
         if hasattr(os, "fchmod"):          # mkstemp makes 0600; an output is as readable as any file the user makes
@@ -146,7 +151,8 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write the output: {e.strerror or e}", where=Location(file=str(target))) from None
+        raise InputError(gettext("cannot write the output: {why}").format(why=e.strerror or e),
+                         where=Location(file=str(target))) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -22,6 +22,7 @@ from rich.text import Text
 from ka2forms import i18n
 from ka2forms.cli import _common as ui
 from ka2forms.cli._i18n import lang_option
+from ka2forms.i18n import _, ngettext
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -30,8 +31,8 @@ def _formats(value: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     bad = [v for v in items if v not in BATCH_FORMATS]
     if bad or not items:
-        raise click.BadParameter(f"{', '.join(bad) or 'nothing'}: use a comma-separated list of "
-                                 f"{', '.join(BATCH_FORMATS)}", param_hint="--format")
+        raise click.BadParameter(_("{given}: use a comma-separated list of {formats}").format(
+            given=", ".join(bad) or _("nothing"), formats=", ".join(BATCH_FORMATS)), param_hint="--format")
     return items
 
 
@@ -81,23 +82,23 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
 
     fmts = _formats(formats)
     if map_file and not form:
-        raise click.UsageError("--map needs --form")
+        raise click.UsageError(_("--map needs --form"))
 
     def body() -> int:
         target = Path(outdir)
-        for given, what in ((form, "PDF form"), (map_file, "map file")):
+        for given, what in ((form, _("PDF form")), (map_file, _("map file"))):
             if given and not os.path.lexists(given):
-                raise InputError("no such file", where=Location(file=given))
+                raise InputError(_("no such file"), where=Location(file=given))
             if given:
                 regular_file(given, what)          # a FIFO would block every worker
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise InputError(f"cannot create the output folder ({e.strerror or e})",
+            raise InputError(_("cannot create the output folder ({why})").format(why=e.strerror or e),
                              where=Location(file=outdir)) from None
         collected = collect(paths, target)
         if not collected.jobs and not collected.problems:
-            raise InputError("no workbooks (*.xlsx) found", where=Location(file=", ".join(paths)))
+            raise InputError(_("no workbooks (*.xlsx) found"), where=Location(file=", ".join(paths)))
         workers = jobs or os.cpu_count() or 1
         options = Options(formats=fmts, lang=lang or i18n.current(), form=form, map_file=map_file, flatten=flatten,
                           action=action, call_year=call_year)
@@ -109,7 +110,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                       TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err,
                       transient=False) as progress:
             unsearched = problem_rows(collected, len(collected.jobs))       # folders that could not be searched
-            task = progress.add_task("converting", total=len(collected.jobs) + len(unsearched), status="")
+            task = progress.add_task(_("converting"), total=len(collected.jobs) + len(unsearched), status="")
             tally = {"converted": 0, "up to date": 0, "failed": 0}
 
             def on_row(row) -> None:  # type: ignore[no-untyped-def]
@@ -119,12 +120,12 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 if not row.ok:
                     failed += 1
                     for line in row.errors.splitlines():
-                        progress.console.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True)
-                status = f"{tally['converted']} converted"
+                        progress.console.print(Text(_("error: "), style="bold red") + Text(line), soft_wrap=True)
+                status = _("{n} converted").format(n=tally["converted"])
                 if tally["up to date"]:
-                    status += f", {tally['up to date']} up to date"
+                    status += ", " + _("{n} up to date").format(n=tally["up to date"])
                 if tally["failed"]:
-                    status += f", [red]{tally['failed']} failed[/red]"
+                    status += ", [red]" + _("{n} failed").format(n=tally["failed"]) + "[/red]"
                 progress.update(task, advance=1, status=status)
 
             previous = signal.getsignal(signal.SIGTERM)
@@ -139,7 +140,8 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 done = {r.index for r in finished}
                 rows = sorted((r for r in finished if r not in unsearched), key=lambda r: r.index) + [
                     Row(j.source, Path(j.outdir).name, "failed", index=j.index, bug=True,
-                        errors=f"{j.source}: not converted: the run stopped ({e.__class__.__name__}) — {BUG_HINT}")
+                        errors=_("{file}: not converted: the run stopped ({error}) — {hint}").format(
+                            file=j.source, error=e.__class__.__name__, hint=_(BUG_HINT)))
                     for j in collected.jobs if j.index not in done]
                 write_summary(rows + unsearched, target, protect=protect)
                 raise
@@ -150,24 +152,27 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 for job in collected.jobs:
                     for folder in (Path(job.outdir), Path(job.outdir) / "forms"):
                         remove_stale_temps(folder)
-                ui.err.print(Text("interrupted: ", style="bold red") + Text(
+                ui.err.print(Text(_("interrupted: "), style="bold red") + Text(_(
                     "finished workbooks are complete, nothing is half-written; run again with --resume to "
-                    "convert the rest"), soft_wrap=True)
+                    "convert the rest")), soft_wrap=True)
                 return ui.EXIT_INTERRUPTED
             finally:
                 signal.signal(signal.SIGTERM, previous)
         rows += unsearched
         write_summary(rows, target, protect=protect)
         c = counts(rows)
-        line = (f"{c['workbooks']} workbook{'s' if c['workbooks'] != 1 else ''}: {c['converted']} converted"
-                + (f", {c['up to date']} up to date (--resume)" if c["up to date"] else "")
-                + f", {c['failed']} could not be converted; {c['eligible']} eligible, {c['not eligible']} not "
-                  f"eligible")
+        line = (ngettext("{n} workbook: {converted} converted", "{n} workbooks: {converted} converted",
+                         c["workbooks"]).format(n=c["workbooks"], converted=c["converted"])
+                + (", " + _("{n} up to date (--resume)").format(n=c["up to date"]) if c["up to date"] else "")
+                + ", " + _("{failed} could not be converted; {eligible} eligible, {not_eligible} not eligible").format(
+                    failed=c["failed"], eligible=c["eligible"], not_eligible=c["not eligible"]))
         ui.out.print(Text(line, style="bold"))
         if collected.skipped:
-            ui.out.print(Text(f"skipped {len(collected.skipped)} lock or hidden file"
-                           f"{'s' if len(collected.skipped) != 1 else ''} (~$…, .…)", style="dim"))
-        ui.out.print(Text(f"summary: {target / 'summary.xlsx'}, {target / 'summary.csv'}", style="dim"))
+            n = len(collected.skipped)
+            ui.out.print(Text(ngettext("skipped {n} lock or hidden file (~$…, .…)",
+                                       "skipped {n} lock or hidden files (~$…, .…)", n).format(n=n), style="dim"))
+        ui.out.print(Text(_("summary: {files}").format(files=f"{target / 'summary.xlsx'}, {target / 'summary.csv'}"),
+                          style="dim"))
         if any(r.bug for r in rows):
             return ui.EXIT_INTERNAL
         return ui.EXIT_INPUT if failed else ui.EXIT_OK

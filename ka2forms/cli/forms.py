@@ -16,6 +16,8 @@ from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.extras import require
+from ka2forms.i18n import _, ngettext
+from ka2forms.rules.words import role_label
 
 if TYPE_CHECKING:
     from ka2forms.pdf.inspect import FormField
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 def _options(f: FormField) -> str:
     if f.kind == "checkbox":
-        return "on: " + ", ".join(f.on_states) if f.on_states else ""
+        return _("on: {states}").format(states=", ".join(f.on_states)) if f.on_states else ""
     if f.kind == "radio":
         return ", ".join(o.export if o.export == o.display else f"{o.export} ({o.display})" for o in f.options)
     if f.options:
@@ -34,11 +36,13 @@ def _options(f: FormField) -> str:
 
 
 def _flags(f: FormField) -> str:
-    parts = [n for n in f.flags if n != "comb"]
+    flags = {"multiline": _("multiline"), "readonly": _("read-only"), "required": _("required"),
+             "multiselect": _("multiple choice"), "editable": _("editable"), "password": _("password")}
+    parts = [flags.get(n, n) for n in f.flags if n != "comb"]
     if f.comb:
-        parts.append(f"comb {f.maxlen}")
+        parts.append(_("comb {n}").format(n=f.maxlen))
     elif f.maxlen is not None:
-        parts.append(f"max {f.maxlen}")
+        parts.append(_("max {n}").format(n=f.maxlen))
     return ", ".join(parts)
 
 
@@ -56,24 +60,30 @@ def fields(form: str, as_json: bool) -> None:
         if as_json:
             ui.echo(json.dumps(info.as_dict(), ensure_ascii=False, indent=2))
             return ui.EXIT_OK
-        ui.out.print(Text(f"{form}", style="bold") + Text(f": {len(info.fields)} fields on {info.pages} "
-                                                       f"page{'s' if info.pages != 1 else ''}"))
+        fields_on = ngettext("{n} field", "{n} fields", len(info.fields)).format(n=len(info.fields))
+        pages = ngettext("on {n} page", "on {n} pages", info.pages).format(n=info.pages)
+        ui.out.print(Text(f"{form}", style="bold") + Text(f": {fields_on} {pages}"))
         table = Table(header_style="bold", pad_edge=False)
-        for col in ("Field", "Type", "Page", "Options / on-states", "Flags", "Tooltip"):
+        for col in (_("Field"), _("Type"), _("Page"), _("Options / on-states"), _("Flags"), _("Tooltip")):
             table.add_column(col, overflow="fold")
+        kinds = {"text": _("text"), "checkbox": _("checkbox"), "radio": _("radio buttons"),
+                 "combo": _("drop-down list"), "list": _("list box"), "button": _("button"),
+                 "signature": _("signature")}
         for f in info.fields:
-            table.add_row(f.name, f.kind, str(f.page or ""), _options(f), _flags(f), f.tooltip or "")
+            table.add_row(Text(f.name), kinds.get(f.kind, f.kind), str(f.page or ""), Text(_options(f)), _flags(f),
+                          Text(f.tooltip or ""))
         ui.out.print(table)
         notes = []
         if info.xfa:
-            notes.append("an XFA hybrid: filled copies drop the XFA part (Acrobat would show it instead)")
+            notes.append(_("an XFA hybrid: filled copies drop the XFA part (Acrobat would show it instead)"))
         if info.active_content:
-            notes.append(f"{info.active_content} active-content item(s) (scripts, actions, attachments): "
-                         "removed from filled copies")
+            notes.append(ngettext("{n} active-content item (scripts, actions, attachments): removed from filled "
+                                  "copies", "{n} active-content items (scripts, actions, attachments): removed "
+                                  "from filled copies", info.active_content).format(n=info.active_content))
         if info.encrypted:
-            notes.append("encrypted without a user password: filled copies are written unencrypted")
+            notes.append(_("encrypted without a user password: filled copies are written unencrypted"))
         for n in notes:
-            ui.out.print(Text("note: ", style="yellow") + Text(n))
+            ui.out.print(Text(_("note: "), style="yellow") + Text(n))
         return ui.EXIT_OK
 
     sys.exit(ui.guarded(body))
@@ -105,23 +115,27 @@ def fill(workbook: str, form: str, map_file: str | None, per_partner: bool | Non
 
         project = read_workbook(workbook, action=action, call_year=call_year)
         for problem in project.warnings:  # what the reader read with a doubt or passed over
-            ui.err.print(Text("warning: ", style="yellow") + Text(str(problem)))
+            ui.err.print(Text(_("warning: "), style="yellow") + Text(str(problem)))
         fmap = FormMap.load(map_file) if map_file else None
         template = FormTemplate.open(form, strict=strict)
         protect = [p for p in (workbook, form, map_file) if p]
         written = fill_project(project, template, fmap, outdir, per_partner=per_partner, flatten=flatten,
                                protect=protect)
         if template.removed_active_content:
-            ui.err.print(Text("note: ", style="yellow") + Text(f"removed {template.removed_active_content} "
-                                                            f"active-content item(s) from {form}"))
+            n = template.removed_active_content
+            ui.err.print(Text(_("note: "), style="yellow") + Text(ngettext(
+                "removed {n} active-content item from {form}", "removed {n} active-content items from {form}",
+                n).format(n=n, form=form)))
         for w in written:
-            who = f" ({w.partner.organisation}, {w.partner.role.label.lower()})" if w.partner else ""
-            ui.out.print(Text("wrote ", style="green") + Text(str(w.path)) + Text(f" – {w.filled} fields{who}",
-                                                                                  style="dim"))
+            who = f" ({w.partner.organisation}, {role_label(w.partner.role.value).lower()})" if w.partner else ""
+            filled = ngettext("{n} field", "{n} fields", w.filled).format(n=w.filled)
+            ui.out.print(Text(_("wrote "), style="green") + Text(str(w.path)) + Text(f" – {filled}{who}",
+                                                                                     style="dim"))
             for warning in w.warnings:
-                ui.err.print(Text("warning: ", style="yellow") + Text(f"{Path(w.path).name}: {warning}"))
-        ui.out.print(Text(f"{len(written)} filled form{'s' if len(written) != 1 else ''} in {outdir}"
-                       f"{' (flattened)' if flatten else ''}", style="bold"))
+                ui.err.print(Text(_("warning: "), style="yellow") + Text(f"{Path(w.path).name}: {warning}"))
+        summary = ngettext("{n} filled form in {folder}", "{n} filled forms in {folder}", len(written)).format(
+            n=len(written), folder=outdir)
+        ui.out.print(Text(summary + (_(" (flattened)") if flatten else ""), style="bold"))
         return ui.EXIT_OK
 
     sys.exit(ui.guarded(body))

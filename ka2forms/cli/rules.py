@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
+from ka2forms.i18n import _, money, ngettext
 from ka2forms.rules import (
     Action,
     ActionRules,
@@ -33,102 +34,116 @@ from ka2forms.rules import (
 )
 from ka2forms.rules.countries import CountryStatus, listed_countries
 from ka2forms.rules.programme import no_rules_reason
+from ka2forms.rules.words import (
+    action_name,
+    confidence_label,
+    country_name,
+    describe_status,
+    role_label,
+    status_words,
+)
 
 
 def _conf(c: str) -> Text:
     style = {"seed": "green", "official": "green", "third-party": "yellow", "unconfirmed": "yellow"}[c]
-    return Text(c, style=style)
+    return Text(confidence_label(c), style=style)
 
 
 def _list_actions(year: int | None) -> None:
 
-    table = Table(title=f"KA2 actions{f' in call {year}' if year else ''}", header_style="bold",
+    title = _("KA2 actions in call {year}").format(year=year) if year else _("KA2 actions")
+    table = Table(title=title, header_style="bold",
                   box=box.MINIMAL_HEAVY_HEAD, pad_edge=False)
-    table.add_column("Action", no_wrap=True)
-    table.add_column("Name", overflow="fold", ratio=3)
-    table.add_column("Calls with rules", overflow="fold", ratio=1)
-    table.add_column("Managed by", overflow="fold", ratio=2)
+    table.add_column(_("Action"), no_wrap=True)
+    table.add_column(_("Name"), overflow="fold", ratio=3)
+    table.add_column(_("Calls with rules"), overflow="fold", ratio=1)
+    table.add_column(_("Managed by"), overflow="fold", ratio=2)
     for a in all_actions():
         if year is not None and not any(year in c for c in a.calls):
             continue
-        table.add_row(*(Text(x) for x in (a.key, a.name, ", ".join(str(c) for c in a.calls), a.managed_by)))
+        table.add_row(*(Text(x) for x in (a.key, action_name(a.name), ", ".join(str(c) for c in a.calls),
+                                          _(a.managed_by))))
     ui.out.print(table)
     if year is not None and not table.rows:
-        ui.out.print(f"No action has rules for call {year}: {no_rules_reason(year)}.")
-    ui.out.print("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")
+        ui.out.print(Text(_("No action has rules for call {year}: {reason}.").format(year=year,
+                                                                                   reason=no_rules_reason(year))))
+    ui.out.print(Text(_("Codes and aliases: `ka2forms rules --action CODE`; a year's rules: add `--year YEAR`.")))
 
 
 def _show_action(a: Action) -> None:
 
-    ui.out.print(Text(f"{a.key} — {a.name}", style="bold"))
-    ui.out.print(Text(f"{a.summary}\nPeriod {a.period}; managed by {a.managed_by}."))
+    ui.out.print(Text(f"{a.key} — {action_name(a.name)}", style="bold"))
+    # TRANSLATORS: the action's summary is rules data in English (as the Programme Guide's English edition)
+    ui.out.print(Text(a.summary + "\n" + _("Period {period}; managed by {managed_by}.").format(
+        period=a.period, managed_by=_(a.managed_by))))
     if a.fields:
-        ui.out.print(f"Fields or lots: {', '.join(a.fields)}")
-    ui.out.print(f"Rules exist for calls: {', '.join(str(c) for c in a.calls)}. Add --year for the criteria.")
+        ui.out.print(Text(_("Fields or lots: {fields}").format(fields=", ".join(a.fields))))
+    ui.out.print(Text(_("Rules exist for calls: {calls}. Add --year for the criteria.").format(
+        calls=", ".join(str(c) for c in a.calls))))
 
 
 def _show_rules(r: ActionRules) -> None:
 
-    ui.out.print(Text(f"{r.ref.code} — {r.action.name}, call {r.call_year}", style="bold"))
-    ui.out.print(f"Counted roles: {', '.join(role.label for role in r.counted_roles)}; "
-              f"this version covers calls {r.version.calls}.")
+    ui.out.print(Text(_("{code} — {name}, call {year}").format(code=r.ref.code, name=action_name(r.action.name),
+                                                                year=r.call_year), style="bold"))
+    ui.out.print(Text(_("Counted roles: {roles}; this version covers calls {calls}.").format(
+        roles=", ".join(role_label(role.value) for role in r.counted_roles), calls=r.version.calls)))
     table = Table(header_style="bold", box=box.MINIMAL_HEAVY_HEAD, pad_edge=False)
-    table.add_column("Criterion", no_wrap=True)
-    table.add_column("Value", overflow="fold", ratio=1)
-    table.add_column("Confidence", no_wrap=True)
-    table.add_column("Source", no_wrap=True)
+    table.add_column(_("Criterion"), no_wrap=True)
+    table.add_column(_("Value"), overflow="fold", ratio=1)
+    table.add_column(_("Confidence"), no_wrap=True)
+    table.add_column(_("Source"), no_wrap=True)
     cited: dict[str, Source] = {}
 
     def src(p: Provenance) -> Text:
         cited.setdefault(p.source.id, p.source)
         return Text(p.source.id)
 
+    # Descriptions and required values in the user's language, as the check words them (an empty consortium
+    # is enough: they depend on the rule, not on the partners).
+    from ka2forms.services.check import _describe_duration, check_consortium
+
+    worded = {c.id: c for c in check_consortium(r.ref.code, r.call_year, []).criteria}
     for c in r.criteria:
-        value = []
-        if c.min is not None:
-            value.append(f"≥ {c.min}")
-        if c.max is not None:
-            value.append(f"≤ {c.max}")
-        if c.types or c.org_class:
-            value.append(c.org_class or "/".join(c.types))
-        if tuple(c.statuses) != ("member", "associated"):
-            value.append("/".join(c.statuses))
-        if c.identifier:
-            value.append(c.identifier)
-        if c.regions:
-            value.append("Regions " + ", ".join(str(n) for n in c.regions) + (", one only" if c.one_region else ""))
+        said = worded.get(c.id)
+        if said is not None:
+            value = f"{said.description} ({said.required})" if said.required else said.description
+        else:
+            value = _(c.text) if c.text else _(c.description) if c.description else c.kind
         if c.note:
-            value.append(f"({c.note})")
-        table.add_row(Text(c.id), Text(" ".join(value) or c.kind), _conf(c.provenance.confidence.value),
-                      src(c.provenance))
+            value += f" — {c.note}"
+        table.add_row(Text(c.id), Text(value), _conf(c.provenance.confidence.value), src(c.provenance))
     for d in r.durations:
-        table.add_row("duration", Text(d.describe()), _conf(d.provenance.confidence.value), src(d.provenance))
+        table.add_row(_("duration"), Text(_describe_duration(d)), _conf(d.provenance.confidence.value),
+                      src(d.provenance))
     for g in r.grants:
         parts = []
         if g.lump_sums:
-            parts.append("lump sums " + " / ".join(f"{v:,}" for v in g.lump_sums))
+            parts.append(_("lump sums {sums}").format(sums=" / ".join(money(v) for v in g.lump_sums)))
         if g.max_by_duration:
-            parts.append("; ".join(f"≤ {v:,} for {k} months" for k, v in g.max_by_duration.items()))
+            parts.append("; ".join(ngettext("≤ {cap} for {months} month", "≤ {cap} for {months} months", k).format(
+                cap=money(v), months=k) for k, v in g.max_by_duration.items()))
         if g.per_month:
-            parts.append(f"≤ {g.per_month:,} per month")
+            parts.append(_("≤ {amount} per month").format(amount=money(g.per_month)))
         if g.per_organisation_year:
-            parts.append(f"≤ {g.per_organisation_year:,} per organisation-year, ≤ {g.per_year:,} per year")
+            parts.append(_("≤ {per_organisation} per organisation and year, ≤ {per_year} a year").format(
+                per_organisation=money(g.per_organisation_year), per_year=money(g.per_year or 0)))
         if g.min is not None:
-            parts.append(f"≥ {g.min:,}")
+            parts.append(f"≥ {money(g.min)}")
         if g.max is not None:
-            parts.append(f"≤ {g.max:,}")
+            parts.append(f"≤ {money(g.max)}")
         if g.note:
             parts.append(f"({g.note})")
-        table.add_row("grant (EUR)", Text("; ".join(parts)), _conf(g.provenance.confidence.value),
+        table.add_row(_("grant"), Text("; ".join(parts)), _conf(g.provenance.confidence.value),
                       src(g.provenance))
     ui.out.print(table)
     _print_sources(cited.values())
     for n in r.notes:
-        ui.out.print(Text("note: ", style="yellow") + Text(n))
+        ui.out.print(Text(_("note: "), style="yellow") + Text(n))
 
 
 def _print_sources(sources: Iterable[Source]) -> None:
-    ui.out.print(Text("Sources:", style="bold"))
+    ui.out.print(Text(_("Sources:"), style="bold"))
     for source in sources:
         ui.out.print(Text(f"  {source.id}: ", style="bold") + Text(f"{source.title}\n    {source.where}"),
                      soft_wrap=True)
@@ -139,15 +154,17 @@ def _show_countries(year: int) -> None:
     groups: dict[str, list[str]] = {}
     for code in listed_countries():
         st = code_status(code, year)
-        groups.setdefault(st.label + (" — excluded" if st.excluded else ""), []).append(code)
-    table = Table(title=f"Country status in call {year}", header_style="bold", box=box.MINIMAL_HEAVY_HEAD,
-                  pad_edge=False)
-    table.add_column("Status")
-    table.add_column("Countries", overflow="fold")
+        label = status_words(st.label, one=True)
+        groups.setdefault(label + (" — " + _("excluded") if st.excluded else ""), []).append(code)
+    table = Table(title=_("Country status in call {year}").format(year=year), header_style="bold",
+                  box=box.MINIMAL_HEAVY_HEAD, pad_edge=False)
+    table.add_column(_("Status"))
+    table.add_column(_("Countries"), overflow="fold")
     for label, codes in groups.items():
-        table.add_row(label, " ".join(codes))
+        table.add_row(Text(label), " ".join(codes))
     ui.out.print(table)
-    ui.out.print("Countries not listed are third countries not associated (2014–2020: Partner Countries).")
+    ui.out.print(Text(_("Countries not listed are third countries not associated (2014–2020: Partner "
+                        "Countries).")))
 
 
 # ───────────────────────────── --json (keys documented in docs/rules.md) ─────────────────────────────
@@ -234,8 +251,10 @@ def rules(action: str | None, year: int | None, country: str | None, as_json: bo
             shown = range(years.first, years.last + 1) if year is None else [year]
             for y in shown:
                 st = country_status(country, y)
-                prov = st.provenance.describe() if st.provenance else "not listed: default"
-                ui.out.print(Text(f"{y}: {st.name} ({st.code}) — {st.describe()}  [{prov}]"), soft_wrap=True)
+                prov = (f"{confidence_label(st.provenance.confidence.value)}: {st.provenance.source.where}"
+                        if st.provenance else _("not listed: default"))
+                ui.out.print(Text(f"{y}: {country_name(st.code)} ({st.code}) — {describe_status(st)}  [{prov}]"),
+                             soft_wrap=True)
         elif action and year:
             _show_rules(rules_for(action, year))
         elif action:

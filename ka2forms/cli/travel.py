@@ -23,6 +23,8 @@ from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.errors import InputError, Ka2Error, Location, PlaceError
+from ka2forms.i18n import _, money, ngettext, number
+from ka2forms.rules.words import confidence_label
 from ka2forms.services.travel import BATCH_COLUMNS, explain
 
 PROGRESS_MIN_ROWS = 2000
@@ -31,7 +33,7 @@ PROGRESS_MIN_ROWS = 2000
 def _report(e: Ka2Error) -> int:
     """A travel error on stderr: its message, then one indented line per candidate or suggestion."""
     message, details = explain(e)
-    ui.err.print(Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+    ui.err.print(Text(_("error: "), style="bold red") + Text(message), soft_wrap=True)
     for line in details:
         ui.err.print(Text(f"  {line}"), soft_wrap=True)
     return e.exit_code
@@ -85,20 +87,23 @@ def travel(
     def body() -> int:
         if csv_path is not None:
             if places:
-                raise InputError("give either FROM TO or --csv, not both")
+                raise InputError(_("give either FROM TO or --csv, not both"))
             if output is None:
-                raise InputError("--csv needs -o OUTPUT (.xlsx or .csv)")
+                raise InputError(_("--csv needs -o OUTPUT (.xlsx or .csv)"))
             return _batch(csv_path, output, year, green, activity, as_json)
         if output is not None:
-            raise InputError("-o/--output is for batch mode (--csv)")
+            raise InputError(_("-o/--output is for batch mode (--csv)"))
         if len(places) != 2:
-            raise InputError(f"expected FROM and TO, got {len(places)} argument(s); quote names with spaces, "
-                             'e.g. ka2forms travel "Frankfurt am Main" Ljubljana')
+            raise InputError(ngettext(
+                'expected FROM and TO, got {n} argument; quote names with spaces, e.g. ka2forms travel '
+                '"Frankfurt am Main" Ljubljana',
+                'expected FROM and TO, got {n} arguments; quote names with spaces, e.g. ka2forms travel '
+                '"Frankfurt am Main" Ljubljana', len(places)).format(n=len(places)))
         from ka2forms.services.travel import travel as compute
 
         result = compute(places[0], places[1], call_year=year, green=green, activity=activity)
         for line in result.inexact():  # never silent, also under --json (stdout stays pure JSON)
-            ui.err.print(Text("note: ", style="yellow") + Text(line))
+            ui.err.print(Text(_("note: "), style="yellow") + Text(line))
         if as_json:
             ui.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -122,28 +127,26 @@ def _print_result(result: Any) -> None:
     table.add_column()
 
     def where(p: Any) -> str:
-        return f"{p.label()}  ({p.lat:.5f}, {p.lon:.5f})"
+        return f"{p.label()}  ({p.lat:.5f}, {p.lon:.5f})"   # coordinates: a code, in the dotted form everywhere
 
-    table.add_row("From", where(result.from_place))
-    table.add_row("To", where(result.to_place))
-    table.add_row(
-        "Distance", f"{result.distance_km:.1f} km one way (band by whole km: {result.distance_rounded_km})"
-    )
-    table.add_row("Band", f"{result.band} km")
-    cost = (
-        "no travel grant" if result.unit_cost_eur is None else f"EUR {result.unit_cost_eur} per participant"
-    )
-    table.add_row("Unit cost", cost + (" (green travel)" if result.green else ""))
-    table.add_row(
-        "Call year",
-        f"{result.call_year}" + ("" if result.activity == "standard" else f", activity {result.activity}"),
-    )
-    table.add_row("Source", result.source or "")
+    table.add_row(_("From"), Text(where(result.from_place)))
+    table.add_row(_("To"), Text(where(result.to_place)))
+    table.add_row(_("Distance"), _("{km} km one way (band by whole km: {whole})").format(
+        km=number(result.distance_km, 1), whole=number(result.distance_rounded_km)))
+    table.add_row(_("Band"), f"{result.band} km")
+    cost = (_("no travel grant") if result.unit_cost_eur is None
+            else _("{amount} per participant").format(amount=money(result.unit_cost_eur)))
+    table.add_row(_("Unit cost"), cost + (_(" (green travel)") if result.green else ""))
+    table.add_row(_("Call year"), f"{result.call_year}" + (
+        "" if result.activity == "standard" else _(", activity {activity}").format(activity=result.activity)))
+    confidence, sep, where_from = (result.source or "").partition(": ")   # Provenance.describe(): "official: URL"
+    source = f"{confidence_label(confidence)}{sep}{where_from}"
+    table.add_row(_("Source"), Text(source))
     ui.out.print(table)
     for n in result.notes:
-        ui.out.print(f"[dim]note:[/dim] {n}", highlight=False)
+        ui.out.print(Text(_("note: "), style="dim") + Text(n), soft_wrap=True)
     for w in result.warnings:
-        ui.out.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        ui.out.print(Text(_("warning: "), style="yellow") + Text(w), soft_wrap=True)
 
 
 # ───────────────────────────── batch ─────────────────────────────
@@ -157,11 +160,12 @@ def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity
     from ka2forms.services.travel import travel_rows, travel_table
 
     if output.suffix.lower() not in SUFFIXES:
-        raise InputError(f"output must end in .xlsx or .csv, not {output.name!r}")
+        raise InputError(_("output must end in .xlsx or .csv, not {name!r}").format(name=output.name))
     if same_file(output, csv_path):
-        raise InputError("the output would overwrite the input; choose another -o", where=Location(file=str(output)))
+        raise InputError(_("the output would overwrite the input; choose another -o"),
+                         where=Location(file=str(output)))
     if not output.resolve().parent.is_dir():
-        raise InputError(f"folder {output.resolve().parent} does not exist")
+        raise InputError(_("folder {folder} does not exist").format(folder=output.resolve().parent))
     rows = read_pairs(csv_path)
     if len(rows) >= PROGRESS_MIN_ROWS and sys.stderr.isatty():
         from rich.progress import Progress
@@ -178,10 +182,13 @@ def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity
     if as_json:
         ui.echo(json.dumps(summary))
     else:
-        ui.out.print(Text(f"{summary['ok']} of {summary['rows']} rows computed, {errors} with errors → {output}"))
+        ui.out.print(Text(ngettext("{ok} of {n} row computed, {errors} with errors → {output}",
+                                   "{ok} of {n} rows computed, {errors} with errors → {output}",
+                                   summary["rows"]).format(ok=summary["ok"], n=summary["rows"], errors=errors,
+                                                           output=output)))
     for row, r in zip(rows, out_rows, strict=True):
         if r["error"]:
-            ui.err.print(Text(f"row {row.line}: {r['error']}"), soft_wrap=True)
+            ui.err.print(Text(_("row {line}: {error}").format(line=row.line, error=r["error"])), soft_wrap=True)
     return ui.EXIT_OK
 
 

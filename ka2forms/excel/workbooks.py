@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ka2forms.errors import InputError
 from ka2forms.excel import udfs
 from ka2forms.excel.cached import with_cached_values
+from ka2forms.i18n import gettext as _
 from ka2forms.rules import country_status, resolve_action
 from ka2forms.rules.countries import country_name, listed_countries
 from ka2forms.text import fold
@@ -410,7 +411,8 @@ def new_workbook(action: str = "KA220-VET", call_year: int | None = None, lang: 
 def new_book(action: str = "KA220-VET", call_year: int | None = None, lang: str = "en") -> FormulaBook:
     """The blank partner workbook before it is saved, with the results of its formulas."""
     if lang not in LANGS:
-        raise InputError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+        raise InputError(_("language must be one of {choices}, not {lang!r}").format(choices=", ".join(LANGS),
+                                                                                       lang=lang))
     ref = resolve_action(action)
     year = call_year if call_year is not None else ref.action.calls[-1].last
     from ka2forms.rules import rules_for

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
+from ka2forms.i18n import _
 from ka2forms.pdf import _pypdf as pdf_api
 from ka2forms.pdf.inspect import (
     FF_COMB,
@@ -287,13 +288,15 @@ class FormTemplate:
         else:
             with quiet_pypdf():
                 data, fallback, overflow = self._fill_by_cloning(coerced)
-        warnings = [f"field {name!r} cannot be filled ({self.odd[name]}); left as the form has it" for name in skipped]
+        warnings = [_("field {name!r} cannot be filled ({why}); left as the form has it").format(
+            name=name, why=self.odd[name]) for name in skipped]
         if fallback:
-            warnings.append(f"drawn with the embedded fallback font (the form's font lacks some letters): "
-                            f"{', '.join(fallback)}")
+            warnings.append(_("drawn with the embedded fallback font (the form's font lacks some letters): "
+                              "{fields}").format(fields=", ".join(fallback)))
         for name in overflow:
-            warnings.append(f"field {name!r}: the value does not fit the field at its font size and is cut off "
-                            f"where the box ends (shorten it, or make the field's font size automatic)")
+            warnings.append(_("field {name!r}: the value does not fit the field at its font size and is cut off "
+                              "where the box ends (shorten it, or make the field's font size automatic)").format(
+                name=name))
         if flatten:
             data = flatten_pdf(data, name=self.name)
         return FilledForm(data, tuple(warnings), tuple(fallback))

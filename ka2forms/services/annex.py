@@ -43,7 +43,7 @@ from ka2forms import __version__, i18n
 from ka2forms.errors import InputError, Location, RendererUnavailableError, RulesDataError, TemplateError
 from ka2forms.extras import missing_extra, require
 from ka2forms.files import same_file, write_atomic
-from ka2forms.i18n import _
+from ka2forms.i18n import _, gettext, join_or
 from ka2forms.model import Project
 from ka2forms.rules import Role, rules_for, words
 from ka2forms.services.budget import LUMP_SUM_PERIOD_FROM, check_budget, plan_travel
@@ -126,7 +126,8 @@ def _check_lang(lang: str) -> None:
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise InputError(f"unknown annex format {fmt!r}: use one of {', '.join(FORMATS)}")
+        raise InputError(gettext("unknown annex format {fmt!r}: use one of {formats}").format(
+            fmt=fmt, formats=", ".join(FORMATS)))
 
 
 # ───────────────────────────────────── context ─────────────────────────────────────
@@ -432,8 +433,9 @@ def render_context(context: Mapping[str, Any], *, fmt: str, template: Path | Non
     else:
         path, kind = Path(template), template_kind(Path(template))
         if fmt not in _formats_for(kind):
-            raise InputError(f"a {kind.upper()} template makes {' or '.join(_formats_for(kind))}, not {fmt}",
-                             where=Location(file=str(template)))
+            raise InputError(gettext("a {kind} template makes {formats}, not {fmt}").format(
+                kind=kind.upper(), formats=join_or(list(_formats_for(kind))), fmt=fmt),
+                where=Location(file=str(template)))
     if kind == "docx":
         return _render_docx(context, path, lang, sandbox=sandbox)
     source = _read_template(path) if sandbox else None
@@ -451,14 +453,16 @@ def _read_template(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise TemplateError(f"cannot read the template: {e.strerror or e}", template=str(path)) from None
+        raise TemplateError(gettext("cannot read the template: {why}").format(why=e.strerror or e),
+                            template=str(path)) from None
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"the template is larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB",
+        raise TemplateError(gettext("the template is larger than {mb} MB").format(mb=MAX_TEMPLATE_BYTES // 1_000_000),
                             template=str(path))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise TemplateError(f"the template is not UTF-8 text (byte {e.start})", template=str(path)) from None
+        raise TemplateError(gettext("the template is not UTF-8 text (byte {n})").format(n=e.start),
+                            template=str(path)) from None
 
 
 def _template_error(e: BaseException, path: Path, *, where_hint: str = "") -> TemplateError:
@@ -548,11 +552,11 @@ def render_annex(project: Project, check_result: CheckResult, *, fmt: str, lang:
         return render_context(context, fmt=fmt)
     path = Path(template)
     if not path.is_file():
-        raise InputError("no such template file", where=Location(file=str(path)))
+        raise InputError(gettext("no such template file"), where=Location(file=str(path)))
     if fmt not in _formats_for(template_kind(path)):
         kind = template_kind(path)
-        raise InputError(f"a {kind.upper()} template makes {' or '.join(_formats_for(kind))}, not {fmt}",
-                         where=Location(file=str(path)))
+        raise InputError(gettext("a {kind} template makes {formats}, not {fmt}").format(
+            kind=kind.upper(), formats=join_or(list(_formats_for(kind))), fmt=fmt), where=Location(file=str(path)))
     if limits is None:
         return render_context(context, fmt=fmt, template=path, sandbox=True)
     return _render_isolated(context, fmt, path, limits)
@@ -571,7 +575,8 @@ def _render_isolated(context: Mapping[str, Any], fmt: str, template: Path, limit
         proc = subprocess.run([sys.executable, "-m", "ka2forms.services._annex_worker"], input=request,
                               capture_output=True, timeout=limits.seconds, env=env, check=False)
     except subprocess.TimeoutExpired:
-        raise TemplateError(f"rendering took longer than {limits.seconds:g} s: the template may loop",
+        raise TemplateError(gettext("rendering took longer than {seconds} s: the template may loop").format(
+                            seconds=f"{limits.seconds:g}"),
                             template=str(template)) from None
     head, _, body = proc.stdout.partition(b"\n")
     if proc.returncode == 0 and head == b"OK":
@@ -580,8 +585,9 @@ def _render_isolated(context: Mapping[str, Any], fmt: str, template: Path, limit
         info = json.loads(body)
         raise TemplateError(info["message"], template=str(template), line=info.get("line"))
     detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {proc.returncode}"]
-    raise TemplateError(f"rendering stopped ({detail[0]}): the template may exceed the limits "
-                        f"({limits.seconds:g} s, {limits.memory_mb} MB)", template=str(template))
+    raise TemplateError(gettext("rendering stopped ({why}): the template may exceed the limits ({seconds} s, "
+                                "{mb} MB)").format(why=detail[0], seconds=f"{limits.seconds:g}", mb=limits.memory_mb),
+                        template=str(template))
 
 
 # ───────────────────────────────────── writing ─────────────────────────────────────
@@ -604,13 +610,15 @@ def resolve_format(fmt: str | None, out_path: Path | str | None, template: Path 
         suffix = Path(out_path).suffix.lower()
         suffix_fmt = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".md": "md"}.get(suffix)
         if suffix_fmt is None and fmt is None:
-            raise InputError(f"cannot tell the annex format from {suffix or 'a name without suffix'!r}: "
-                             f"use a .html, .pdf, .docx or .md name, or --format",
+            raise InputError(gettext("cannot tell the annex format from {suffix!r}: use a .html, .pdf, .docx or "
+                                     ".md name, or --format").format(
+                                         suffix=suffix or gettext("a name without suffix")),
                              where=Location(file=str(out_path)))
     if fmt is not None:
         _check_format(fmt)
         if suffix_fmt is not None and suffix_fmt != fmt:
-            raise InputError(f"the output name says {suffix_fmt} but the format asked for is {fmt}",
+            raise InputError(gettext("the output name says {suffix} but the format asked for is {fmt}").format(
+                suffix=suffix_fmt, fmt=fmt),
                              where=Location(file=str(out_path)))
         return fmt
     if suffix_fmt is not None:
@@ -642,8 +650,8 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
     _check_lang(lang)
     wb = Path(workbook_path)
     if out_path is not None and same_file(Path(out_path), wb):
-        raise InputError("refusing to write the annex over its input workbook: choose another output name",
-                         where=Location(file=str(out_path)))
+        raise InputError(gettext("refusing to write the annex over its input workbook: choose another output "
+                                 "name"), where=Location(file=str(out_path)))
     fmt = resolve_format(fmt, out_path, template)
     require_format(fmt)
     if out_path is None:
@@ -653,8 +661,8 @@ def write_annex(workbook_path: Path | str, out_path: Path | str | None = None, *
     else:
         target = Path(out_path)
     if same_file(target, wb):
-        raise InputError("refusing to write the annex over its input workbook: choose another output name",
-                         where=Location(file=str(target)))
+        raise InputError(gettext("refusing to write the annex over its input workbook: choose another output "
+                                 "name"), where=Location(file=str(target)))
     project = read_workbook(wb, action=action, call_year=call_year)
     result = check_project(project, lang=lang)
     data = render_annex(project, result, fmt=fmt, lang=lang, template=template, today=today, limits=limits)

@@ -41,6 +41,7 @@ from typing import Any
 from ka2forms import __version__
 from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
+from ka2forms.i18n import N_, gettext, set_language
 from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
 from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
 from ka2forms.text import excerpt
@@ -56,7 +57,7 @@ RESERVED_NAMES = frozenset({"summary.xlsx", "summary.csv"})
 #: Problems of one workbook kept in its summary row (the rest are counted), and characters per problem.
 MAX_ROW_PROBLEMS = 50
 MAX_PROBLEM_CHARS = 500
-BUG_HINT = ("this is a bug in ka2forms, not in the workbook: please report it (KA2FORMS_DEBUG=1 shows the "
+BUG_HINT = N_("this is a bug in ka2forms, not in the workbook: please report it (KA2FORMS_DEBUG=1 shows the "
             "traceback)")
 
 
@@ -388,7 +389,8 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
             import traceback
 
             traceback.print_exc()
-        row.errors = f"{job.source}: internal error: {e.__class__.__name__}: {excerpt(str(e), 200)} — {BUG_HINT}"
+        row.errors = (f"{job.source}: internal error: {e.__class__.__name__}: {excerpt(str(e), 200)} — "
+                      f"{gettext(BUG_HINT)}")
         row.bug = True
         _forget(out)
     row.seconds = round(time.perf_counter() - start, 3)
@@ -406,7 +408,7 @@ def error_lines(e: Ka2Error) -> list[str]:
     MAX_ROW_PROBLEMS of them, each cut to MAX_PROBLEM_CHARS; an internal error carries the hint to report it."""
     lines = [str(p) for p in e.problems] if isinstance(e, WorkbookInvalid) else [str(e)]
     if e.exit_code == 3:
-        lines[-1] += f" — {BUG_HINT}"
+        lines[-1] += f" — {gettext(BUG_HINT)}"
     shown = [excerpt(line, MAX_PROBLEM_CHARS) for line in lines[:MAX_ROW_PROBLEMS]]
     if len(lines) > MAX_ROW_PROBLEMS:
         shown.append(f"… and {len(lines) - MAX_ROW_PROBLEMS} more problems")
@@ -475,6 +477,7 @@ def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C is the parent's to handle
+    set_language(options.lang)                       # its messages (errors in the summary) in the run's language
     try:
         _init_worker(options, fingerprint)
     except BaseException as e:
@@ -557,7 +560,7 @@ def _died_row(job: Job, why: str) -> Row:
     _forget(out)
     return Row(job.source, out.name, "failed", index=job.index, bug=True,
                errors=f"{job.source}: the worker process converting it stopped unexpectedly ({why}); the "
-                      f"workbook may need more memory than the machine has, or {BUG_HINT}")
+                      f"workbook may need more memory than the machine has, or {gettext(BUG_HINT)}")
 
 
 def _run_pool(jobs: Sequence[Job], options: Options, fingerprint: dict[str, Any], workers: int, resume: bool,

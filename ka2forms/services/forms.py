@@ -27,6 +27,7 @@ import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
 from ka2forms.files import refuse_inputs, regular_file, write_atomic
+from ka2forms.i18n import gettext
 from ka2forms.model import Partner, Project
 from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.pdf.inspect import FormField
@@ -373,8 +374,8 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
                 continue
             kind, key = hit
             if f.prefilled and not fmap.overwrite:
-                warnings.append(f"field {name!r} already holds {f.value!r}; left as the form has it (a rule for "
-                                "it in the map, or 'overwrite: true', replaces it)")
+                warnings.append(gettext("field {name!r} already holds {value!r}; left as the form has it (a rule for "
+                                  "it in the map, or 'overwrite: true', replaces it)").format(name=name, value=f.value))
                 continue
             if kind == "partner":
                 if who is None:
@@ -385,12 +386,12 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
             value = _fits(f, cands)
             if value is None:
                 if cands and f.kind in ("combo", "list", "radio"):
-                    warnings.append(f"field {name!r}: workbook value {cands[0]!r} is not one of its options; "
-                                    "left as it was (map it in the map file)")
+                    warnings.append(gettext("field {name!r}: workbook value {value!r} is not one of its options; "
+                                      "left as it was (map it in the map file)").format(name=name, value=cands[0]))
                 continue
             if f.maxlen is not None and len(value) > f.maxlen:
-                warnings.append(f"field {name!r}: {key} has {len(value)} characters, the field takes {f.maxlen}; "
-                                "left empty")
+                warnings.append(gettext("field {name!r}: {key} has {n} characters, the field takes {maxlen}; "
+                                  "left empty").format(name=name, key=key, n=len(value), maxlen=f.maxlen))
                 continue
             values[name] = value
             sources[name] = f"workbook {kind} {key}"

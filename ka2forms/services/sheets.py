@@ -27,6 +27,7 @@ from typing import Any
 
 from ka2forms.errors import InputError, Location
 from ka2forms.files import write_atomic
+from ka2forms.i18n import gettext
 
 #: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -115,7 +116,8 @@ def write_table(path: Path | str, table: Table, *, protect: Iterable[Path | str]
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"the output must end in .xlsx or .csv, not {target.name!r}", where=Location(file=str(path)))
+        raise InputError(gettext("the output must end in .xlsx or .csv, not {name!r}").format(name=target.name),
+                         where=Location(file=str(path)))
     data = xlsx_bytes(table) if suffix == ".xlsx" else csv_bytes(table)
     return write_atomic(target, data, protect=protect, durable=durable)
 

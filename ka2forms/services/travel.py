@@ -83,9 +83,10 @@ class TravelResult:
 
     def inexact(self) -> list[str]:
         """Places not found by their own name (another name, an address), for a line on stderr."""
-        how = {"alternate name": "by another of its names", "address": "as an address"}
-        return [f"{side}: {m.query!r} was read as {m.place.name} ({m.place.country}) {how[m.match]}"
-                for side, m in (("from", self.from_match), ("to", self.to_match))
+        how = {"alternate name": _("{side}: {query!r} was read as {name} ({country}) by another of its names"),
+               "address": _("{side}: {query!r} was read as {name} ({country}) as an address")}
+        return [how[m.match].format(side=side, query=m.query, name=m.place.name, country=m.place.country)
+                for side, m in ((_("from"), self.from_match), (_("to"), self.to_match))
                 if m is not None and m.match in how]
 
 
@@ -146,8 +147,8 @@ def _result(
     km = round_km(distance_km)
     band = table.band_for(km)
     notes, warnings = _band_texts(distance_km, km, band, table, year_defaulted)
-    place_notes = [f"from: {n}" for n in a.notes] + [f"to: {n}" for n in b.notes]
-    place_warnings = [f"from: {w}" for w in a.warnings] + [f"to: {w}" for w in b.warnings]
+    place_notes = [f"{_('from')}: {n}" for n in a.notes] + [f"{_('to')}: {n}" for n in b.notes]
+    place_warnings = [f"{_('from')}: {w}" for w in a.warnings] + [f"{_('to')}: {w}" for w in b.warnings]
     return TravelResult(
         a.place,
         b.place,
@@ -303,8 +304,9 @@ def travel_many(
                 shared[key] = cached
         label, eur, notes_t, warnings_t, source = cached
         if a.notes or b.notes or a.warnings or b.warnings:
-            notes_t = (*[f"from: {n}" for n in a.notes], *[f"to: {n}" for n in b.notes], *notes_t)
-            warnings_t = (*[f"from: {w}" for w in a.warnings], *[f"to: {w}" for w in b.warnings], *warnings_t)
+            fr, to = _("from"), _("to")
+            notes_t = (*[f"{fr}: {n}" for n in a.notes], *[f"{to}: {n}" for n in b.notes], *notes_t)
+            warnings_t = (*[f"{fr}: {w}" for w in a.warnings], *[f"{to}: {w}" for w in b.warnings], *warnings_t)
         out[i] = TravelResult(
             a.place,
             b.place,
@@ -337,14 +339,16 @@ CHUNK = 1000     # pairs per travel_many call when progress is reported
 
 def explain(e: Ka2Error) -> tuple[str, list[str]]:
     """A one-line message and detail lines (candidates, suggestions) for stderr or an error cell."""
-    side = f"{e.where.field}: " if e.where.field else ""
+    sides = {"from": _("from"), "to": _("to")}
+    side = f"{sides.get(e.where.field, e.where.field)}: " if e.where.field else ""
     if isinstance(e, AmbiguousPlaceError):
-        return (f"{side}{e.query!r} matches several places; add a country or region "
-                "(e.g. 'Frankfurt am Main' or 'Frankfurt, Brandenburg'). Candidates:", list(e.candidates))
+        return (side + _("{query!r} matches several places; add a country or region (e.g. 'Frankfurt am Main' or "
+                         "'Frankfurt, Brandenburg'). Candidates:").format(query=e.query), list(e.candidates))
     if isinstance(e, UnknownPlaceError):
         if e.suggestions:
-            return f"{side}unknown place {e.query!r}; did you mean one of:", list(e.suggestions)
-        return f"{side}unknown place {e.query!r}", []
+            return side + _("unknown place {query!r}; did you mean one of:").format(query=e.query), \
+                list(e.suggestions)
+        return side + _("unknown place {query!r}").format(query=e.query), []
     return e.short, []
 
 

@@ -14,9 +14,10 @@ from ka2forms import udfs as _ka2  # the module name the add-ins promise
 @arg('from_place', ndim=2, doc='A town or a column of towns')
 @arg('to_place', ndim=2, doc='A town or a column of the same size')
 @arg('call_year', doc='Call year (default: the latest year with travel rules)')
-def KA2_BAND(from_place, to_place, call_year=None):
+@arg('lang', doc='Language of messages: "en" (default), "sl", "cs", "de"')
+def KA2_BAND(from_place, to_place, call_year=None, lang=None):
     """The distance band, e.g. '100-499' (km, one way), that sets the travel unit cost."""
-    return _ka2.KA2_BAND(from_place, to_place, call_year)
+    return _ka2.KA2_BAND(from_place, to_place, call_year, lang)
 
 
 @func
@@ -26,9 +27,10 @@ def KA2_BAND(from_place, to_place, call_year=None):
 @arg('requested_grant', doc='The requested grant / lump sum in EUR (optional)')
 @arg('partners', ndim=2, doc='The Partners table (optional: every full partner should have a share)')
 @arg('duration', doc='Duration in months (optional: 2014–2020 management per month)')
-def KA2_BUDGET_CHECK(budget, action, call_year, requested_grant=None, partners=None, duration=None):
+@arg('lang', doc='Language of the table and messages: "en" (default), "sl", "cs", "de"')
+def KA2_BUDGET_CHECK(budget, action, call_year, requested_grant=None, partners=None, duration=None, lang=None):
     """A table (check, required, actual, OK) of the budget against the action's rules, with its total."""
-    return _ka2.KA2_BUDGET_CHECK(budget, action, call_year, requested_grant, partners, duration)
+    return _ka2.KA2_BUDGET_CHECK(budget, action, call_year, requested_grant, partners, duration, lang)
 
 
 @func
@@ -53,9 +55,10 @@ def KA2_COUNTRY(country, call_year=None, lang=None):
 @func
 @arg('from_place', ndim=2, doc='A town or a column of towns')
 @arg('to_place', ndim=2, doc='A town or a column of the same size')
-def KA2_DISTANCE(from_place, to_place):
+@arg('lang', doc='Language of messages: "en" (default), "sl", "cs", "de"')
+def KA2_DISTANCE(from_place, to_place, lang=None):
     """One-way great-circle distance in km, as the Commission's distance calculator measures it."""
-    return _ka2.KA2_DISTANCE(from_place, to_place)
+    return _ka2.KA2_DISTANCE(from_place, to_place, lang)
 
 
 @func
@@ -72,9 +75,10 @@ def KA2_ELIGIBLE(partners, action, call_year, lang=None):
 @arg('action', doc='Action code, e.g. "KA220-VET", "AFI-LOT1"')
 @arg('call_year', doc='Call year (default: the latest call with rules for the action)')
 @arg('duration', doc='Duration in months (for ceilings that depend on it)')
-def KA2_GRANT(action, call_year=None, duration=None):
+@arg('lang', doc='Language of messages: "en" (default), "sl", "cs", "de"')
+def KA2_GRANT(action, call_year=None, duration=None, lang=None):
     """Allowed grant(s) in EUR: the lump sums (spilling right), or the ceiling for the duration."""
-    return _ka2.KA2_GRANT(action, call_year, duration)
+    return _ka2.KA2_GRANT(action, call_year, duration, lang)
 
 
 @func
@@ -82,9 +86,10 @@ def KA2_GRANT(action, call_year=None, duration=None):
 @arg('to_place', ndim=2, doc='Where it goes (the venue): a town or a column of the same size')
 @arg('call_year', doc='Call year (default: the latest year with travel rules)')
 @arg('green', doc='TRUE for green travel (train, bus, car-sharing)')
-def KA2_TRAVEL(from_place, to_place, call_year=None, green=None):
+@arg('lang', doc='Language of messages: "en" (default), "sl", "cs", "de"')
+def KA2_TRAVEL(from_place, to_place, call_year=None, green=None, lang=None):
     """Travel unit cost in EUR per participant (return trip) for the one-way distance band; 0 below 10 km."""
-    return _ka2.KA2_TRAVEL(from_place, to_place, call_year, green)
+    return _ka2.KA2_TRAVEL(from_place, to_place, call_year, green, lang)
 
 
 @func
@@ -92,9 +97,10 @@ def KA2_TRAVEL(from_place, to_place, call_year=None, green=None):
 @arg('call_year', doc='Call year, e.g. 2025')
 @arg('partners', ndim=2, doc="The Partners table (for rows without From: the organisation's City)")
 @arg('action', doc='Action code (2014–2020 Strategic Partnerships: meetings use the meeting rates), e.g. "KA202"')
-def KA2_TRAVEL_PLAN(plan, call_year, partners=None, action=None):
+@arg('lang', doc='Language of the total label and messages: "en" (default), "sl", "cs", "de"')
+def KA2_TRAVEL_PLAN(plan, call_year, partners=None, action=None, lang=None):
     """The EUR total of every row of the travel plan (unit cost × participants), spilling down beside it."""
-    return _ka2.KA2_TRAVEL_PLAN(plan, call_year, partners, action)
+    return _ka2.KA2_TRAVEL_PLAN(plan, call_year, partners, action, lang)
 
 
 @func

@@ -104,7 +104,7 @@ def _text(value: Any, what: str) -> str:
 
 def _rows(partners: Any) -> list[list[Any]]:
     if not isinstance(partners, list):
-        raise InputError("partners must be the Partners table with its header row (a range, not one cell)")
+        raise InputError(_("partners must be the Partners table with its header row (a range, not one cell)"))
     return [list(r) if isinstance(r, (list, tuple)) else [r] for r in partners]
 
 
@@ -155,14 +155,16 @@ def KA2_COUNTRY(country: Any, call_year: Any = None, lang: Any = None) -> Any:
 @_arg("action", doc='Action code, e.g. "KA220-VET", "AFI-LOT1"')
 @_arg("call_year", doc="Call year (default: the latest call with rules for the action)")
 @_arg("duration", doc="Duration in months (for ceilings that depend on it)")
+@_arg("lang", doc='Language of messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_GRANT(action: Any, call_year: Any = None, duration: Any = None) -> Any:
+def KA2_GRANT(action: Any, call_year: Any = None, duration: Any = None, lang: Any = None) -> Any:
     """Allowed grant(s) in EUR: the lump sums (spilling right), or the ceiling for the duration."""
     ref = resolve_action(_text(action, "action"))
     year = _year(call_year) if call_year not in (None, "") else ref.action.calls[-1].last
     rules = rules_for(ref, year)
     if not rules.grants:
-        return PREFIX + f"no grant amounts in the rules data for {rules.ref.code} in {rules.call_year}"
+        return PREFIX + _("no grant amounts in the rules data for {action} in {year}").format(
+            action=rules.ref.code, year=rules.call_year)
     g = rules.grants[0]
     months = _year(duration, "duration") if duration not in (None, "") else None
     if g.lump_sums:
@@ -171,13 +173,14 @@ def KA2_GRANT(action: Any, call_year: Any = None, duration: Any = None) -> Any:
         if months is None:
             return [[float(v) for v in g.max_by_duration.values()]]
         if months not in g.max_by_duration:
-            return PREFIX + f"duration must be one of {', '.join(map(str, g.max_by_duration))} months"
+            return PREFIX + _("duration must be one of {options} months").format(
+                options=", ".join(map(str, g.max_by_duration)))
         return float(g.max_by_duration[months])
     if g.per_month and months:
         return float(min(Decimal(g.per_month) * months, Decimal(g.max or 10**12)))
     if g.min is not None and g.max is not None:
         return [[float(g.min), float(g.max)]]
-    return float(g.max) if g.max is not None else PREFIX + "no fixed ceiling in the rules data"
+    return float(g.max) if g.max is not None else PREFIX + _("no fixed ceiling in the rules data")
 
 
 # ───────────────────────────── travel: whole columns in one call ─────────────────────────────
@@ -234,8 +237,8 @@ def _travel_grid(from_places: Any, to_places: Any, call_year: Any, green: Any, p
     else:
         kind = kind_a
     if [len(r) for r in a] != [len(r) for r in b]:
-        return PREFIX + (f"from and to must have the same shape ({len(a)}×{len(a[0]) if a else 0} vs "
-                         f"{len(b)}×{len(b[0]) if b else 0}), or one of them a single cell")
+        return PREFIX + _("from and to must have the same shape ({a} vs {b}), or one of them a single cell").format(
+            a=f"{len(a)}×{len(a[0]) if a else 0}", b=f"{len(b)}×{len(b[0]) if b else 0}")
     year = _year(call_year) if not _blank(call_year) else None
     cells = [(i, j) for i, row in enumerate(a) for j in range(len(row))
              if not (_blank(a[i][j]) or _blank(b[i][j]))]
@@ -256,8 +259,9 @@ def _eur(r: Any) -> float:
 @_arg("to_place", ndim=2, doc="Where it goes (the venue): a town or a column of the same size")
 @_arg("call_year", doc="Call year (default: the latest year with travel rules)")
 @_arg("green", doc="TRUE for green travel (train, bus, car-sharing)")
+@_arg("lang", doc='Language of messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_TRAVEL(from_place: Any, to_place: Any, call_year: Any = None, green: Any = None) -> Any:
+def KA2_TRAVEL(from_place: Any, to_place: Any, call_year: Any = None, green: Any = None, lang: Any = None) -> Any:
     """Travel unit cost in EUR per participant (return trip) for the one-way distance band; 0 below 10 km."""
     return _travel_grid(from_place, to_place, call_year, green, _eur)
 
@@ -265,8 +269,9 @@ def KA2_TRAVEL(from_place: Any, to_place: Any, call_year: Any = None, green: Any
 @_func(category=CATEGORY)
 @_arg("from_place", ndim=2, doc="A town or a column of towns")
 @_arg("to_place", ndim=2, doc="A town or a column of the same size")
+@_arg("lang", doc='Language of messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_DISTANCE(from_place: Any, to_place: Any) -> Any:
+def KA2_DISTANCE(from_place: Any, to_place: Any, lang: Any = None) -> Any:
     """One-way great-circle distance in km, as the Commission's distance calculator measures it."""
     return _travel_grid(from_place, to_place, None, None, lambda r: round(r.distance_km, 2))
 
@@ -275,8 +280,9 @@ def KA2_DISTANCE(from_place: Any, to_place: Any) -> Any:
 @_arg("from_place", ndim=2, doc="A town or a column of towns")
 @_arg("to_place", ndim=2, doc="A town or a column of the same size")
 @_arg("call_year", doc="Call year (default: the latest year with travel rules)")
+@_arg("lang", doc='Language of messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_BAND(from_place: Any, to_place: Any, call_year: Any = None) -> Any:
+def KA2_BAND(from_place: Any, to_place: Any, call_year: Any = None, lang: Any = None) -> Any:
     """The distance band, e.g. "100-499" (km, one way), that sets the travel unit cost."""
     return _travel_grid(from_place, to_place, call_year, None, lambda r: r.band)
 
@@ -304,8 +310,9 @@ def _blank_range(value: Any) -> bool:
 @_arg("call_year", doc="Call year, e.g. 2025")
 @_arg("partners", ndim=2, doc="The Partners table (for rows without From: the organisation's City)")
 @_arg("action", doc='Action code (2014–2020 Strategic Partnerships: meetings use the meeting rates), e.g. "KA202"')
+@_arg("lang", doc='Language of the total label and messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
-def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any = None) -> Any:
+def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any = None, lang: Any = None) -> Any:
     """The EUR total of every row of the travel plan (unit cost × participants), spilling down beside it."""
     from ka2forms.readers.plan import travel_plan_from_rows
     from ka2forms.services.budget import plan_travel
@@ -319,7 +326,7 @@ def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any
         if 0 <= r < len(out):
             out[r][0] = PREFIX + priced.error if priced.error else float(priced.total_eur)
     first = next((i for i, row in enumerate(rows) if any(not _blank(v) for v in row)), 0)
-    out[first][0] = "Total (EUR)"
+    out[first][0] = _("Total (EUR)")
     return out
 
 
@@ -331,9 +338,10 @@ def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any
 @_arg("requested_grant", doc="The requested grant / lump sum in EUR (optional)")
 @_arg("partners", ndim=2, doc="The Partners table (optional: every full partner should have a share)")
 @_arg("duration", doc="Duration in months (optional: 2014–2020 management per month)")
+@_arg("lang", doc='Language of the table and messages: "en" (default), "sl", "cs", "de"')
 @_cell_safe
 def KA2_BUDGET_CHECK(budget: Any, action: Any, call_year: Any, requested_grant: Any = None, partners: Any = None,
-                     duration: Any = None) -> Any:
+                     duration: Any = None, lang: Any = None) -> Any:
     """A table (check, required, actual, OK) of the budget against the action's rules, with its total."""
     from ka2forms.readers.plan import budget_from_rows
     from ka2forms.readers.workbook import _money
@@ -346,9 +354,9 @@ def KA2_BUDGET_CHECK(budget: Any, action: Any, call_year: Any, requested_grant: 
     project = _plan_project(action, call_year, partners, budget=lines, requested_grant=grant,
                             duration_months=months)
     result = check_budget(project)
-    rows: list[list[Any]] = [["Check", "Required", "Actual", "OK"]]
+    rows: list[list[Any]] = [[_("Check"), _("Required"), _("Actual"), _("OK")]]
     rows += [[c.description, c.required, c.actual, c.ok] for c in result.checks]
-    rows.append(["Total (EUR)", None, float(result.total_eur), result.ok])
+    rows.append([_("Total (EUR)"), None, float(result.total_eur), result.ok])
     return rows
 
 

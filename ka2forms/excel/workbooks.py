@@ -370,6 +370,25 @@ def add_plan_sheets(book: FormulaBook, lang: str, refs: ProjectRefs, partner_row
         cs.column_dimensions[col].width = 26
 
 
+
+def workbook_language(sheet_names: Sequence[str]) -> str | None:
+    """The language a workbook is written in, told by its sheet names as ``ka2forms new --lang`` writes them
+    (``Partnerji``, ``Načrt potovanj`` → sl); None when its names say nothing or more than one language.
+
+    Names two languages share ("Projekt", "Partner") decide nothing; a workbook someone named in English is
+    English only when it says so (``Partners``, ``Travel plan``)."""
+    names = {fold(n) for n in sheet_names}
+    own: dict[str, set[str]] = {
+        lang: {fold(n) for n in (*SHEET_NAMES[lang], *(PLAN_WORDS[lang][k] for k in ("plan", "budget",
+                                                                                     "budget_check")),
+                                 WORDS[lang]["lists"])} for lang in LANGS}
+    hits = {lang: len(names & (mine - set().union(*(o for other, o in own.items() if other != lang))))
+            for lang, mine in own.items()}
+    best = max(hits.values())
+    found = [lang for lang, n in hits.items() if n == best and n > 0]
+    return found[0] if len(found) == 1 else None
+
+
 # ───────────────────────────── the blank workbook (`ka2forms new`) ─────────────────────────────
 
 

@@ -176,7 +176,7 @@ def test_the_idl_declares_any_arguments_and_two_dimensional_results():
 
     source = build_oxt.idl(build_oxt.functions())
     assert "sequence< sequence< any > > KA2_TRAVEL([in] any fromPlace, [in] any toPlace, [in] any callYear, " \
-           "[in] any green);" in source
+           "[in] any green, [in] any lang);" in source
     assert source.count("sequence< sequence< any > > KA2_") == len(udfs.__all__)
 
 

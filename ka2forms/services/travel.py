@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ka2forms.errors import AmbiguousPlaceError, Ka2Error, Location, UnknownPlaceError
-from ka2forms.i18n import _, money, number
+from ka2forms.i18n import _, money, number, pgettext
 from ka2forms.places import Place, PlaceMatch, resolve_place
 from ka2forms.places.distance import haversine_km, haversine_many
 from ka2forms.readers.travel_csv import PairRow
@@ -86,7 +86,7 @@ class TravelResult:
         how = {"alternate name": _("{side}: {query!r} was read as {name} ({country}) by another of its names"),
                "address": _("{side}: {query!r} was read as {name} ({country}) as an address")}
         return [how[m.match].format(side=side, query=m.query, name=m.place.name, country=m.place.country)
-                for side, m in ((_("from"), self.from_match), (_("to"), self.to_match))
+                for side, m in ((pgettext("trip", "from"), self.from_match), (pgettext("trip", "to"), self.to_match))
                 if m is not None and m.match in how]
 
 
@@ -147,8 +147,9 @@ def _result(
     km = round_km(distance_km)
     band = table.band_for(km)
     notes, warnings = _band_texts(distance_km, km, band, table, year_defaulted)
-    place_notes = [f"{_('from')}: {n}" for n in a.notes] + [f"{_('to')}: {n}" for n in b.notes]
-    place_warnings = [f"{_('from')}: {w}" for w in a.warnings] + [f"{_('to')}: {w}" for w in b.warnings]
+    fr, to = pgettext("trip", "from"), pgettext("trip", "to")
+    place_notes = [f"{fr}: {n}" for n in a.notes] + [f"{to}: {n}" for n in b.notes]
+    place_warnings = [f"{fr}: {w}" for w in a.warnings] + [f"{to}: {w}" for w in b.warnings]
     return TravelResult(
         a.place,
         b.place,
@@ -304,7 +305,7 @@ def travel_many(
                 shared[key] = cached
         label, eur, notes_t, warnings_t, source = cached
         if a.notes or b.notes or a.warnings or b.warnings:
-            fr, to = _("from"), _("to")
+            fr, to = pgettext("trip", "from"), pgettext("trip", "to")
             notes_t = (*[f"{fr}: {n}" for n in a.notes], *[f"{to}: {n}" for n in b.notes], *notes_t)
             warnings_t = (*[f"{fr}: {w}" for w in a.warnings], *[f"{to}: {w}" for w in b.warnings], *warnings_t)
         out[i] = TravelResult(
@@ -339,7 +340,7 @@ CHUNK = 1000     # pairs per travel_many call when progress is reported
 
 def explain(e: Ka2Error) -> tuple[str, list[str]]:
     """A one-line message and detail lines (candidates, suggestions) for stderr or an error cell."""
-    sides = {"from": _("from"), "to": _("to")}
+    sides = {"from": pgettext("trip", "from"), "to": pgettext("trip", "to")}
     side = f"{sides.get(e.where.field, e.where.field)}: " if e.where.field else ""
     if isinstance(e, AmbiguousPlaceError):
         return (side + _("{query!r} matches several places; add a country or region (e.g. 'Frankfurt am Main' or "

@@ -53,6 +53,8 @@ class Location:
     line: int | None = None
 
     def __str__(self) -> str:
+        from ka2forms.i18n import gettext as _
+
         parts = []
         if self.file:
             parts.append(self.file)
@@ -60,13 +62,13 @@ class Location:
         if self.sheet and self.cell:
             inner = f"{self.sheet}!{self.cell}"
         elif self.sheet:
-            inner = f"sheet {self.sheet!r}"
+            inner = _("sheet {name!r}").format(name=self.sheet)
         elif self.cell:
             inner = self.cell
         if self.field:
-            inner = f"{inner} field {self.field!r}".strip()
+            inner = (inner + " " + _("field {name!r}").format(name=self.field)).strip()
         if self.line is not None:
-            inner = f"{inner} line {self.line}".strip()
+            inner = (inner + " " + _("line {n}").format(n=self.line)).strip()
         if inner:
             parts.append(inner)
         return ": ".join(parts)

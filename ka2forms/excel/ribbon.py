@@ -117,7 +117,8 @@ def annex_for_workbook(path: Path | str, *, lang: str | None = None) -> ButtonRe
             return _problems(wb, e)
         except Ka2Error as e:
             return ButtonReport(_("KA2: cannot make the annex"), e.short, ())
-        failing = "".join(f"\n• {c.description}: {c.hint or _('not met')}" for c in result.failing)
+        not_met = _("not met")
+        failing = "".join(f"\n• {c.description}: {c.hint or not_met}" for c in result.failing)
         where = "\n".join(str(p) for p in written)
         notes = "".join(f"\n{s}" for s in skipped)
         message = (_("{action} · call {year}: {verdict}").format(action=result.action, year=result.call_year,

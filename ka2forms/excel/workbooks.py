@@ -234,8 +234,8 @@ def add_checks_sheet(book: FormulaBook, lang: str, title: str, partner_rows: Seq
     book.put(ws, "B2", "=KA2_VERSION()", udfs.KA2_VERSION())
     ws["A3"] = words["grant"]
     duration = refs.duration_ref or '""'
-    grant = udfs.KA2_GRANT(refs.action, refs.call_year, refs.duration)
-    formula = f"=KA2_GRANT({refs.action_ref},{refs.year_ref},{duration})"
+    grant = udfs.KA2_GRANT(refs.action, refs.call_year, refs.duration, _lang(lang))
+    formula = f"=KA2_GRANT({refs.action_ref},{refs.year_ref},{duration}{_lang_arg(lang)})"
     if isinstance(grant, list):
         book.put(ws, "B3", formula, grant, array_to=f"{get_column_letter(1 + len(grant[0]))}3")
     else:
@@ -267,6 +267,7 @@ def add_travel_sheet(book: FormulaBook, lang: str, title: str, trips: Sequence[t
     for j, key in enumerate(head, start=1):
         ws.cell(row=1, column=j, value=words[key]).font = Font(bold=True)
     year = refs.year_ref
+    arg, extra = _lang_arg(lang), ((lang,) if _lang(lang) else ())   # messages in the workbook's language
     n = len(trips) + blank_rows
     for i in range(2, n + 2):
         origin, venue = trips[i - 2] if i - 2 < len(trips) else (None, None)
@@ -278,16 +279,20 @@ def add_travel_sheet(book: FormulaBook, lang: str, title: str, trips: Sequence[t
 
         guard = f'IF(OR(A{i}="",B{i}=""),"",' if blank_rows else ""
         close = ")" if blank_rows else ""
-        book.put(ws, f"C{i}", f"={guard}KA2_DISTANCE(A{i},B{i}){close}", val(udfs.KA2_DISTANCE))
-        book.put(ws, f"D{i}", f"={guard}KA2_BAND(A{i},B{i},{year}){close}", val(udfs.KA2_BAND, refs.call_year))
-        book.put(ws, f"E{i}", f"={guard}KA2_TRAVEL(A{i},B{i},{year}){close}", val(udfs.KA2_TRAVEL, refs.call_year))
-        book.put(ws, f"F{i}", f"={guard}KA2_TRAVEL(A{i},B{i},{year},TRUE){close}",
-                 val(udfs.KA2_TRAVEL, refs.call_year, True))
+        book.put(ws, f"C{i}", f"={guard}KA2_DISTANCE(A{i},B{i}{arg}){close}", val(udfs.KA2_DISTANCE, *extra))
+        book.put(ws, f"D{i}", f"={guard}KA2_BAND(A{i},B{i},{year}{arg}){close}",
+                 val(udfs.KA2_BAND, refs.call_year, *extra))
+        book.put(ws, f"E{i}", f"={guard}KA2_TRAVEL(A{i},B{i},{year}{',FALSE' if arg else ''}{arg}){close}",
+                 val(udfs.KA2_TRAVEL, refs.call_year, *((False, *extra) if extra else ())))
+        book.put(ws, f"F{i}", f"={guard}KA2_TRAVEL(A{i},B{i},{year},TRUE{arg}){close}",
+                 val(udfs.KA2_TRAVEL, refs.call_year, True, *extra))
         ws[f"C{i}"].number_format = "0.0"
     if trips:
         last = len(trips) + 1
-        values = udfs.KA2_TRAVEL([[o] for o, _ in trips], [[v] for _, v in trips], refs.call_year)
-        book.put(ws, "G2", f"=KA2_TRAVEL(A2:A{last},B2:B{last},{year})", values, array_to=f"G{last}")
+        values = udfs.KA2_TRAVEL([[o] for o, _ in trips], [[v] for _, v in trips], refs.call_year,
+                                 *((False, *extra) if extra else ()))
+        book.put(ws, "G2", f"=KA2_TRAVEL(A2:A{last},B2:B{last},{year}{',FALSE' if arg else ''}{arg})", values,
+                 array_to=f"G{last}")
     ws[f"A{n + 3}"] = words["total"]
     total = sum(v for v in (book.cached[(ws.title, f"E{i}")] for i in range(2, n + 2)) if isinstance(v, float))
     book.put(ws, f"E{n + 3}", f"=SUM(E2:E{n + 1})", total)
@@ -330,9 +335,9 @@ def add_plan_sheets(book: FormulaBook, lang: str, refs: ProjectRefs, partner_row
     for c in range(1, 8):
         ws.cell(row=1, column=c).font = bold
     last = len(plan)
-    values = udfs.KA2_TRAVEL_PLAN(plan, refs.call_year, partners, refs.action)
-    book.put(ws, "G1", f"=KA2_TRAVEL_PLAN(A1:F{last},{refs.year_ref},{TABLE_ALL},{refs.action_ref})", values,
-             array_to=f"G{last}")
+    values = udfs.KA2_TRAVEL_PLAN(plan, refs.call_year, partners, refs.action, _lang(lang))
+    book.put(ws, "G1", f"=KA2_TRAVEL_PLAN(A1:F{last},{refs.year_ref},{TABLE_ALL},{refs.action_ref}"
+             f"{_lang_arg(lang)})", values, array_to=f"G{last}")
     total = sum(v[0] for v in values[1:] if isinstance(v[0], float))
     ws[f"A{last + 2}"] = TOTAL[lang]
     book.put(ws, f"G{last + 2}", f"=SUM(G2:G{last})", total)
@@ -354,9 +359,9 @@ def add_plan_sheets(book: FormulaBook, lang: str, refs: ProjectRefs, partner_row
     top = 1
     duration = refs.duration_ref or '""'
     formula = (f"=KA2_BUDGET_CHECK({_ref(words['budget'], 'A1')}:{end.replace('$', '')},{refs.action_ref},"
-               f"{refs.year_ref},{grant_ref},{TABLE_ALL},{duration})")
-    checks = udfs.KA2_BUDGET_CHECK(rows, refs.action, refs.call_year, grant, partners, refs.duration) \
-        if len(rows[0]) > 1 else ""
+               f"{refs.year_ref},{grant_ref},{TABLE_ALL},{duration}{_lang_arg(lang)})")
+    checks = udfs.KA2_BUDGET_CHECK(rows, refs.action, refs.call_year, grant, partners, refs.duration,
+                                   _lang(lang)) if len(rows[0]) > 1 else ""
     if isinstance(checks, list):
         book.put(cs, f"A{top}", formula, checks, array_to=f"D{top + len(checks) - 1}")
     else:   # no organisation columns yet (the blank workbook): the formula waits for the first one

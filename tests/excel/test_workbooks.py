@@ -146,7 +146,8 @@ def test_the_blank_workbook_has_the_layout_dropdowns_and_live_formulas(lang):
     assert countries and all(resolve_country(c) for c in countries)
     formulas = _formula_cells(io.BytesIO(data))
     assert formulas[(checks, "B1")].startswith(f"=KA2_ELIGIBLE({TABLE_ALL},")
-    assert formulas[(travel_sheet, "C2")] == '=IF(OR(A2="",B2=""),"",KA2_DISTANCE(A2,B2))'
+    lang_arg = "" if lang == "en" else f',"{lang}"'   # the functions' messages in the workbook's language
+    assert formulas[(travel_sheet, "C2")] == f'=IF(OR(A2="",B2=""),"",KA2_DISTANCE(A2,B2{lang_arg}))'
     cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     assert cached[checks]["B2"].value == udfs.KA2_VERSION()
     assert cached[checks]["B1"].value.startswith("KA2: ")  # no partners yet: says so, in the cell

@@ -7,7 +7,7 @@ it with the same rendering function as ``ka2forms annex``), and tell the user wh
 files went. It reads the *saved* file, never the open window, and never writes to the workbook.
 
 The message box speaks the user's language (:func:`button_language`): ``KA2FORMS_LANG`` when set, else the
-workbook's own language (its sheet names, as ``ka2forms new --lang`` writes them), else the locale
+workbook's own language (its sheet names in Slovenian or Czech, as ``ka2forms new --lang`` writes them), else the locale
 (``LC_ALL``/``LC_MESSAGES``/``LANG``), else Excel's user-interface language, else English. The annex is
 written in the same language.
 """
@@ -79,7 +79,7 @@ def button_language(path: Path | str | None = None, app: Any = None,
         from ka2forms.excel.workbooks import workbook_language
 
         lang = workbook_language(_sheet_names(Path(path)))
-        if lang:
+        if lang and lang != "en":       # English names are the default layout, not a choice: the locale decides
             return lang
     if any(env.get(v) for v in _LOCALE_VARS):
         return resolve_lang(None, env)

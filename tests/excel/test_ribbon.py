@@ -105,3 +105,76 @@ def test_check_consortium_shows_the_verdict_and_every_failing_criterion(monkeypa
 def test_check_consortium_on_an_eligible_workbook_says_so():
     report = ribbon.check_for_workbook(SAMPLES / "ka220-vet-eligible.xlsx")
     assert report.title == "KA2: eligible" and "•" not in report.message
+
+
+# ───────────────────────────── the message box in the user's language ─────────────────────────────
+
+
+@pytest.fixture
+def no_locale(monkeypatch):
+    for var in ("KA2FORMS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_check_message_in_czech_with_czech_counts(no_locale):
+    from english import assert_no_english
+
+    report = ribbon.check_for_workbook(SAMPLES / "afi-lot1-not-eligible.xlsx", lang="cs")
+    assert report.title == "KA2: nezpůsobilé"
+    assert "AFI-LOT1 · výzva 2025: NEZPŮSOBILÉ" in report.message and "Splněno 8 z 11 kritérií." in report.message
+    assert "Alespoň 8 řádných partnerů: požadováno ≥ 8, zjištěno 7" in report.message
+    assert_no_english(report.message, "cs")
+
+
+def test_annex_message_in_slovenian_from_ka2forms_lang(no_locale, monkeypatch, workbook):
+    from english import assert_no_english
+
+    monkeypatch.setenv("KA2FORMS_LANG", "sl")
+    monkeypatch.setenv("LANG", "cs_CZ.UTF-8")      # the variable wins over the locale
+    report = ribbon.annex_for_workbook(workbook)
+    assert report.title == "KA2: ni upravičen" and "Priloga je zapisana poleg delovnega zvezka:" in report.message
+    assert_no_english(report.message, "sl")
+
+
+def test_a_workbook_written_in_czech_gets_czech_messages(no_locale, tmp_path):
+    from ka2forms.excel.workbooks import new_workbook
+
+    path = tmp_path / "novy.xlsx"
+    path.write_bytes(new_workbook("KA220-VET", 2025, "cs"))   # sheets Projekt, Partneři, Kontrola, …
+    assert ribbon.button_language(path, environ={}) == "cs"
+    report = ribbon.check_for_workbook(path)     # no partners yet: the problem, with its cell, in a Czech box
+    assert report.title == "KA2: nejprve opravte sešit"
+    assert report.message.startswith("novy.xlsx obsahuje problémy:\n• Partneři!A2: ")
+
+
+def test_english_sheet_names_leave_the_choice_to_the_locale_then_to_excel(tmp_path):
+    sample = SAMPLES / "ka220-vet-eligible.xlsx"        # sheets Project, Partners, … (the default layout)
+    assert ribbon.button_language(sample, environ={"LANG": "sl_SI.UTF-8"}) == "sl"
+    app = types.SimpleNamespace(api=types.SimpleNamespace(
+        LanguageSettings=types.SimpleNamespace(LanguageID=lambda which: 1029 if which == 2 else 1033)))
+    assert ribbon.button_language(sample, app, environ={}) == "cs"      # Excel's user interface in Czech
+    assert ribbon.button_language(sample, None, environ={}) == "en"
+    assert ribbon.button_language(sample, app, environ={"KA2FORMS_LANG": "de"}) == "de"
+
+
+def test_the_button_asks_to_save_first_in_the_users_language(no_locale, monkeypatch):
+    monkeypatch.setenv("LANG", "sl_SI.UTF-8")
+    book = _Book("Zvezek1")
+    _fake_xlwings(monkeypatch, book)
+    ribbon.check_consortium()
+    title, message = book.app.alerts[0]
+    assert title == "KA2: najprej shranite delovni zvezek" and "Shranite delovni zvezek" in message
+
+
+def test_an_unsaved_workbook_note_in_czech(no_locale, monkeypatch, workbook):
+    monkeypatch.setenv("KA2FORMS_LANG", "cs")
+    book = _Book(str(workbook), saved=False)
+    _fake_xlwings(monkeypatch, book)
+    ribbon.check_consortium()
+    assert "neuložené změny nejsou zahrnuty" in book.app.alerts[0][1]
+
+
+def test_a_language_we_lack_in_ka2forms_lang_is_said_not_guessed(no_locale, monkeypatch, workbook):
+    monkeypatch.setenv("KA2FORMS_LANG", "fr")
+    report = ribbon.check_for_workbook(workbook)
+    assert report.title == "KA2: cannot check the workbook" and "unknown language 'fr'" in report.message

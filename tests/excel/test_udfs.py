@@ -202,3 +202,50 @@ def test_messages_in_the_language_asked_for():
         "call year is empty", "Aufrufjahr ist leer")
     assert udfs.KA2_COUNTRY("SI", None, "fr").startswith("KA2: unknown language 'fr'")
     assert udfs.KA2_COUNTRY("SI", None, "") == "EU Member State"
+
+
+# ───────────────────────────── lang as the last argument of every function with words ─────────────────────────────
+
+
+def test_every_function_with_words_takes_lang_last_and_keeps_its_arguments():
+    """Interfaces are promises: lang is added at the end, optional; the arguments before it are unchanged."""
+    import inspect
+
+    before = {"KA2_GRANT": ["action", "call_year", "duration"], "KA2_TRAVEL": ["from_place", "to_place",
+              "call_year", "green"], "KA2_DISTANCE": ["from_place", "to_place"], "KA2_BAND": ["from_place",
+              "to_place", "call_year"], "KA2_TRAVEL_PLAN": ["plan", "call_year", "partners", "action"],
+              "KA2_BUDGET_CHECK": ["budget", "action", "call_year", "requested_grant", "partners", "duration"],
+              "KA2_CHECK": ["partners", "action", "call_year"], "KA2_ELIGIBLE": ["partners", "action", "call_year"],
+              "KA2_COUNTRY": ["country", "call_year"]}
+    for name, args in before.items():
+        params = inspect.signature(getattr(udfs, name)).parameters
+        assert list(params) == [*args, "lang"], name
+        assert params["lang"].default is None, name
+
+
+def test_travel_messages_in_the_language_asked_for():
+    assert udfs.KA2_TRAVEL("Ljubljana", "Praha", 2025.0, None, "sl") == udfs.KA2_TRAVEL("Ljubljana", "Praha", 2025.0)
+    assert udfs.KA2_DISTANCE([["Ljubljana"], ["Brno"]], [["Wien"], ["Graz"], ["Linz"]], "sl") == (
+        "KA2: od in do morata imeti enako obliko (2×1 proti 3×1) ali pa je eden od njiju ena celica")
+    assert udfs.KA2_DISTANCE([["Ljubljana"], ["Brno"]], [["Wien"], ["Graz"], ["Linz"]]).startswith(
+        "KA2: from and to must have the same shape")
+    assert udfs.KA2_BAND("Ljubljana", "Atlantisxx", 2025.0, "cs").startswith("KA2: pole 'to': ")
+    assert udfs.KA2_BAND("Ljubljana", "Praha", 2025.0, "xx").startswith("KA2: unknown language 'xx'")
+
+
+def test_grant_messages_in_the_language_asked_for():
+    assert udfs.KA2_GRANT("AFI-LOT1", 2025.0, 7.0, "de") == "KA2: die Laufzeit muss eine von 24, 36 Monaten sein"
+    assert udfs.KA2_GRANT("AFI-LOT1", 2025.0, 7.0) == "KA2: duration must be one of 24, 36 months"
+    assert udfs.KA2_GRANT("KA220-VET", 2025.0, None, "cs") == udfs.KA2_GRANT("KA220-VET", 2025.0)   # numbers stay
+    assert udfs.KA2_GRANT("KA220-VET", None, None, "sl") == udfs.KA2_GRANT("KA220-VET")
+
+
+def test_plan_and_budget_tables_in_the_language_asked_for():
+    sl = udfs.KA2_TRAVEL_PLAN(PLAN, 2025.0, PARTNERS, None, "sl")
+    assert sl[0] == ["Skupaj (EUR)"] and sl[1:] == udfs.KA2_TRAVEL_PLAN(PLAN, 2025.0, PARTNERS)[1:]
+    budget = [["Work package", "Šolski center Celje", "Müller GmbH", "Győri SZC"],
+              ["Project management", 20000.0, 10000.0, 10000.0], ["Curriculum", 60000.0, 40000.0, 30000.0]]
+    cs = udfs.KA2_BUDGET_CHECK(budget, "KA220-VET", 2025.0, 170000.0, PARTNERS, None, "cs")
+    en = udfs.KA2_BUDGET_CHECK(budget, "KA220-VET", 2025.0, 170000.0, PARTNERS)
+    assert cs[0] == ["Kontrola", "Požadováno", "Skutečnost", "OK"] and cs[-1][0] == "Celkem (EUR)"
+    assert [r[3] for r in cs] == [r[3] for r in en] and cs[1][0] != en[1][0]

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,6 +297,52 @@ def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
     _WORKER = worker
 
 
+#: Where the pool puts a run's options for the fork server it starts (read by ``_batch_preload``).
+SETUP_ENV = "KA2FORMS_BATCH_SETUP"
+
+
+def options_json(options: Options) -> str:
+    return json.dumps({**{f: getattr(options, f) for f in Options.__dataclass_fields__},
+                       "today": options.today.isoformat() if options.today else None})
+
+
+def options_from_json(text: str) -> Options:
+    data = json.loads(text)
+    return Options(**{**data, "formats": tuple(data["formats"]),
+                      "today": dt.date.fromisoformat(data["today"]) if data["today"] else None})
+
+
+def _set_up(options: Options, fingerprint: dict[str, Any]) -> None:
+    """Set this worker up unless it already is for these options (a worker forked from a fork server that
+    ``_batch_preload`` set up starts ready)."""
+    if _WORKER is None or _WORKER.options != options or _WORKER.fingerprint != fingerprint:
+        _init_worker(options, fingerprint)
+
+
+def _start_fork_server(options: Options) -> None:
+    """Start the fork server workers come from, set up for ``options`` while the caller goes on.
+
+    Why: setting a worker up (imports, parsing the form, compiling templates) takes ≈ 0.8 s of CPU. Done once
+    in the fork server, every worker — also one that replaces a worker stopped for its time limit — starts
+    with it done, and the parent checks the form meanwhile. A server already running (an earlier run in this
+    process) is kept: its workers then set themselves up for these options (:func:`_set_up`)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    forkserver.set_forkserver_preload(["ka2forms.services._batch_preload"])
+    previous = os.environ.get(SETUP_ENV)
+    os.environ[SETUP_ENV] = options_json(options)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ[SETUP_ENV]
+        else:
+            os.environ[SETUP_ENV] = previous
+
+
 def _input_stamp(source: Path) -> dict[str, Any]:
     st = source.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
@@ -472,6 +519,29 @@ def _run_job(job: Job, resume: bool, timeout: float | None = None) -> Row:
         signal.signal(signal.SIGALRM, previous)
 
 
+#: The collector's thresholds during a batch (Python's default is 700, 10, 10).
+BATCH_GC_THRESHOLDS = (20_000, 50, 100)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run a batch with the cyclic garbage collector set for it, and put the settings back afterwards.
+
+    Why: a batch keeps the parsed form, map, rules and templates for the whole run and allocates many
+    short-lived objects per workbook; with Python's defaults the collector walks those long-lived objects
+    again and again (≈ 15 % of a run's time). So what the setup made is frozen (never walked again) and the
+    young generation is collected after 20 000 allocations instead of 700. Memory stays flat: a workbook's
+    objects are freed by reference counting, and cycles are still collected."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
+
 def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
     """A worker process: set up once, then convert the jobs the parent sends until it sends None."""
     import signal
@@ -479,11 +549,13 @@ def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C is the parent's to handle
     set_language(options.lang)                       # its messages (errors in the summary) in the run's language
     try:
-        _init_worker(options, fingerprint)
+        _set_up(options, fingerprint)
     except BaseException as e:
         conn.send(("init", f"{e.__class__.__name__}: {excerpt(str(e), 200)}"))
         return
     conn.send(("ready", None))
+    gc.freeze()                                      # the worker's setup lives as long as the worker
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
     while True:
         try:
             request = conn.recv()
@@ -518,8 +590,6 @@ class _Pool:
         # has imported ka2forms once.
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self.context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            self.context.set_forkserver_preload(["ka2forms.services.batch"])
         self.options, self.fingerprint = options, fingerprint
         self.procs = [self._start() for _ in range(size)]
 
@@ -633,9 +703,11 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
 
     if workers <= 1 or len(jobs) <= 1:
         _init_worker(options, fingerprint)
-        for job in jobs:
-            done(_run_job(job, resume, timeout))
+        with fewer_collections():
+            for job in jobs:
+                done(_run_job(job, resume, timeout))
     else:
+        _start_fork_server(options)
         if options.form:     # a bad form or map: one clear error now, not one per worker
             _init_worker(options, fingerprint)
         _run_pool(jobs, options, fingerprint, workers, resume, timeout, done)

@@ -81,9 +81,9 @@ def test_rules_action_and_year_show_criteria_lump_sums_and_sources() -> None:
     assert result.exit_code == 0, result.output
     assert "KA220-VET — Cooperation Partnerships, call 2025" in result.stdout
     assert "this version covers calls 2022–2025" in result.stdout
-    assert "lump sums 120,000 / 250,000 / 400,000" in result.stdout
+    assert "lump sums €120,000.00 / €250,000.00 / €400,000.00" in result.stdout   # money as everywhere else
     assert "12–36 months" in result.stdout
-    assert {"min-organisations", "min-countries", "coordinator", "duration", "grant (EUR)"} <= set(
+    assert {"min-organisations", "min-countries", "coordinator", "duration", "grant"} <= set(
         first_column(result.stdout))
     assert "oid" not in first_column(result.stdout)  # the OID criterion applies to KA220-HED only
     grant_row = next(line for line in result.stdout.splitlines() if "lump sums" in line)
@@ -98,8 +98,8 @@ def test_rules_action_and_year_of_an_older_version_show_that_version() -> None:
 
     assert result.exit_code == 0, result.output
     assert "this version covers calls 2021" in result.stdout
-    assert "lump sums 120,000" not in result.stdout
-    assert "≥ 100,000" in result.stdout and "≤ 400,000" in result.stdout
+    assert "lump sums €120,000" not in result.stdout
+    assert "≥ €100,000.00" in result.stdout and "≤ €400,000.00" in result.stdout
 
 
 def test_rules_year_2018_lists_only_actions_with_rules_that_year() -> None:

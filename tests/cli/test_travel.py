@@ -55,7 +55,7 @@ def test_json_tpm_activity_uses_the_2014_2020_meeting_rates(runner: CliRunner) -
 def test_human_output_names_both_places_the_band_and_the_cost(runner: CliRunner) -> None:
     res = runner.invoke(travel, ["Praha", "Brno", "--year", "2019"])
     assert res.exit_code == 0
-    assert "Prague" in res.stdout and "100-499" in res.stdout and "EUR 180" in res.stdout
+    assert "Prague" in res.stdout and "100-499" in res.stdout and "€180.00 per participant" in res.stdout
 
 
 def test_ambiguous_place_exit_2_candidates_on_stderr(runner: CliRunner) -> None:

@@ -73,8 +73,8 @@ def _list_actions(year: int | None) -> None:
 def _show_action(a: Action) -> None:
 
     ui.out.print(Text(f"{a.key} — {action_name(a.name)}", style="bold"))
-    # TRANSLATORS: the action's summary is rules data in English (as the Programme Guide's English edition)
-    ui.out.print(Text(a.summary + "\n" + _("Period {period}; managed by {managed_by}.").format(
+    summary = " ".join(a.summary.split())           # as the catalog holds it (rules.words.data_messages)
+    ui.out.print(Text(_(summary) + "\n" + _("Period {period}; managed by {managed_by}.").format(
         period=a.period, managed_by=_(a.managed_by))))
     if a.fields:
         ui.out.print(Text(_("Fields or lots: {fields}").format(fields=", ".join(a.fields))))

@@ -191,6 +191,7 @@ def data_messages() -> Iterator[DataMessage]:
     for key, raw in read_actions().items():
         yield DataMessage(raw["name"], None, f"actions: {key}.name")
         yield DataMessage(raw["managed_by"], None, f"actions: {key}.managed_by")
+        yield DataMessage(" ".join(str(raw["summary"]).split()), None, f"actions: {key}.summary")
         for version in raw.get("rules", []):
             for c in version.get("criteria", []) or []:
                 if c.get("description"):

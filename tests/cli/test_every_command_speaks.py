@@ -64,9 +64,8 @@ COMMANDS = [
     ("rules", lambda t: ["rules"], {0}),
     ("rules --year", lambda t: ["rules", "--year", "2025"], {0}),
     ("rules --year without rules", lambda t: ["rules", "--year", "2099"], {0, 2}),
-    pytest.param("rules --action", lambda t: ["rules", "--action", "KA220-VET"], {0}, marks=pytest.mark.xfail(
-        strict=True, reason="an action's summary is rules data in English, not yet in the catalogs"),
-        id="rules --action"),
+    ("rules --action", lambda t: ["rules", "--action", "KA220-VET"], {0}),
+    ("rules --action (2014–2020)", lambda t: ["rules", "--action", "EPPKA2-SSA"], {0}),
     ("rules --action --year", lambda t: ["rules", "--action", "KA220-VET", "--year", "2025"], {0}),
     ("rules --action --year (AFI)", lambda t: ["rules", "--action", "AFI-LOT1", "--year", "2025"], {0}),
     ("rules --country", lambda t: ["rules", "--country", "Srbija"], {0}),

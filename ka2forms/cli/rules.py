@@ -111,7 +111,7 @@ def _show_rules(r: ActionRules) -> None:
         else:
             value = _(c.text) if c.text else _(c.description) if c.description else c.kind
         if c.note:
-            value += f" — {c.note}"
+            value += f" — {_(c.note)}"
         table.add_row(Text(c.id), Text(value), _conf(c.provenance.confidence.value), src(c.provenance))
     for d in r.durations:
         table.add_row(_("duration"), Text(_describe_duration(d)), _conf(d.provenance.confidence.value),
@@ -133,7 +133,7 @@ def _show_rules(r: ActionRules) -> None:
         if g.max is not None:
             parts.append(f"≤ {money(g.max)}")
         if g.note:
-            parts.append(f"({g.note})")
+            parts.append(f"({_(g.note)})")
         table.add_row(_("grant"), Text("; ".join(parts)), _conf(g.provenance.confidence.value),
                       src(g.provenance))
     ui.out.print(table)

@@ -198,3 +198,8 @@ def data_messages() -> Iterator[DataMessage]:
                     yield DataMessage(c["description"], None, f"actions: {key} {c['id']}.description")
                 if c.get("kind") == "advice" and c.get("text"):
                     yield DataMessage(c["text"], None, f"actions: {key} {c['id']}.text (advice)")
+                if c.get("note"):     # shown by ``ka2forms rules --action A --year Y``
+                    yield DataMessage(c["note"], None, f"actions: {key} {c['id']}.note")
+            for g in version.get("grants", []) or []:
+                if g.get("note"):
+                    yield DataMessage(g["note"], None, f"actions: {key} grants.note")

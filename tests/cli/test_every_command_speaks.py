@@ -68,6 +68,8 @@ COMMANDS = [
     ("rules --action (2014–2020)", lambda t: ["rules", "--action", "EPPKA2-SSA"], {0}),
     ("rules --action --year", lambda t: ["rules", "--action", "KA220-VET", "--year", "2025"], {0}),
     ("rules --action --year (AFI)", lambda t: ["rules", "--action", "AFI-LOT1", "--year", "2025"], {0}),
+    ("rules with notes (CB-VET)", lambda t: ["rules", "--action", "CB-VET", "--year", "2024"], {0}),
+    ("rules with notes (CBY)", lambda t: ["rules", "--action", "CBY", "--year", "2025"], {0}),
     ("rules --country", lambda t: ["rules", "--country", "Srbija"], {0}),
     ("travel", lambda t: ["travel", "Ljubljana", "Praha"], {0}),
     ("travel green, old year", lambda t: ["travel", "Ljubljana", "Brno", "--green", "--year", "2019"], {0}),

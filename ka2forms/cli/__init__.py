@@ -15,6 +15,7 @@ import click
 
 from ka2forms import __version__
 from ka2forms.cli._i18n import Ka2Group, lang_option_param
+from ka2forms.i18n import N_, gettext
 from ka2forms.rules import rules_edition
 
 #: command name → "module:attribute" of its Click command, in the order ``--help`` lists them.
@@ -45,8 +46,18 @@ class LazyGroup(Ka2Group):
         return super().get_command(ctx, cmd_name)
 
 
+class _VersionMessage(str):
+    """``--version``'s line, translated when Click fills it in (``message % {...}``), after ``--lang`` is read."""
+
+    def __mod__(self, values: object) -> str:
+        return str(gettext(str(self)).format(edition=rules_edition()) % values)
+
+
+VERSION_MESSAGE = _VersionMessage(N_("%(prog)s %(version)s, rules {edition}"))
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ka2forms", message="%(prog)s %(version)s, rules " + rules_edition())
+@click.version_option(__version__, prog_name="ka2forms", message=VERSION_MESSAGE)
 def main() -> None:
     """Erasmus+ KA2 rules, consortium checks and forms from partner workbooks."""
 

@@ -134,7 +134,7 @@ class Action:
     reviewed_to: int = 0  # the last call year whose call text a person checked these rules against
 
     def version(self, call_year: int) -> ActionVersion:
-        subject = f"{self.key} ({self.name})"
+        subject = f"{self.key} ({_(self.name)})"
         known = describe_ranges(merge_ranges(self.calls))
         if call_year > self.reviewed_to:
             raise RuleNotDefinedError(subject, call_year, known=known,
@@ -143,10 +143,12 @@ class Action:
             if call_year in v.calls:
                 if v.no_call:
                     raise RuleNotDefinedError(subject, call_year, known=known,
-                                              detail=f"there was no call for this action in {call_year}: {v.no_call}")
+                                              detail=_("there was no call for this action in {year}: {why}").format(
+                                                  year=call_year, why=_(v.no_call)))
                 if v.unknown:
                     raise RuleNotDefinedError(subject, call_year, known=known,
-                                              detail=f"the rules of call {call_year} are not in the data: {v.unknown}")
+                                              detail=_("the rules of call {year} are not in the data: {why}").format(
+                                                  year=call_year, why=_(v.unknown)))
                 return v
         raise RuleNotDefinedError(subject, call_year, known=known)
 
@@ -356,7 +358,7 @@ def resolve_action(code: str, *, where: Location | None = None) -> ActionRef:
     close = difflib.get_close_matches(text.upper(), list(dict.fromkeys([*cat.actions, *_official_codes()])),
                                       n=3, cutoff=0.6)
     raise UnknownValueError("action", text, suggestions=close, where=where,
-                            hint="see `ka2forms rules` for the actions and codes we know")
+                            hint=_("see `ka2forms rules` for the actions and codes we know"))
 
 
 @cache
@@ -380,14 +382,16 @@ def rules_for(code: str | ActionRef, call_year: int, *, where: Location | None =
     version = ref.action.version(call_year)
     fld = version.lot_aliases.get(ref.field or "", ref.field)
     if version.lots and fld is not None and fld not in version.lots:
-        raise InputError(f"{ref.action.key} call {call_year} had no {fld}: its lots were "
-                         + "; ".join(f"{k} {v}" for k, v in version.lots.items()), where=where)
+        lots = "; ".join(f"{k} {v}" for k, v in version.lots.items())
+        raise InputError(_("{action} call {year} had no {field}: its lots were {lots}").format(
+            action=ref.action.key, year=call_year, field=fld, lots=lots), where=where)
     everything = [*version.criteria, *version.durations, *version.grants]
     restricted = sorted({f for item in everything for f in item.fields})
     if fld is None and any(c.kind == "organisations" and c.fields for c in version.criteria):
-        raise InputError(f"{ref.action.key} rules in call {call_year} differ by field or lot "
-                         f"({', '.join(restricted)}): give it in the action code, e.g. "
-                         f"{ref.action.key}-{restricted[0]}", where=where)
+        raise InputError(_("{action} rules in call {year} differ by field or lot ({fields}): give it in the action "
+                           "code, e.g. {example}").format(action=ref.action.key, year=call_year,
+                                                          fields=", ".join(restricted),
+                                                          example=f"{ref.action.key}-{restricted[0]}"), where=where)
     notes = []
     if fld is None and restricted:
         notes.append(_("no field or lot in the action code: rules that apply only to {fields} were not "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ka2forms.errors import RuleNotDefinedError, RulesDataError, UnknownValueError
+from ka2forms.i18n import gettext as _
 from ka2forms.rules.loader import provenance, read_yaml
 from ka2forms.rules.provenance import CallYears, Provenance, describe_ranges, merge_ranges
 
@@ -151,7 +152,7 @@ def default_call_year() -> int:
 def _check_activity(activity: str) -> None:
     known = _tables()[0]
     if activity not in known:
-        raise UnknownValueError("travel activity", activity, suggestions=sorted(known))
+        raise UnknownValueError(_("travel activity"), activity, suggestions=sorted(known))
 
 
 @cache
@@ -161,7 +162,8 @@ def travel_bands(call_year: int, green: bool = False, activity: str | None = Non
     _check_activity(activity)
     raw = next((t for t in _tables()[1] if t.activity == activity and call_year in t.calls), None)
     if raw is None:
-        subject = "travel bands" if activity == DEFAULT_ACTIVITY else f"travel bands ({activity})"
+        subject = _("travel bands") if activity == DEFAULT_ACTIVITY else _("travel bands ({activity})").format(
+            activity=activity)
         raise RuleNotDefinedError(subject, call_year, known=_describe(covered_years(activity)))
     green_defined = any("green" in b for b in raw.bands)
     bands = []

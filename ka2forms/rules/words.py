@@ -193,6 +193,9 @@ def data_messages() -> Iterator[DataMessage]:
         yield DataMessage(raw["managed_by"], None, f"actions: {key}.managed_by")
         yield DataMessage(" ".join(str(raw["summary"]).split()), None, f"actions: {key}.summary")
         for version in raw.get("rules", []):
+            for why in ("no_call", "unknown"):     # why a call year has no rules, in the error that says so
+                if version.get(why):
+                    yield DataMessage(str(version[why]), None, f"actions: {key} from {version.get('from')}.{why}")
             for c in version.get("criteria", []) or []:
                 if c.get("description"):
                     yield DataMessage(c["description"], None, f"actions: {key} {c['id']}.description")

@@ -209,3 +209,21 @@ def test_the_core_speaks_slovenian_without_babel():
             "assert 'babel' not in sys.modules, 'babel imported'; print(r.criteria[-1].required)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "eden od zneskov: 120.000,00\u00a0€, 250.000,00\u00a0€, 400.000,00\u00a0€"
+
+
+# ───────────────────────────── what we write, we read back ─────────────────────────────
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_type_and_role_as_a_language_shows_it_reads_back(lang):
+    """An annex in Slovenian says "Ponudnik PIU"; a partner who copies it into a workbook must not get an
+    "unknown organisation type" error."""
+    from ka2forms.rules import resolve_role, resolve_type
+    from ka2forms.rules.loader import read_yaml
+
+    orgs = read_yaml("organisations.yaml")
+    with i18n.use(lang):
+        shown_types = {code: words.type_label(code) for code in orgs["types"]}
+        shown_roles = {role: words.role_label(role) for role in orgs["roles"]}
+    assert {code: resolve_type(label) for code, label in shown_types.items()} == {c: c for c in shown_types}
+    assert {role: resolve_role(label).value for role, label in shown_roles.items()} == {r: r for r in shown_roles}

@@ -39,6 +39,13 @@ class OrgClass:
     members: dict[str, Provenance]
 
 
+def _shown(label: str) -> list[str]:
+    """The label as every catalog shows it (annex, check, ``ka2forms new``): what we write, we read back."""
+    from ka2forms.i18n import LANGUAGES, translation
+
+    return [translation(lang).gettext(label) for lang in LANGUAGES if lang != "en"]
+
+
 @cache
 def _types_vocabulary() -> Vocabulary:
     voc = Vocabulary("organisation type")
@@ -46,7 +53,7 @@ def _types_vocabulary() -> Vocabulary:
     if tuple(data) != ORG_TYPES:
         raise RulesDataError(f"organisations.yaml: types must be exactly {', '.join(ORG_TYPES)}")
     for code, raw in data.items():
-        voc.add(code, [code, raw["label"], *raw.get("labels", [])])
+        voc.add(code, [code, raw["label"], *raw.get("labels", []), *_shown(raw["label"])])
     for code, words in spellings.keyed("types").items():  # how people write them (spellings.yaml)
         if code not in ORG_TYPES:
             raise RulesDataError(f"spellings.yaml: types: unknown type {code}")
@@ -58,7 +65,7 @@ def _types_vocabulary() -> Vocabulary:
 def _roles_vocabulary() -> Vocabulary:
     voc = Vocabulary("role")
     for key, raw in read_yaml("organisations.yaml")["roles"].items():
-        voc.add(Role(key).value, [key, raw["label"], *raw.get("labels", [])])
+        voc.add(Role(key).value, [key, raw["label"], *raw.get("labels", []), *_shown(raw["label"])])
     for key, words in spellings.keyed("roles").items():
         voc.add(Role(key).value, words)
     return voc

@@ -477,7 +477,7 @@ class _IncrementalForm:
         ascii_ok = self.ascii_ok.get(tw.da_font)
         if ascii_ok is None:
             ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
-        if text.isascii() and text.isprintable() and _PRINTABLE_ASCII <= ascii_ok:
+        if text.isascii() and text.isprintable() and ascii_ok >= _PRINTABLE_ASCII:
             key = (tw.da_font, _NO_LETTERS)          # most values: no set to build
         else:
             key = (tw.da_font, frozenset(set(text) - ascii_ok))
@@ -917,7 +917,8 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
     try:
         return _block_font(str(path), blocks)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
-        raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
+        raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=template.where(names[0])) \
+            from None
 
 
 @lru_cache(maxsize=32)

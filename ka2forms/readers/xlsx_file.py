@@ -87,7 +87,7 @@ def open_workbook(path: str | Path) -> Workbook:
     p = Path(path)
     preflight(p)
     with guard(p):
-        from openpyxl import load_workbook   # here: the fast reader (calamine) and preflight need no openpyxl
+        from openpyxl import load_workbook  # here: the fast reader (calamine) and preflight need no openpyxl
 
         wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
         for ws in wb.worksheets:       # a negative shared-string index would silently pick one from the end

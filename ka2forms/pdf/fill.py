@@ -906,19 +906,18 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
                              f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
                              f".ttf file", where=template.where(names[0]))
-    missing = "".join(sorted(ch for ch in chars - _font_letters(str(path)) if not ch.isspace()))
-    if missing:
-        raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
-                             f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters",
-                             where=template.where(names[0]))
-    blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
     from fontTools.ttLib import TTLibError
 
     try:
-        return _block_font(str(path), blocks)
+        letters = _font_letters(str(path))
+        missing = "".join(sorted(ch for ch in chars - letters if not ch.isspace()))
+        if not missing:
+            return _block_font(str(path), frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii()))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
-        raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=template.where(names[0])) \
-            from None
+        raise FormValueError(f"cannot embed the fallback font {path} ({e}); set {FALLBACK_FONT_ENV} to a .ttf "
+                             "font file", where=template.where(names[0])) from None
+    raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
+                         f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=template.where(names[0]))
 
 
 @lru_cache(maxsize=32)

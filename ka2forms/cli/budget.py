@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ka2forms.cli import _common as ui
-from ka2forms.i18n import _, money
+from ka2forms.i18n import _, current, money
 from ka2forms.readers.workbook import read_workbook
 from ka2forms.services.budget import BudgetResult, TravelPlan, check_budget, plan_travel
 
@@ -72,7 +72,8 @@ def budget(workbook: str, as_json: bool) -> None:
         plan = plan_travel(project) if project.travel_plan is not None else None
         result = check_budget(project) if project.budget is not None else None
         if as_json:
-            data: dict[str, Any] = {"file": project.source, "action": project.action, "call_year": project.call_year}
+            data: dict[str, Any] = {"file": project.source, "action": project.action, "call_year": project.call_year,
+                                    "lang": current()}     # descriptions and notes are in this language
             if plan is not None:
                 data["travel_plan"] = plan.as_dict()
             if result is not None:

@@ -23,7 +23,7 @@ from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.errors import InputError, Ka2Error, Location, PlaceError
-from ka2forms.i18n import _, money, ngettext, number
+from ka2forms.i18n import _, current, money, ngettext, number
 from ka2forms.rules.words import confidence_label
 from ka2forms.services.travel import BATCH_COLUMNS, explain
 
@@ -105,7 +105,8 @@ def travel(
         for line in result.inexact():  # never silent, also under --json (stdout stays pure JSON)
             ui.err.print(Text(_("note: "), style="yellow") + Text(line))
         if as_json:
-            ui.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            # notes and warnings are in the user's language: the JSON says which (keys stay English)
+            ui.echo(json.dumps({**result.to_dict(), "lang": current()}, ensure_ascii=False, indent=2))
         else:
             _print_result(result)
         return ui.EXIT_OK

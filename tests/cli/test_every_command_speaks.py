@@ -149,3 +149,14 @@ def test_travel_numbers_and_money_in_the_languages_format():
     r = run(["--lang", "sl", "travel", "Ljubljana", "Praha", "--year", "2025"], {})
     assert "448,9 km v eno smer (razred po celih km: 449)" in r.output
     assert "211,00 € na udeleženca" in r.output.replace("\u00a0", " ")
+
+
+def test_travel_and_budget_json_keep_english_keys_and_say_their_language():
+    import json
+
+    cs = json.loads(run(["--lang", "cs", "travel", "Ljubljana", "Brno", "--json"], {}).output)
+    en = json.loads(run(["travel", "Ljubljana", "Brno", "--json"], {}).output)
+    assert cs["lang"] == "cs" and en["lang"] == "en" and set(cs) == set(en)
+    assert cs["band"] == en["band"] and cs["notes"] != en["notes"]          # numbers the same, words translated
+    sl = json.loads(run(["budget", "--json", WITH_PLAN], {"LANG": "sl_SI.UTF-8"}).output)
+    assert sl["lang"] == "sl" and {"travel_plan", "budget", "budget_ok"} <= set(sl)

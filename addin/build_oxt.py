@@ -9,7 +9,7 @@ xlwings Lite cannot drift apart. What the build writes into the .oxt:
 - ``ka2forms_calc.py`` (addin/calc/): the add-in component and the job that rewrites KA2 formulas when a
   document loads; ``Jobs.xcu`` registers the job for the OnLoad event;
 - ``pythonpath/``: the pure-Python ka2forms core (this checkout's package), PyYAML's pure-Python package and
-  ``ka2forms_calc_texts.py`` (names and help in English, Slovenian and Czech);
+  ``ka2forms_calc_texts.py`` (names and help in English, Slovenian, Czech and German);
 - ``description.xml`` and ``META-INF/manifest.xml``.
 
 Entries are written in sorted order with a fixed timestamp, so two builds of one checkout are identical.
@@ -39,50 +39,60 @@ UNOIDL_WRITE = ("unoidl-write", "/usr/lib/libreoffice/sdk/bin/unoidl-write")
 TYPES_RDB = ("/usr/lib/libreoffice/program/types.rdb",)
 _ZIP_TIME = (2025, 3, 3, 9, 0, 0)
 
-# Slovenian and Czech help: function descriptions, and argument (name, description) by Python argument name.
+# Slovenian, Czech and German help: function descriptions, and argument (name, description) by Python argument name.
 FUNCTION_TEXTS = {
     "KA2_BAND": {"sl": "Razdaljni razred, npr. »100-499« (km, v eno smer), ki določa strošek na enoto za potovanje.",
-                 "cs": "Vzdálenostní pásmo, např. „100-499“ (km, jedním směrem), které určuje jednotkový náklad na cestu."},
+                 "cs": "Vzdálenostní pásmo, např. „100-499“ (km, jedním směrem), které určuje jednotkový náklad na cestu.",
+                 "de": "Das Entfernungsband, z. B. „100-499“ (km, einfache Strecke), das die Reisekostenpauschale bestimmt."},
     "KA2_BUDGET_CHECK": {"sl": "Tabela (preverjanje, zahtevano, dejansko, v redu) proračuna glede na pravila ukrepa, s skupnim zneskom.",
-                         "cs": "Tabulka (kontrola, požadováno, skutečnost, OK) rozpočtu podle pravidel akce, s celkovou částkou."},
+                         "cs": "Tabulka (kontrola, požadováno, skutečnost, OK) rozpočtu podle pravidel akce, s celkovou částkou.",
+                         "de": "Eine Tabelle (Prüfung, verlangt, tatsächlich, OK) des Budgets nach den Regeln der Aktion, mit der Summe."},
     "KA2_CHECK": {"sl": "Tabela (merilo, zahtevano, dejansko, v redu) preverjanja konzorcija.",
-                  "cs": "Tabulka (kritérium, požadováno, skutečnost, OK) kontroly konsorcia."},
+                  "cs": "Tabulka (kritérium, požadováno, skutečnost, OK) kontroly konsorcia.",
+                  "de": "Eine Tabelle (Kriterium, verlangt, tatsächlich, OK) der Konsortiumsprüfung."},
     "KA2_COUNTRY": {"sl": "Status države v letu razpisa, npr. »država članica EU«.",
-                    "cs": "Status země v roce výzvy, např. „členský stát EU“."},
+                    "cs": "Status země v roce výzvy, např. „členský stát EU“.",
+                    "de": "Der Status des Landes im Aufrufjahr, z. B. „EU-Mitgliedstaat“."},
     "KA2_DISTANCE": {"sl": "Razdalja v eno smer po velikem krogu v km, kot jo meri kalkulator razdalj Evropske komisije.",
-                     "cs": "Vzdálenost jedním směrem po hlavní kružnici v km, jak ji měří kalkulačka vzdáleností Evropské komise."},
+                     "cs": "Vzdálenost jedním směrem po hlavní kružnici v km, jak ji měří kalkulačka vzdáleností Evropské komise.",
+                     "de": "Entfernung einfache Strecke auf dem Großkreis in km, wie der Entfernungsrechner der Europäischen Kommission sie misst."},
     "KA2_ELIGIBLE": {"sl": "TRUE, ko konzorcij izpolnjuje vsa merila ukrepa v letu razpisa.",
-                     "cs": "TRUE, když konsorcium splňuje všechna kritéria akce v roce výzvy."},
+                     "cs": "TRUE, když konsorcium splňuje všechna kritéria akce v roce výzvy.",
+                     "de": "WAHR, wenn das Konsortium alle Kriterien der Aktion im Aufrufjahr erfüllt."},
     "KA2_GRANT": {"sl": "Dovoljena sredstva v EUR: pavšalni zneski ali zgornja meja za trajanje.",
-                  "cs": "Povolený grant v EUR: jednorázové částky, nebo strop pro dobu trvání."},
+                  "cs": "Povolený grant v EUR: jednorázové částky, nebo strop pro dobu trvání.",
+                  "de": "Zulässige Finanzhilfe in EUR: die Pauschalbeträge oder die Obergrenze für die Laufzeit."},
     "KA2_TRAVEL": {"sl": "Strošek na enoto za potovanje v EUR na udeleženca (povratna pot) za razdaljni razred; 0 pod 10 km.",
-                   "cs": "Jednotkový náklad na cestu v EUR na účastníka (zpáteční cesta) pro vzdálenostní pásmo; 0 pod 10 km."},
+                   "cs": "Jednotkový náklad na cestu v EUR na účastníka (zpáteční cesta) pro vzdálenostní pásmo; 0 pod 10 km.",
+                   "de": "Reisekostenpauschale in EUR pro Teilnehmenden (Hin- und Rückreise) für das Entfernungsband; 0 unter 10 km."},
     "KA2_TRAVEL_PLAN": {"sl": "Znesek v EUR za vsako vrstico načrta potovanj (strošek na enoto × udeleženci).",
-                        "cs": "Částka v EUR za každý řádek plánu cest (jednotkový náklad × účastníci)."},
+                        "cs": "Částka v EUR za každý řádek plánu cest (jednotkový náklad × účastníci).",
+                        "de": "Der Betrag in EUR für jede Zeile des Reiseplans (Pauschale × Teilnehmende)."},
     "KA2_VERSION": {"sl": "Različica ka2forms in izdaja njegovih pravil (navedite jo, ko prosite za pomoč).",
-                    "cs": "Verze ka2forms a vydání jeho pravidel (uveďte ji, když žádáte o pomoc)."},
+                    "cs": "Verze ka2forms a vydání jeho pravidel (uveďte ji, když žádáte o pomoc).",
+                    "de": "Die Version von ka2forms und die Ausgabe seiner Regeln (bei Supportanfragen angeben)."},
 }
 ARGUMENT_TEXTS = {
-    "from_place": {"sl": ("od", "Kraj odhoda ali stolpec krajev"), "cs": ("odkud", "Místo odjezdu nebo sloupec míst")},
+    "from_place": {"sl": ("od", "Kraj odhoda ali stolpec krajev"), "cs": ("odkud", "Místo odjezdu nebo sloupec míst"), "de": ("von", "Abfahrtsort oder eine Spalte von Orten")},
     "to_place": {"sl": ("do", "Kraj prihoda ali stolpec enake velikosti"),
-                 "cs": ("kam", "Místo příjezdu nebo sloupec stejné velikosti")},
-    "call_year": {"sl": ("leto_razpisa", "Leto razpisa, npr. 2025"), "cs": ("rok_výzvy", "Rok výzvy, např. 2025")},
+                 "cs": ("kam", "Místo příjezdu nebo sloupec stejné velikosti"), "de": ("nach", "Zielort oder eine Spalte gleicher Größe")},
+    "call_year": {"sl": ("leto_razpisa", "Leto razpisa, npr. 2025"), "cs": ("rok_výzvy", "Rok výzvy, např. 2025"), "de": ("aufrufjahr", "Aufrufjahr, z. B. 2025")},
     "green": {"sl": ("zeleno", "TRUE za zeleno potovanje (vlak, avtobus, skupna vožnja)"),
-              "cs": ("zeleně", "TRUE pro zelené cestování (vlak, autobus, sdílená jízda)")},
+              "cs": ("zeleně", "TRUE pro zelené cestování (vlak, autobus, sdílená jízda)"), "de": ("grün", "WAHR für umweltfreundliches Reisen (Bahn, Bus, Fahrgemeinschaft)")},
     "partners": {"sl": ("partnerji", "Tabela partnerjev z vrstico glav"),
-                 "cs": ("partneři", "Tabulka partnerů s řádkem záhlaví")},
-    "action": {"sl": ("ukrep", "Koda ukrepa, npr. »KA220-VET«"), "cs": ("akce", "Kód akce, např. „KA220-VET“")},
+                 "cs": ("partneři", "Tabulka partnerů s řádkem záhlaví"), "de": ("partner", "Die Partnertabelle mit Kopfzeile")},
+    "action": {"sl": ("ukrep", "Koda ukrepa, npr. »KA220-VET«"), "cs": ("akce", "Kód akce, např. „KA220-VET“"), "de": ("aktion", "Aktionscode, z. B. „KA220-VET“")},
     "country": {"sl": ("država", "Država: koda ISO ali ime v katerem koli jeziku"),
-                "cs": ("země", "Země: kód ISO nebo název v libovolném jazyce")},
-    "duration": {"sl": ("trajanje", "Trajanje v mesecih"), "cs": ("doba_trvání", "Doba trvání v měsících")},
+                "cs": ("země", "Země: kód ISO nebo název v libovolném jazyce"), "de": ("land", "Ein Land: ISO-Code oder Name in beliebiger Sprache")},
+    "duration": {"sl": ("trajanje", "Trajanje v mesecih"), "cs": ("doba_trvání", "Doba trvání v měsících"), "de": ("laufzeit", "Laufzeit in Monaten")},
     "plan": {"sl": ("načrt", "Tabela načrta potovanj z vrstico glav"),
-             "cs": ("plán", "Tabulka plánu cest s řádkem záhlaví")},
+             "cs": ("plán", "Tabulka plánu cest s řádkem záhlaví"), "de": ("plan", "Die Reiseplantabelle mit Kopfzeile")},
     "budget": {"sl": ("proračun", "Tabela proračuna z vrstico glav"),
-               "cs": ("rozpočet", "Tabulka rozpočtu s řádkem záhlaví")},
+               "cs": ("rozpočet", "Tabulka rozpočtu s řádkem záhlaví"), "de": ("budget", "Die Budgettabelle mit Kopfzeile")},
     "lang": {"sl": ("jezik", "Jezik sporočil: »en« (privzeto), »sl«, »cs«, »de«"),
-             "cs": ("jazyk", "Jazyk zpráv: „en“ (výchozí), „sl“, „cs“, „de“")},
+             "cs": ("jazyk", "Jazyk zpráv: „en“ (výchozí), „sl“, „cs“, „de“"), "de": ("sprache", "Sprache der Meldungen: „en“ (Vorgabe), „sl“, „cs“, „de“")},
     "requested_grant": {"sl": ("zaprošena_sredstva", "Zaprošena sredstva v EUR (neobvezno)"),
-                        "cs": ("požadovaný_grant", "Požadovaný grant v EUR (nepovinné)")},
+                        "cs": ("požadovaný_grant", "Požadovaný grant v EUR (nepovinné)"), "de": ("beantragte_finanzhilfe", "Die beantragte Finanzhilfe in EUR (optional)")},
 }
 
 TEXTS_MODULE = '''"""Names and help of the KA2 functions in Calc (generated by addin/build_oxt.py: do not edit)."""
@@ -93,7 +103,7 @@ FUNCTIONS = json.loads({data!r})
 
 
 def language(code):
-    return code if code in ("sl", "cs") else "en"
+    return code if code in ("sl", "cs", "de") else "en"
 
 
 def description(name, lang):
@@ -150,6 +160,7 @@ DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
     <name lang="en">ka2forms: Erasmus+ KA2 functions</name>
     <name lang="sl">ka2forms: funkcije Erasmus+ KA2</name>
     <name lang="cs">ka2forms: funkce Erasmus+ KA2</name>
+    <name lang="de">ka2forms: Erasmus+-KA2-Funktionen</name>
   </display-name>
 </description>
 """
@@ -171,7 +182,7 @@ def functions() -> list[dict[str, object]]:
     for f in sorted(meta, key=lambda f: str(f["name"])):
         name = str(f["name"])
         if name not in FUNCTION_TEXTS:
-            raise SystemExit(f"{name}: add its Slovenian and Czech description to FUNCTION_TEXTS")
+            raise SystemExit(f"{name}: add its Slovenian, Czech and German description to FUNCTION_TEXTS")
         args = []
         for a in f["args"]:  # type: ignore[union-attr]
             if a["name"] not in ARGUMENT_TEXTS:

@@ -186,16 +186,16 @@ def test_speed_first_call_and_a_thousand_single_cell_formulas(calc):
     print(f"Calc: first call {t['first_call_s']:.2f} s after start, 1000 formulas {t['recalc_1000_s']:.2f} s")
 
 
-def test_every_function_has_its_calc_help_in_english_slovenian_and_czech():
+def test_every_function_has_its_calc_help_in_english_slovenian_czech_and_german():
     sys.path.insert(0, str(ROOT / "addin"))
     import build_oxt
 
     funcs = {f["name"]: f for f in build_oxt.functions()}
     assert sorted(funcs) == sorted(udfs.__all__)
     for name, f in funcs.items():
-        assert all(f["description"][lang].strip() for lang in ("en", "sl", "cs")), name
+        assert all(f["description"][lang].strip() for lang in ("en", "sl", "cs", "de")), name
         for a in f["args"]:
-            assert all(len(a[lang]) == 2 and all(a[lang]) for lang in ("en", "sl", "cs")), (name, a["name"])
+            assert all(len(a[lang]) == 2 and all(a[lang]) for lang in ("en", "sl", "cs", "de")), (name, a["name"])
     assert "Česko" not in funcs["KA2_TRAVEL"]["description"]["sl"]  # the translations are not the English text
     assert funcs["KA2_TRAVEL"]["description"]["sl"] != funcs["KA2_TRAVEL"]["description"]["en"]
 

@@ -23,7 +23,7 @@ from rich.text import Text
 
 from ka2forms.cli import _common as ui
 from ka2forms.errors import InputError, Ka2Error, Location, PlaceError
-from ka2forms.i18n import _, current, money, ngettext, number
+from ka2forms.i18n import _, current, money, ngettext, number, pgettext
 from ka2forms.rules.words import confidence_label
 from ka2forms.services.travel import BATCH_COLUMNS, explain
 
@@ -172,7 +172,7 @@ def _batch(csv_path: Path, output: Path, year: int | None, green: bool, activity
         from rich.progress import Progress
 
         with Progress(transient=True, console=ui.err) as bar:
-            task = bar.add_task("travel", total=sum(r.problem is None for r in rows))
+            task = bar.add_task(pgettext("progress", "travel"), total=sum(r.problem is None for r in rows))
             out_rows = travel_rows(rows, call_year=year, green=green, activity=activity,
                                    on_progress=lambda n: bar.advance(task, n))
     else:

@@ -1,4 +1,4 @@
-"""Every command speaks Slovenian and Czech when asked: its printed output (tables, summaries, notes,
+"""Every command speaks Slovenian and Czech (and German) when asked: its printed output (tables, summaries, notes,
 warnings, errors) holds no English sentence of the catalog template, whether the language came from
 ``--lang`` or from the locale (``LANG=sl_SI.UTF-8``).
 
@@ -100,13 +100,14 @@ COMMANDS = [
 
 @pytest.mark.parametrize("name, args, codes", [c if hasattr(c, "marks") else pytest.param(*c, id=c[0])
                                               for c in COMMANDS])
-@pytest.mark.parametrize("lang, how", [("sl", "option"), ("cs", "option"), ("sl", "locale"), ("cs", "locale")])
+@pytest.mark.parametrize("lang, how", [("sl", "option"), ("cs", "option"), ("sl", "locale"), ("cs", "locale"),
+                                       ("de", "option")])
 def test_no_english_sentence_in_what_a_command_prints(name, args, codes, lang, how, tmp_path):
     given = args(tmp_path)
     if how == "option":
         r = run(["--lang", lang, *given], {})
     else:
-        r = run(given, {"LANG": {"sl": "sl_SI.UTF-8", "cs": "cs_CZ.UTF-8"}[lang]})
+        r = run(given, {"LANG": {"sl": "sl_SI.UTF-8", "cs": "cs_CZ.UTF-8", "de": "de_DE.UTF-8"}[lang]})
     assert r.exit_code in codes, r.output
     assert r.output.strip()
     assert_no_english(r.output, lang)

@@ -143,7 +143,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                         errors=_("{file}: not converted: the run stopped ({error}) — {hint}").format(
                             file=j.source, error=e.__class__.__name__, hint=_(BUG_HINT)))
                     for j in collected.jobs if j.index not in done]
-                write_summary(rows + unsearched, target, protect=protect)
+                write_summary(rows + unsearched, target, protect=protect, lang=options.lang)
                 raise
             except KeyboardInterrupt:
                 progress.stop()
@@ -159,7 +159,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
             finally:
                 signal.signal(signal.SIGTERM, previous)
         rows += unsearched
-        write_summary(rows, target, protect=protect)
+        write_summary(rows, target, protect=protect, lang=options.lang)
         c = counts(rows)
         line = (ngettext("{n} workbook: {converted} converted", "{n} workbooks: {converted} converted",
                          c["workbooks"]).format(n=c["workbooks"], converted=c["converted"])

@@ -742,13 +742,18 @@ def summary_rows(rows: Iterable[Row]) -> list[list[Any]]:
 SUMMARY_WIDTHS = (40, 24, 12, 14, 40, 26, 10, 13, 30, 70, 8, 8)
 
 
-def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[str | Path] = ()) -> list[Path]:
+def write_summary(rows: Sequence[Row], outdir: str | Path, *, protect: Iterable[str | Path] = (),
+                  lang: str | None = None) -> list[Path]:
     """``summary.xlsx`` and ``summary.csv`` in ``outdir``: one row per workbook, formula-like text inert
-    (:mod:`ka2forms.services.sheets`)."""
+    (:mod:`ka2forms.services.sheets`). In a language other than English ``summary.xlsx`` has a second sheet
+    for people (:mod:`ka2forms.services.summary_words`); the first sheet and the CSV are the same in every
+    language."""
+    from ka2forms.services.summary_words import people_tables
+
     out = Path(outdir)
     protect = list(protect)
     table = Table("Summary", SUMMARY_COLUMNS, summary_rows(rows), SUMMARY_WIDTHS)
-    return [write_table(out / "summary.xlsx", table, protect=protect),
+    return [write_table(out / "summary.xlsx", table, protect=protect, more=people_tables(table, lang)),
             write_table(out / "summary.csv", table, protect=protect)]
 
 

@@ -80,16 +80,26 @@ def _text(value: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """The table as a one-sheet workbook: bold header row, frozen and filtered, columns as wide as asked.
+def xlsx_bytes(table: Table, *more: Table) -> bytes:
+    """The table as a workbook's first sheet (each of ``more`` a sheet after it): bold header row, frozen and
+    filtered, columns as wide as asked.
 
     Written in openpyxl's write-only mode, which streams the rows: a batch summary of 1000 workbooks takes
     ≈ 0.1 s instead of ≈ 0.5 s."""
     from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for sheet in (table, *more):
+        _write_sheet(wb, sheet)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(wb: Any, table: Table) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet(table.title[:31])
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -113,20 +123,18 @@ def xlsx_bytes(table: Table) -> bytes:
     ws.append([cell(v, True) for v in table.columns])
     for values in table.rows:
         ws.append([cell(v, False) for v in values])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def write_table(path: Path | str, table: Table, *, protect: Iterable[Path | str] = (),
-                durable: bool = True) -> Path:
-    """Write ``table`` to ``path`` as ``.xlsx`` or ``.csv`` (by its suffix), atomically, never over ``protect``."""
+                durable: bool = True, more: Sequence[Table] = ()) -> Path:
+    """Write ``table`` to ``path`` as ``.xlsx`` or ``.csv`` (by its suffix), atomically, never over ``protect``;
+    an ``.xlsx`` gets each of ``more`` as a further sheet (a CSV file holds one table: ``more`` is not in it)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(gettext("the output must end in .xlsx or .csv, not {name!r}").format(name=target.name),
                          where=Location(file=str(path)))
-    data = xlsx_bytes(table) if suffix == ".xlsx" else csv_bytes(table)
+    data = xlsx_bytes(table, *more) if suffix == ".xlsx" else csv_bytes(table)
     return write_atomic(target, data, protect=protect, durable=durable)
 
 

@@ -161,3 +161,29 @@ def test_travel_and_budget_json_keep_english_keys_and_say_their_language():
     assert cs["band"] == en["band"] and cs["notes"] != en["notes"]          # numbers the same, words translated
     sl = json.loads(run(["budget", "--json", WITH_PLAN], {"LANG": "sl_SI.UTF-8"}).output)
     assert sl["lang"] == "sl" and {"travel_plan", "budget", "budget_ok"} <= set(sl)
+
+
+def test_the_batch_summary_has_a_sheet_for_people_in_their_language(tmp_path):
+    """summary.xlsx keeps its first sheet and summary.csv as scripts read them; a second sheet has the same
+    rows under Slovenian headers and words."""
+    import csv
+
+    import openpyxl
+
+    out = tmp_path / "out"
+    run(["--lang", "sl", "convert", _folder(tmp_path), "-o", str(out), "-j", "1", "--format", "md"], {})
+    wb = openpyxl.load_workbook(out / "summary.xlsx")
+    assert wb.sheetnames == ["Summary", "Povzetek"] and wb.active.title == "Summary"
+    machine, people = ([[c.value for c in r] for r in wb[name].iter_rows()] for name in wb.sheetnames)
+    assert machine[0][:3] == ["file", "output", "status"] and people[0][:3] == ["Delovni zvezek", "Izhodna mapa",
+                                                                                "Status"]
+    status = machine[0].index("status")
+    assert {r[status] for r in machine[1:]} == {"converted", "failed"}
+    assert {r[status] for r in people[1:]} == {"pretvorjeno", "neuspešno"}
+    assert [r[0] for r in people][1:] == [r[0] for r in machine][1:] and len(people) == len(machine)
+    with (out / "summary.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f))[:3] == ["file", "output", "status"]
+    second = tmp_path / "second"
+    second.mkdir()
+    run(["convert", _folder(second), "-o", str(second / "out"), "-j", "1", "--format", "md"], {})
+    assert openpyxl.load_workbook(second / "out" / "summary.xlsx").sheetnames == ["Summary"]   # English: one

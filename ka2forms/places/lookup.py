@@ -125,11 +125,19 @@ class PlaceMatch:
     place: Place
     notes: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
-    match: str = "name"  # how: "name" (its own name, folded), "alternate name", "address", "coordinates"
+    match: str = "name"  # "name" (its own name, folded), "alternate name", "address", "coordinates", "fuzzy"
+    how: str = ""  # finer: "exact", "folded", "alternate name", "postal code", "address", "coordinates", "fuzzy"
+    candidates: tuple[str, ...] = field(default=())  # the other places that were considered, as labels
+
+    @property
+    def exact(self) -> bool:
+        """Found by its own name exactly as written or folded (case, accents): nothing to report."""
+        return self.match == "name"
 
     def to_dict(self) -> dict[str, object]:
         """How the query was resolved (``ka2forms travel --json``: ``resolved``)."""
-        return {"query": self.query, "match": self.match, "name": self.place.name, "country": self.place.country}
+        return {"query": self.query, "match": self.match, "how": self.how or self.match, "name": self.place.name,
+                "country": self.place.country, "candidates": list(self.candidates)}
 
 
 # ───────────────────────────── helpers over gazetteer rows ─────────────────────────────
@@ -454,26 +462,38 @@ def _overseas_note(place: Place) -> list[str]:
     return []
 
 
-def resolve_place(text: str, *, call_year: int | None = None, where: Location | None = None) -> PlaceMatch:
+def resolve_place(text: str, *, call_year: int | None = None, where: Location | None = None,
+                  prefer: str | None = None) -> PlaceMatch:
     """The one place ``text`` names; raises :class:`UnknownPlaceError` or :class:`AmbiguousPlaceError`.
 
     ``call_year`` decides which countries are "EU or associated" when that breaks a tie (default: the latest
     call year of the travel rules). An address or a postal code ("Trg republike 3, Ljubljana", "1000
     Ljubljana", "CZ-602 00 Brno") is read as its town, with a note (``match == "address"``).
+
+    ``prefer`` is the country the place most likely lies in (the organisation's own, ISO alpha-2): places
+    there come first. A name found only elsewhere, or only as a close spelling in that country, is taken
+    with a warning naming the candidates (``match == "fuzzy"`` for a close spelling); a country written in
+    the text itself ("Gorica, HR") wins over ``prefer``.
     """
     try:
-        return _resolve_name(text, call_year=call_year, where=where)
+        return _resolve_name(text, call_year=call_year, where=where, prefer=prefer)
     except UnknownPlaceError:
-        address = _address((text or "").strip())
+        query = (text or "").strip()
+        address = _address(query)
         if address is None:
+            if prefer and (close := _close_in_country(query, prefer, where)) is not None:
+                return close
             raise
-        town, country = address
-        m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where)
-        note = f"{text.strip()!r} read as an address in {m.place.name} ({m.place.country})"
-        return PlaceMatch(text.strip(), m.place, (note, *m.notes), m.warnings, "address")
+        town, country, postal_only = address
+        m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where,
+                          prefer=prefer)
+        note = f"{query!r} read as an address in {m.place.name} ({m.place.country})"
+        return PlaceMatch(query, m.place, (note, *m.notes), m.warnings, "address",
+                          "postal code" if postal_only else "address", m.candidates)
 
 
-def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -> PlaceMatch:
+def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
+                  prefer: str | None = None) -> PlaceMatch:
     query = (text or "").strip()
     if not query:
         raise UnknownPlaceError(text or "", where=where)
@@ -481,7 +501,8 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
 
     coords = parse_coordinates(query)
     if coords is not None:
-        return _resolve_point(g, query, coords, None, where)
+        m = _resolve_point(g, query, coords, prefer, where)
+        return PlaceMatch(m.query, m.place, m.notes, m.warnings, m.match, "coordinates")
 
     rows = g.rows_for_key(name_key(query))
     country = admin1 = None
@@ -499,11 +520,12 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
                 break
             coords = parse_coordinates(base)
             if coords is not None and admin1 is None:
-                return _resolve_point(g, query, coords, country, where)
+                m = _resolve_point(g, query, coords, country, where)
+                return PlaceMatch(m.query, m.place, m.notes, m.warnings, m.match, "coordinates")
             rows = g.rows_for_key(name_key(base))
             split = None if rows else _split_hint(base)
     if not rows:
-        raise UnknownPlaceError(query, suggestions=_suggest(g, name_key(base), country), where=where)
+        raise UnknownPlaceError(query, suggestions=_suggest(g, name_key(base), country or prefer), where=where)
 
     if country is not None:
         inside = [r for r in rows if _in_country(g, r, country)]
@@ -526,34 +548,124 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
         rows = inside
 
     year = call_year if call_year is not None else _default_call_year()
+    preferred: list[str] = []  # notes of the preference for the organisation's country
+    candidates: tuple[str, ...] = ()
+    elsewhere_only = False
+    if country is None and prefer is not None:
+        inside = [r for r in rows if _in_country(g, r, prefer)]
+        if inside:
+            others = [r for r in rows if r not in inside]
+            if others:
+                candidates = tuple(_row_label(g, r, population=False) for r in others[:8])
+                if _general_choice(g, query, name_key(base), rows, year) not in inside:
+                    # said only where the preference changed the answer ("Valencia, ES" needs no note)
+                    preferred.append(f"{base!r} taken in {prefer}, the organisation's country; places of that "
+                                     f"name elsewhere: {'; '.join(candidates[:4])}")
+            rows = inside
+            country = prefer
+        else:
+            close = _close_in_country(base, prefer, where, elsewhere=rows)
+            if close is not None:
+                return close
+            elsewhere_only = True
+
     row, notes = _choose(g, query, name_key(base), rows, year, where)
     place = _place(g, row)
     warnings: list[str] = []
+    if elsewhere_only:
+        candidates = tuple(_row_label(g, r, population=False) for r in rows[:8] if r != row)
+        warnings.append(f"no place called {base!r} in {prefer} (the organisation's country): took "
+                        f"{_row_label(g, row, population=False)}; check the town, or write it with its country")
     match = "name"
+    how = "exact" if base == place.name else "folded"
     if name_key(base) != name_key(place.name):
-        match = "alternate name"
+        match = how = "alternate name"
         text = (f"{base!r} is one of the other names of {_row_label(g, row, population=False)}, "
                 f"population {place.population:,}")
-        if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None:
+        if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None and not elsewhere_only:
             # Small places' alternate names are where a wrong town hides ("Jezersko" → Jezerski, BA). Larger
             # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
             warnings.append(f"{text}: check it is the place meant, or add the country ('{base}, <country code>')")
-    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(warnings), match)
+    return PlaceMatch(query, place, tuple(preferred + notes + _overseas_note(place)), tuple(warnings), match, how,
+                      candidates)
+
+
+def _general_choice(g: Gazetteer, query: str, key: str, rows: list[int], year: int) -> int | None:
+    """The row the policy takes without a preferred country, or ``None`` where it would refuse."""
+    try:
+        return _choose(g, query, key, rows, year, None)[0]
+    except AmbiguousPlaceError:
+        return None
+
+
+#: A close spelling is taken in the organisation's country only this similar (optimal string alignment), or
+#: when the name asked is a whole part of a place's name there ("Jezersko" in "Zgornje Jezersko").
+CLOSE_SIMILARITY = 0.8
+_PART_SCORE = 0.9
+
+_country_rows: dict[str, list[tuple[int, str]]] = {}
+
+
+def _rows_of_country(g: Gazetteer, code: str) -> list[tuple[int, str]]:
+    """(row, folded own name) of every place in a country (overseas parts count under their state)."""
+    got = _country_rows.get(code)
+    if got is None:
+        idx = {i for i, cc in enumerate(g.countries)
+               if cc == code or OUTERMOST.get(cc) == code or LINKED.get(cc) == code}
+        col = g.country
+        got = [(r, name_key(g.name(r))) for r in range(len(g)) if col[r] in idx]
+        _country_rows[code] = got
+    return got
+
+
+def _close_in_country(text: str, code: str, where: Location | None, *,
+                      elsewhere: Sequence[int] = ()) -> PlaceMatch | None:
+    """The place in ``code`` whose name is a close spelling of ``text`` (or contains it as whole words), with
+    a warning naming the candidates; ``None`` when there is none. Two equally close ones are ambiguous."""
+    from ka2forms.places._fuzzy import osa_similarity
+
+    key = name_key(text)
+    if not key or len(key) < 3:
+        return None
+    g = gazetteer()
+    padded = f" {key} "
+    scored: list[tuple[float, int]] = []
+    for r, k in _rows_of_country(g, code):
+        score = _PART_SCORE if padded in f" {k} " else osa_similarity(key, k)
+        if score >= CLOSE_SIMILARITY:
+            scored.append((score, r))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (-t[0], -g.population[t[1]]))
+    best_score, best = scored[0]
+    tied = [r for s, r in scored if s == best_score]
+    if len(tied) > 1 and g.population[tied[0]] < DOMINANCE_RATIO * max(g.population[tied[1]], 1):
+        raise AmbiguousPlaceError(f"{text} in {code}", [_row_label(g, r) for r in tied[:8]], where=where)
+    others = [_row_label(g, r, population=False) for _s, r in scored[1:6]]
+    others += [_row_label(g, r, population=False) for r in elsewhere[:3]]
+    place = _place(g, best)
+    kind = "part of the name" if best_score == _PART_SCORE else "a close spelling"
+    warning = (f"{text!r} is not a place name in {code}: took {_row_label(g, best, population=False)} "
+               f"({kind}); check it is the place meant"
+               + (f" (other candidates: {'; '.join(others[:4])})" if others else ""))
+    return PlaceMatch(text, place, (), (warning,), "fuzzy", "fuzzy", tuple(others))
 
 
 _POSTAL = re.compile(r"(?<![\w-])(?:(?P<cc>[A-Z]{1,3})\s?-\s?)?\d{2,3}\s?\d{2,3}(?![\w-])")
 
 
-def _address(query: str) -> tuple[str, str | None] | None:
-    """(town, country code or None) of an address or a postal code: "Trg republike 3, Ljubljana",
-    "1000 Ljubljana", "CZ-602 00 Brno"; None when the text does not look like one."""
+def _address(query: str) -> tuple[str, str | None, bool] | None:
+    """(town, country code or None, only a postal code and the town?) of an address or a postal code: "Trg
+    republike 3, Ljubljana", "1000 Ljubljana", "CZ-602 00 Brno"; None when the text does not look like one."""
     parts = [p.strip() for p in re.split(r"[,;\n]", query) if p.strip()]
     country = None
     towns: list[tuple[bool, str]] = []  # (had a postal code, text)
+    street = 0  # parts that are neither the country nor a town (a street and house number)
     for part in parts:
         if not re.search(r"\d", part) and (code := _country_hint(part)) is not None:
             country = code  # "…, SI" / "…, Slovenija": the country, not a town
             continue
+        street += 1
         m = _POSTAL.search(part)
         rest = part
         if m:
@@ -568,7 +680,7 @@ def _address(query: str) -> tuple[str, str | None] | None:
     order = [t for had, t in towns if had] + [t for had, t in reversed(towns) if not had]
     for town in order:
         if g.rows_for_key(name_key(town)):
-            return town, country
+            return town, country, street == 1 and len(towns) == 1 and towns[0][0]
     return None
 
 

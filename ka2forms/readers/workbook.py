@@ -427,7 +427,8 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         if role is None or country is None or org_type is None or values["organisation"] is None:
             continue
         partners.append(Partner(role=role, organisation=values["organisation"], country=country, org_type=org_type,
-                                city=values.get("city"), pic=pic, oid=oid, where=c.at(cell("organisation", r))))
+                                city=values.get("city"), pic=pic, oid=oid, where=c.at(cell("organisation", r)),
+                                city_where=c.at(cell("city", r)) if values.get("city") else None))
     if not partners and len(c.problems) == problems_before:
         c.add(f"A{header_row + 1}", "no organisations listed under the header row")
     return partners

@@ -49,6 +49,7 @@ class Sheet:
     _load_hidden: Callable[[], frozenset[int]] = frozenset
     _load_tables: Callable[[], dict[str, TableRange]] = dict
     _cache: dict[str, Any] = field(default_factory=dict)
+    hidden: bool = False  # the sheet itself is hidden (Excel: hidden or very hidden; Calc: not displayed)
 
     def rows(self) -> list[Row]:
         if "rows" not in self._cache:
@@ -130,6 +131,7 @@ def _xlsx(path: Path) -> Grid:
     sheets = []
     with guard(path):
         worksheets = [(ws, str(ws.title)) for ws in wb.worksheets]
+        hidden_sheets = _xlsx_hidden_sheets(archive) if archive is not None else frozenset()
     for ws, title in worksheets:
         xml_path = getattr(ws, "_worksheet_path", None)
 
@@ -148,7 +150,7 @@ def _xlsx(path: Path) -> Grid:
             # checked (xlsx_file.check_value), read whole under the guard.
             return sheet_rows(ws, path, max_rows=MAX_ROWS)
 
-        sheets.append(Sheet(title, load, hidden, tables))
+        sheets.append(Sheet(title, load, hidden, tables, hidden=title in hidden_sheets))
 
     def close() -> None:
         with contextlib.suppress(Exception):
@@ -168,6 +170,7 @@ def _xlsx_calamine(path: Path) -> Grid:
         names = list(wb.sheet_names)
         archive = zipfile.ZipFile(path)
         parts = _sheet_parts(archive)
+        hidden_sheets = _xlsx_hidden_sheets(archive)
     sheets = []
     for name in names:
         def load(name: str = name) -> list[Row]:
@@ -183,7 +186,7 @@ def _xlsx_calamine(path: Path) -> Grid:
             with guard(path, name):
                 return _xlsx_tables(archive, part) if part else {}
 
-        sheets.append(Sheet(name, load, hidden, tables))
+        sheets.append(Sheet(name, load, hidden, tables, hidden=name in hidden_sheets))
 
     def close() -> None:
         archive.close()
@@ -292,6 +295,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
+_SHEET_STATE = re.compile(rb'\bstate="(?:hidden|veryHidden)"')
+
+
+def _xlsx_hidden_sheets(archive: zipfile.ZipFile) -> frozenset[str]:
+    """Names of the sheets ``xl/workbook.xml`` marks hidden or very hidden (``state="hidden"``)."""
+    from html import unescape
+
+    try:
+        book = archive.read("xl/workbook.xml")
+    except KeyError:
+        return frozenset()
+    return frozenset(unescape(m.group(1).decode("utf-8", "replace")) for tag in _SHEET_TAG.finditer(book)
+                     if _SHEET_STATE.search(tag.group(1)) for m in [_SHEET_NAME.search(tag.group(1))] if m)
+
+
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ATTR_R = re.compile(rb'\br="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
@@ -390,11 +410,35 @@ def _ods_value(cell: Any) -> Any:
     return text if text else None
 
 
+_S = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_ODS_CELL = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.']*))\.\$?([A-Z]{1,4})\$?(\d{1,8})$")
+
+
+def _ods_address(address: str) -> tuple[str, TableRange] | None:
+    """``Partners.A1:Partners.G5``, ``$'Travel plan'.$A$1:.$G$5`` → (sheet, range); None for anything else
+    (several ranges, whole columns, a formula)."""
+    first, sep, last = address.strip().partition(":")
+    a = _ODS_CELL.match(first)
+    b = _ODS_CELL.match(last if sep else first)
+    if a is None or b is None:
+        return None
+    sheet = (a.group(1) or "").replace("''", "'") or a.group(2)
+    other = (b.group(1) or "").replace("''", "'") or b.group(2)
+    if not sheet or (other and other != sheet):
+        return None
+    r1, c1, r2, c2 = int(a.group(4)), _col(a.group(3)), int(b.group(4)), _col(b.group(3))
+    return sheet, TableRange(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
 def _ods_sheets(content: bytes) -> list[Sheet]:
+    """Sheets of content.xml, with hidden rows, hidden sheets (a table style with ``table:display="false"``)
+    and named tables: LibreOffice's database ranges (what an Excel table becomes) and named ranges."""
     sheets: list[Sheet] = []
     rows: list[Row] = []
     hidden: set[int] = set()
     row: list[Any] = []
+    undisplayed: set[str] = set()   # table styles that hide their sheet
+    tables: dict[str, dict[str, TableRange]] = {}   # sheet → name → range (they follow the sheets in the file)
     for event, el in iterparse(io.BytesIO(content), events=("start", "end")):
         tag = el.tag
         if event == "start":
@@ -402,6 +446,21 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
                 rows, hidden = [], set()
             elif tag == f"{_T}table-row":
                 row = []
+            continue
+        if tag == f"{_S}table-properties" and el.get(f"{_T}display") == "false":
+            undisplayed.add("")   # the enclosing style's name is set when it ends
+            continue
+        if tag == f"{_S}style":
+            if "" in undisplayed:
+                undisplayed.discard("")
+                undisplayed.add(el.get(f"{_S}name", ""))
+            continue
+        if tag in (f"{_T}database-range", f"{_T}named-range"):
+            address = el.get(f"{_T}target-range-address") or el.get(f"{_T}cell-range-address") or ""
+            name = el.get(f"{_T}name")
+            found = _ods_address(address)
+            if name and found and not name.startswith("__Anonymous_Sheet_DB__"):
+                tables.setdefault(found[0], {}).setdefault(name, found[1])
             continue
         if tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
             value = _ods_value(el) if tag == f"{_T}table-cell" else None
@@ -426,8 +485,10 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
             while rows and not rows[-1]:
                 rows.pop()
             frozen = list(rows)
-            sheets.append(Sheet(el.get(f"{_T}name", f"Sheet{len(sheets) + 1}"), lambda r=frozen: r,
-                                lambda h=frozenset(hidden): h))
+            title = el.get(f"{_T}name", f"Sheet{len(sheets) + 1}")
+            sheets.append(Sheet(title, lambda r=frozen: r, lambda h=frozenset(hidden): h,
+                                lambda t=title: dict(tables.get(t, {})),
+                                hidden=el.get(f"{_T}style-name") in undisplayed))
             el.clear()
     return sheets
 

@@ -98,6 +98,7 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
         problems: list[Problem] = []
         warnings: list[Problem] = []
         project_ws, partners_ws, table = _find_sheets(grid, p)
+        _hidden_sheets(grid, (project_ws, partners_ws), warnings)
         partner_rows = _table_rows(partners_ws, table)
         header, _ = layout.find_header(partner_rows, REQUIRED_COLUMNS)
         if project_ws is not None:
@@ -203,10 +204,30 @@ def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
     return project, partners, None
 
 
+def _hidden_sheets(grid: Any, used: Sequence[Any], warnings: list[Problem]) -> None:
+    """A hidden sheet that was read, or that looks like a partner or project sheet, is a warning naming it: a
+    consortium kept out of sight (an old partner list, a second project sheet) is never passed over in silence.
+    Hidden sheets of lists (the dropdowns of ``ka2forms new``) are nothing to report."""
+    for s in grid.sheets:
+        if not s.hidden:
+            continue
+        if any(s is u for u in used):
+            message = (f"sheet {s.title!r} is hidden in the file; it was read — unhide it to see what was "
+                       "checked")
+        elif layout.sheet_kind(s.title) in ("project", "partners") or \
+                layout.find_header(s.rows(), REQUIRED_COLUMNS)[0] is not None:
+            message = (f"sheet {s.title!r} is hidden in the file and looks like a partner or project sheet; it "
+                       "was not read — delete it, or unhide it and keep one partner sheet")
+        else:
+            continue
+        warnings.append(Problem(Location(sheet=s.title), message))
+
+
 def _one(found: Sequence[Any], what: str, path: Path) -> None:
     """Two sheets (or tables) that could each be the one: refuse rather than pick one in silence."""
     if len(found) > 1:
-        names = ", ".join(repr(getattr(f, "title", f)) for f in found)
+        names = ", ".join(repr(getattr(f, "title", f)) + (" (hidden)" if getattr(f, "hidden", False) else "")
+                          for f in found)
         raise WorkbookError(f"{len(found)} {what} ({names}): keep one, or rename the others",
                             where=Location(file=str(path)))
 

@@ -50,6 +50,15 @@ class Sheet:
     _load_tables: Callable[[], dict[str, TableRange]] = dict
     _cache: dict[str, Any] = field(default_factory=dict)
     hidden: bool = False  # the sheet itself is hidden (Excel: hidden or very hidden; Calc: not displayed)
+    _load_uncached: Callable[[], frozenset[str]] = frozenset
+
+    @property
+    def uncached(self) -> frozenset[str]:
+        """Cells ("B5") holding a formula whose result is not saved in the file: they read as empty, but are
+        not (a program that writes formulas without computing them). Read from the XML on first use."""
+        if "uncached" not in self._cache:
+            self._cache["uncached"] = self._load_uncached()
+        return self._cache["uncached"]  # type: ignore[no-any-return]
 
     def rows(self) -> list[Row]:
         if "rows" not in self._cache:
@@ -150,7 +159,11 @@ def _xlsx(path: Path) -> Grid:
             # checked (xlsx_file.check_value), read whole under the guard.
             return sheet_rows(ws, path, max_rows=MAX_ROWS)
 
-        sheets.append(Sheet(title, load, hidden, tables, hidden=title in hidden_sheets))
+        def uncached(xml_path: str | None = xml_path, title: str = title) -> frozenset[str]:
+            with guard(path, title):
+                return _xlsx_uncached(archive, xml_path) if archive is not None and xml_path else frozenset()
+
+        sheets.append(Sheet(title, load, hidden, tables, hidden=title in hidden_sheets, _load_uncached=uncached))
 
     def close() -> None:
         with contextlib.suppress(Exception):
@@ -186,7 +199,11 @@ def _xlsx_calamine(path: Path) -> Grid:
             with guard(path, name):
                 return _xlsx_tables(archive, part) if part else {}
 
-        sheets.append(Sheet(name, load, hidden, tables, hidden=name in hidden_sheets))
+        def uncached(part: str | None = parts.get(name), name: str = name) -> frozenset[str]:
+            with guard(path, name):
+                return _xlsx_uncached(archive, part) if part else frozenset()
+
+        sheets.append(Sheet(name, load, hidden, tables, hidden=name in hidden_sheets, _load_uncached=uncached))
 
     def close() -> None:
         archive.close()
@@ -327,6 +344,45 @@ def _xlsx_hidden(archive: zipfile.ZipFile, xml_path: str) -> frozenset[int]:
         return frozenset()
     return frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
                      for m in [_ATTR_R.search(tag.group(1))] if m)
+
+
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
+_HAS_F = re.compile(rb"<(?:\w+:)?f\b")
+_HAS_V = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+
+
+def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
+    """Cells of one worksheet part with a formula (``<f>``) and no saved result (no ``<v>``). Rows and cells
+    without an ``r`` reference follow the one before (as some report generators write them)."""
+    try:
+        data = archive.read(xml_path)
+    except KeyError:
+        return frozenset()
+    if not _HAS_F.search(data):
+        return frozenset()
+    out: set[str] = set()
+    row = col = 0
+    pos = 0
+    while (m := _ROW_OR_CELL.search(data, pos)) is not None:
+        pos = m.end()
+        attrs = m.group(2)
+        if m.group(1) == b"row":
+            r = _ATTR_R.search(attrs)
+            row = int(r.group(1)) if r else row + 1
+            col = 0
+            continue
+        ref = _CELL_REF.search(attrs)
+        col = _col(ref.group(1).decode()) if ref else col + 1
+        if m.group(3):        # <c …/>: empty
+            continue
+        end = _CELL_END.search(data, pos)
+        inner = data[pos:end.start()] if end else b""
+        pos = end.end() if end else pos
+        if _HAS_F.search(inner) and not _HAS_V.search(inner):
+            out.add(f"{_letters(col)}{row}")
+    return frozenset(out)
 
 
 def _xlsx_tables(archive: zipfile.ZipFile, xml_path: str) -> dict[str, TableRange]:

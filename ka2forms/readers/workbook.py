@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
@@ -64,6 +65,11 @@ class _Collector:
     warnings: list[Problem] = field(default_factory=list)
     call_year: int | None = None   # known once the project fields are read: ambiguous countries depend on it
     doubts_are_errors: bool = False  # where no warning can be shown (a worksheet function's one cell)
+    uncached: Callable[[], frozenset[str]] = frozenset  # formula cells without a saved result (grid.Sheet)
+
+    def unsaved(self, cell: str) -> bool:
+        """Whether an empty-looking cell is a formula whose result the file does not hold."""
+        return cell in self.uncached()
 
     def warn(self, cell: str | None, message: str) -> None:
         self.warnings.append(Problem(Location(sheet=self.sheet, cell=cell), message))
@@ -101,19 +107,22 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
         _hidden_sheets(grid, (project_ws, partners_ws), warnings)
         partner_rows = _table_rows(partners_ws, table)
         header, _ = layout.find_header(partner_rows, REQUIRED_COLUMNS)
+        def on(ws: Any, **kw: Any) -> _Collector:
+            return _Collector(ws.title, problems, warnings, uncached=lambda: ws.uncached, **kw)
+
         if project_ws is not None:
-            pc = _Collector(project_ws.title, problems, warnings)
+            pc = on(project_ws)
             fields, cells = _read_project(project_ws.rows(), pc, None, given={"action": action, "call_year": call_year})
             if header is not None and header.row > 1 and table is None:
                 # Fields written above the partner table too are read, never passed over in silence.
-                extra, extra_cells = _read_project(partner_rows, _Collector(partners_ws.title, problems, warnings),
-                                                   header.row - 1, given={}, required=())
+                extra, extra_cells = _read_project(partner_rows, on(partners_ws), header.row - 1, given={},
+                                                   required=())
                 _merge_fields(fields, cells, extra, extra_cells, problems)
         else:  # one sheet: the project fields stand above the partner table
-            pc = _Collector(partners_ws.title, problems, warnings)
+            pc = on(partners_ws)
             last = header.row - 1 if header else 0
             fields, cells = _read_project(partner_rows, pc, last, given={"action": action, "call_year": call_year})
-        c = _Collector(partners_ws.title, problems, warnings, call_year=fields.get("call_year"))
+        c = on(partners_ws, call_year=fields.get("call_year"))
         partners = _read_partners(partner_rows, c, hidden=partners_ws.hidden_rows, offset=table)
         fields.update(_read_plan_sheets(grid, problems, partners))
     finally:
@@ -252,6 +261,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, datetime) and value.time() == time(0):
+        value = value.date()   # a typed date: openpyxl gives midnight, calamine the date; both read "2025-09-01"
     text = str(value).strip()
     return text or None
 
@@ -338,6 +349,9 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
     for lr in layout.label_rows(rows[:last_row] if last_row is not None else rows):
         key = layout.project_key(lr.label)
         label_cell, value_cell = f"{_column(lr.label_col + 1)}{lr.row}", f"{_column(lr.value_col + 1)}{lr.row}"
+        if lr.value is None and (unsaved := _unsaved_right_of(c, lr.row, lr.label_col)) is not None:
+            c.add(unsaved, _unsaved_message(lr.label))   # a value given by a formula nobody computed
+            continue
         if key is None:
             if lr.value is not None:  # a label with a value we do not understand: said, never dropped silently
                 hint = layout.did_you_mean(lr.label)
@@ -429,8 +443,11 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         if r in hidden:
             c.warn(cell("organisation", r), f"row {r} is hidden in the file; it was read as a partner — delete the "
                                             "row if this organisation left the consortium")
+        unsaved = [k for k, v in values.items() if v is None and c.unsaved(cell(k, r))]
+        for key in unsaved:
+            c.add(cell(key, r), _unsaved_message(layout.partner_headers()[key][0]))
         for key in REQUIRED_COLUMNS:
-            if values[key] is None:
+            if values[key] is None and key not in unsaved:
                 c.add(cell(key, r), f"missing {layout.partner_headers()[key][0].lower()}")
         role = c.attempt(cell("role", r), resolve_role, values["role"]) if values["role"] else None
         reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
@@ -453,6 +470,20 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
     if not partners and len(c.problems) == problems_before:
         c.add(f"A{header_row + 1}", "no organisations listed under the header row")
     return partners
+
+
+def _unsaved_right_of(c: _Collector, row: int, label_col: int) -> str | None:
+    """The first cell right of a label that holds a formula without a saved result, if any."""
+    refs = c.uncached()
+    if not refs:
+        return None
+    return next((ref for col in range(label_col + 2, label_col + 40) if (ref := f"{_column(col)}{row}") in refs),
+                None)
+
+
+def _unsaved_message(what: str) -> str:
+    return (f"{what!r} is a formula whose result is not saved in the file (it was written by a program that "
+            "does not calculate): open the file in Excel or LibreOffice Calc and save it, or type the value")
 
 
 def _read_country(text: str, city: str | None, call_year: int | None) -> Any:

@@ -16,8 +16,8 @@ from tools import require_tool
 from workbooks import GOOD_ROWS, HEADER, make_workbook
 
 from ka2forms.errors import WorkbookError
-from ka2forms.readers.grid import _ods_address, open_grid
 from ka2forms.readers.grid import TableRange as R
+from ka2forms.readers.grid import _ods_address, open_grid
 from ka2forms.readers.workbook import read_workbook
 
 

@@ -8,8 +8,8 @@ import pytest
 from ka2forms.errors import AmbiguousValueError
 from ka2forms.rules import resolve_country, resolve_role, resolve_type, spellings
 from ka2forms.rules.countries import _names, read_country
-from ka2forms.rules.organisations import ORG_TYPES
 from ka2forms.rules.loader import read_yaml
+from ka2forms.rules.organisations import ORG_TYPES
 from ka2forms.text import fold, fold_compact
 
 KEYED = ("sheets", "project_labels", "partner_headers", "roles")
@@ -57,7 +57,8 @@ def test_roles_and_types_as_people_write_them() -> None:
 @pytest.mark.parametrize(("text", "code"), [
     ("Large company", "ENTERPRISE"), ("Gospodarska družba", "ENTERPRISE"), ("Obchodní společnost", "ENTERPRISE"),
     ("Unternehmen", "ENTERPRISE"), ("Azienda", "ENTERPRISE"), ("Empresa", "ENTERPRISE"), ("Vállalat", "ENTERPRISE"),
-    ("Gewerkschaft", "SOCIAL-PARTNER"), ("Arbeitgeberverband", "SOCIAL-PARTNER"), ("Związek zawodowy", "SOCIAL-PARTNER"),
+    ("Gewerkschaft", "SOCIAL-PARTNER"), ("Arbeitgeberverband", "SOCIAL-PARTNER"),
+    ("Związek zawodowy", "SOCIAL-PARTNER"),
     ("Szakszervezet", "SOCIAL-PARTNER"), ("Sindicato", "SOCIAL-PARTNER"), ("Združenje delodajalcev", "SOCIAL-PARTNER"),
     ("Berufsverband", "ASSOCIATION"), ("Associazione di categoria", "ASSOCIATION"),
     ("Stowarzyszenie branżowe", "ASSOCIATION"), ("Profesní svaz", "ASSOCIATION"), ("Poslovno združenje", "ASSOCIATION"),

@@ -351,6 +351,7 @@ _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
 _HAS_F = re.compile(rb"<(?:\w+:)?f\b")
 _HAS_V = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+_F_THEN_V = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*<(?:\w+:)?(?:v|is)\b")
 
 
 def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
@@ -360,7 +361,8 @@ def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
         data = archive.read(xml_path)
     except KeyError:
         return frozenset()
-    if not _HAS_F.search(data):
+    formulas = len(_HAS_F.findall(data))
+    if not formulas or len(_F_THEN_V.findall(data)) == formulas:   # every formula has its result (the usual)
         return frozenset()
     out: set[str] = set()
     row = col = 0

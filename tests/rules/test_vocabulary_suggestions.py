@@ -31,7 +31,7 @@ def misspellings(labels: list[str], count: int, seed: int = 12) -> list[str]:
         else:
             w.insert(i, rng.choice("aeioulnrst"))
         out.append("".join(w))
-    return out + ["atlantis", "xyzland", "q", "", "slovnija", "germny", "ceska rep"]
+    return [*out, "atlantis", "xyzland", "q", "", "slovnija", "germny", "ceska rep"]
 
 
 @pytest.fixture(params=["rapidfuzz", "pure Python"])

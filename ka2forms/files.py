@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -23,14 +23,7 @@ from ka2forms.errors import InputError, Location
 
 def same_file(a: Path | str, b: Path | str) -> bool:
     """True when two paths name one file (also through links, ``..`` and Windows case-insensitivity)."""
-    try:
-        sa: os.stat_result | None = os.stat(a)
-    except (OSError, ValueError):
-        sa = None
-    try:
-        sb: os.stat_result | None = os.stat(b)
-    except (OSError, ValueError):
-        sb = None
+    sa, sb = _stat(a), _stat(b)
     if sa is not None and sb is not None:
         return os.path.samestat(sa, sb)
     if (sa is None) != (sb is None):      # one exists, the other does not: two different files
@@ -49,8 +42,39 @@ def refuse_inputs(target: Path | str, protect: Iterable[Path | str]) -> None:
     """Raise InputError when ``target`` is one of the inputs."""
     for p in protect:
         if same_file(target, p):
-            raise InputError("refusing to write over an input file: choose another output name or folder",
-                             where=Location(file=str(target)))
+            _refuse(target)
+
+
+def _refuse(target: Path | str) -> None:
+    raise InputError("refusing to write over an input file: choose another output name or folder",
+                     where=Location(file=str(target)))
+
+
+class Inputs:
+    """Input files that outputs must never replace, looked at once: a batch checks a dozen outputs of each
+    workbook against the same form, map and workbook (as :func:`refuse_inputs`, with one ``stat`` per
+    output instead of two per input)."""
+
+    def __init__(self, paths: Iterable[Path | str]) -> None:
+        self.paths = [str(p) for p in paths]
+        self.stats = [_stat(p) for p in self.paths]
+
+    def refuse(self, target: Path | str) -> None:
+        """Raise InputError when ``target`` is one of the inputs."""
+        st = _stat(target)
+        for path, known in zip(self.paths, self.stats, strict=True):
+            if st is not None and known is not None:
+                if os.path.samestat(st, known):
+                    _refuse(target)
+            elif st is None and known is None and same_file(target, path):
+                _refuse(target)
+
+
+def _stat(path: Path | str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def regular_file(path: str | Path, what: str = "file", *, error: type[InputError] = InputError) -> Path:
@@ -85,13 +109,6 @@ def regular_file(path: str | Path, what: str = "file", *, error: type[InputError
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
         raise error(f"{kind}, not a {what}: refused", where=where)
     return p
-
-
-def current_umask() -> int:
-    """The process's umask (reading it means setting it: it is put back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _temp_prefix(name: str) -> str:
@@ -129,12 +146,13 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
     target = Path(path)
     refuse_inputs(target, protect)
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("the output folder does not exist", where=Location(file=str(folder)))
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target.name), suffix=".tmp", dir=folder)
     try:
-        if hasattr(os, "fchmod"):          # mkstemp makes 0600; an output is as readable as any file the user makes
-            os.fchmod(fd, 0o666 & ~current_umask())
+        fd, tmp = _new_temp(folder, target.name)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError("the output folder does not exist", where=Location(file=str(folder))) from None
+    except OSError as e:
+        raise InputError(f"cannot write the output: {e.strerror or e}", where=Location(file=str(target))) from None
+    try:
         with os.fdopen(fd, "wb") as f:
             if isinstance(data, (bytes, bytearray)):
                 f.write(data)
@@ -151,3 +169,22 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def _new_temp(folder: Path, name: str) -> tuple[int, str]:
+    """A new hidden temporary file beside the target: ``.<name>.<random>.tmp``, created exclusively.
+
+    Created with mode 0666, so the kernel gives it the mode any new file of the user gets (0666 less the
+    umask) — what ``tempfile.mkstemp`` (always 0600) would need a ``chmod`` and two ``umask`` calls for, a
+    dozen times per workbook in a batch."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f"{_temp_prefix(name)}{secrets.token_hex(5)}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(folder))

@@ -117,12 +117,22 @@ class Appearance:
     overflow: bool
 
 
+_NUMS: dict[tuple[float, int], bytes] = {}
+
+
 def num(x: float, places: int = 3) -> bytes:
-    """A PDF number: at most ``places`` decimals, no trailing zeros, no ``-0``."""
-    r = round(x, places)
-    if r == int(r):
-        return b"%d" % int(r)
-    return (b"%.*f" % (places, r)).rstrip(b"0")
+    """A PDF number: at most ``places`` decimals, no trailing zeros, no ``-0``.
+
+    Remembered: a form's positions, sizes and line steps repeat in every appearance drawn on it, and this is
+    the call an appearance makes most."""
+    hit = _NUMS.get((x, places))
+    if hit is None:
+        r = round(x, places)
+        hit = b"%d" % int(r) if r == int(r) else (b"%.*f" % (places, r)).rstrip(b"0")
+        if len(_NUMS) > 16384:
+            _NUMS.clear()
+        _NUMS[(x, places)] = hit
+    return hit
 
 
 def _decoration(box: Box, w: float, h: float) -> list[bytes]:
@@ -154,8 +164,12 @@ def _decoration(box: Box, w: float, h: float) -> list[bytes]:
 
 def _words(font: FontMetrics, text: str) -> list[list[tuple[str, float]]]:
     """Paragraphs as lists of (glyphs, width at 1 pt) per word: measured once, wrapped at any size."""
-    return [[(g, font.width(g, 1.0)) for g in (font.to_glyphs(word) for word in paragraph.split(" "))]
-            for paragraph in text.split("\n")]
+    width = font.width
+    if font.to_glyphs(" \n") == " \n":           # the usual case: the whole text turned into glyphs at once
+        paragraphs = [paragraph.split(" ") for paragraph in font.to_glyphs(text).split("\n")]
+    else:
+        paragraphs = [[font.to_glyphs(word) for word in paragraph.split(" ")] for paragraph in text.split("\n")]
+    return [[(g, width(g, 1.0)) for g in words] for words in paragraphs]
 
 
 def _wrap(font: FontMetrics, paragraphs: list[list[tuple[str, float]]], size: float, width: float) -> list[str]:

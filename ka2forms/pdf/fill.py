@@ -401,6 +401,10 @@ class FormTemplate:
 
 # ─────────────────────────────── filling as an incremental update ───────────────────────────────
 
+_PRINTABLE_ASCII = frozenset(map(chr, range(0x20, 0x7F)))
+_NO_LETTERS: frozenset[str] = frozenset()
+
+
 @dataclass
 class _IncrementalForm:
     """What a fill as an incremental update needs, read once per template (``pdf/incremental.py`` says why)."""
@@ -473,7 +477,10 @@ class _IncrementalForm:
         ascii_ok = self.ascii_ok.get(tw.da_font)
         if ascii_ok is None:
             ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
-        key = (tw.da_font, frozenset(set(text) - ascii_ok))
+        if text.isascii() and text.isprintable() and _PRINTABLE_ASCII <= ascii_ok:
+            key = (tw.da_font, _NO_LETTERS)          # most values: no set to build
+        else:
+            key = (tw.da_font, frozenset(set(text) - ascii_ok))
         hit = self.fonts.get(key)
         if hit is None:
             letters = set(text)
@@ -691,12 +698,19 @@ def _font_variants(tw: Any, acro: Any) -> list[tuple[str, Any, frozenset[str]]]:
 
 
 def _encodable(font: Any) -> frozenset[str]:
-    """The letters a pypdf Font can encode (what its ``can_encode`` checks, as a set)."""
+    """The letters a pypdf Font can encode (what its ``can_encode`` checks, as a set), computed once per Font:
+    the fonts asked are the template's and ka2forms' own, kept for the process."""
+    cached = vars(font).get("_ka2_encodable")
+    if cached is not None:
+        return cached
     if font.character_map:
-        return frozenset(font.character_map.values())
-    if isinstance(font.encoding, dict):
-        return frozenset(font.encoding.values())
-    return frozenset()
+        letters = frozenset(font.character_map.values())
+    elif isinstance(font.encoding, dict):
+        letters = frozenset(font.encoding.values())
+    else:
+        letters = frozenset()
+    font._ka2_encodable = letters
+    return letters
 
 
 def _false() -> Any:
@@ -843,6 +857,13 @@ def _first_font_file(env: str | None) -> Path | None:
 
 
 @lru_cache(maxsize=8)
+def _font_letters(path: str) -> frozenset[str]:
+    """The letters a font file has (as :func:`_font_coverage`, as characters: compared with text by set
+    difference)."""
+    return frozenset(map(chr, _font_coverage(path)))
+
+
+@lru_cache(maxsize=8)
 def _font_coverage(path: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
@@ -878,19 +899,18 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
 
     The subset holds every glyph of the Unicode blocks the texts touch (Latin Extended-A, Cyrillic…), not
     only their letters, so that one subset (made once per process) serves all the texts in those scripts."""
-    chars = frozenset(ch for t in texts for ch in t if ch != "\n")
+    chars = frozenset("".join(texts)) - {"\n"}
     path = fallback_font_path()
-    where = template.where(names[0])
-    shown = "".join(sorted(ch for ch in chars if not ch.isascii()))
     if path is None:
+        shown = "".join(sorted(ch for ch in chars if not ch.isascii()))
         raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
                              f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
-                             f".ttf file", where=where)
-    coverage = _font_coverage(str(path))
-    missing = "".join(sorted(ch for ch in chars if ord(ch) not in coverage and not ch.isspace()))
+                             f".ttf file", where=template.where(names[0]))
+    missing = "".join(sorted(ch for ch in chars - _font_letters(str(path)) if not ch.isspace()))
     if missing:
         raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
-                             f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=where)
+                             f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters",
+                             where=template.where(names[0]))
     blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
     from fontTools.ttLib import TTLibError
 

@@ -198,7 +198,13 @@ class FastText(TextStringObject):
     """A pypdf text string written in one go (pypdf writes long strings byte by byte; the same bytes)."""
 
     def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
-        stream.write(b"(" + b"".join([_ESCAPE[b] for b in self.get_encoded_bytes()]) + b")")
+        stream.write(b"(" + escaped(self.get_encoded_bytes()) + b")")
+
+
+def escaped(data: bytes) -> bytes:
+    """A string's bytes as pypdf writes them inside ``(…)``: letters, digits and spaces as they are, every
+    other byte as an octal escape."""
+    return b"".join([_ESCAPE[b] for b in data])
 
 
 def text_string(text: str) -> FastText:
@@ -394,8 +400,22 @@ def render(tw: TextWidget, text: str, font_name: str, font: Any) -> tuple[bytes,
     return _stream_head(tw, app, font_name), app.content, app
 
 
+_HEADS: dict[tuple[int, str, tuple[float, ...], tuple[float, ...] | None], tuple[TextWidget, bytes]] = {}
+
+
 def _stream_head(tw: TextWidget, app: Appearance, font_name: str) -> bytes:
-    """An appearance stream's dictionary up to its font resource's reference."""
+    """An appearance stream's dictionary up to its font resource's reference: the same for every text drawn
+    in a widget with a font, so made once (the widget is kept with it: its id is not reused while cached)."""
+    key = (id(tw), font_name, app.bbox, app.matrix)
+    hit = _HEADS.get(key)
+    if hit is None:
+        if len(_HEADS) > 4096:
+            _HEADS.clear()
+        hit = _HEADS[key] = (tw, _make_stream_head(tw, app, font_name))
+    return hit[1]
+
+
+def _make_stream_head(tw: TextWidget, app: Appearance, font_name: str) -> bytes:
     from pypdf.generic import DictionaryObject, NameObject
 
     head = io.BytesIO()

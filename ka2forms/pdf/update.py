@@ -29,6 +29,7 @@ from ka2forms.pdf.incremental import (
     Increment,
     TextWidget,
     _ref_bytes,
+    escaped,
     render,
     startxref,
     text_string,
@@ -59,7 +60,15 @@ def text_bytes(text: str) -> bytes:
     if hit is None:
         if len(_TEXTS) > 1024:
             _TEXTS.clear()
-        hit = _TEXTS[text] = value_bytes(text_string(text))
+        if text.isascii() and text.isprintable():   # PDFDocEncoding is ASCII there: skip pypdf's encoder
+            hit = b"(" + escaped(text.encode("ascii")) + b")"
+        else:
+            encoded = text_string(text).get_encoded_bytes()
+            # UTF-16 (text outside PDFDocEncoding: č, ř, ő…) as a hex string: the same string to every reader,
+            # written by one C call instead of an octal escape per byte (a declaration is 1 KB of them).
+            hit = b"<" + encoded.hex().upper().encode("ascii") + b">" if encoded.startswith(b"\xfe\xff") \
+                else b"(" + escaped(encoded) + b")"
+        _TEXTS[text] = hit
     return hit
 
 
@@ -73,16 +82,18 @@ class Entries:
     """A template dictionary serialised entry by entry, to write changed copies of it quickly."""
 
     def __init__(self, obj: Any) -> None:
+        self.kept: dict[tuple[tuple[str, ...], frozenset[str]], bytes] = {}
         self.entries = []
         for key, value in dict.items(obj):
             self.entries.append((str(key), _key_bytes(key) + b" " + value_bytes(value) + b"\n"))
 
     def changed(self, changes: Mapping[str, bytes], drop: frozenset[str] | set[str] = frozenset()) -> bytes:
-        parts = [b"<<\n"]
-        parts += [e for k, e in self.entries if k not in changes and k not in drop]
-        parts += [_key_bytes(k) + b" " + v + b"\n" for k, v in changes.items()]
-        parts.append(b">>")
-        return b"".join(parts)
+        key = (tuple(changes), frozenset(drop))
+        kept = self.kept.get(key)          # a form's fills change the same keys of an object every time
+        if kept is None:
+            kept = self.kept[key] = b"<<\n" + b"".join([e for k, e in self.entries if k not in changes
+                                                           and k not in drop])
+        return kept + b"".join([_key_bytes(k) + b" " + v + b"\n" for k, v in changes.items()]) + b">>"
 
 
 @dataclass

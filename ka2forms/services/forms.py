@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
-from ka2forms.files import refuse_inputs, regular_file, write_atomic
+from ka2forms.files import Inputs, regular_file, write_atomic
 from ka2forms.model import Partner, Project
 from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.pdf.inspect import FormField
@@ -481,8 +481,9 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
         plan = plan_values(template, fmap, project, partner, per_partner=each, today=today, rendered=rendered)
         stem = _output_stem(template, fmap, project, partner, rendered)
         jobs.append((partner, plan, out / safe_filename(stem, taken=taken)))
+    inputs = Inputs(guarded)
     for _, _, path in jobs:
-        refuse_inputs(path, guarded)
+        inputs.refuse(path)
     # All or nothing: every form is filled in memory first, so a value that fails only while drawing (a
     # character no font has, such as a flag emoji in the fourth partner's name) writes no file at all.
     filled = [(partner, plan, path, template.fill(plan.values, flatten=flatten)) for partner, plan, path in jobs]

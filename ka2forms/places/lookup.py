@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
+from ka2forms.i18n import _
 from ka2forms.places._coords import Coordinates, parse_coordinates, valid
 from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
 from ka2forms.places._fuzzy import similar_keys
@@ -229,11 +230,10 @@ def _merge_same_place(g: Gazetteer, rows: list[int]) -> list[int]:
 def _others_note(g: Gazetteer, taken: int, rows: list[int], why: str) -> str:
     others = [r for r in rows if r != taken]
     shown = "; ".join(_row_label(g, r) for r in others[:4])
-    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-    return (
-        f"took {_row_label(g, taken)}: {why}; other places of that name: {shown}{more} "
-        "(add a country or region to choose another)"
-    )
+    if len(others) > 4:
+        shown = _("{places} and {count} more").format(places=shown, count=len(others) - 4)
+    return _("took {place}: {why}; other places of that name: {others} (add a country or region to choose "
+             "another)").format(place=_row_label(g, taken), why=why, others=shown)
 
 
 def _dominates(pop: Sequence[int], top: int, second: int) -> bool:
@@ -257,17 +257,20 @@ def _choose(
     why = ""
     if len(pool) == 1:
         chosen = pool[0]
-        why = f"the only one in an EU Member State or associated third country (call year {call_year})"
+        why = _("the only one in an EU Member State or associated third country (call year {year})").format(
+            year=call_year)
     elif _dominates(pop, pool[0], pool[1]):
         chosen = pool[0]
-        why = f"it has {pop[pool[0]] / max(pop[pool[1]], 1):.0f} times the population of the next"
+        times = f"{pop[pool[0]] / max(pop[pool[1]], 1):.0f}"
+        why = _("it has {times} times the population of the next").format(times=times)
         if eligible and len(eligible) < len(rows):
-            why += f" in an EU Member State or associated third country (call year {call_year})"
+            why = _("it has {times} times the population of the next in an EU Member State or associated third "
+                    "country (call year {year})").format(times=times, year=call_year)
     elif len(own := [r for r in pool if name_key(g.name(r)) == key]) == 1 and not any(
         pop[r] >= DOMINANCE_RATIO * max(pop[own[0]], 1) for r in pool
     ):
         chosen = own[0]
-        why = "the only one whose own name this is (the others carry it as an alternate name)"
+        why = _("the only one whose own name this is (the others carry it as an alternate name)")
     # never pass over a much larger place outside the pool for a small one inside it ("Minsk", "Lemberg")
     if chosen is not None and not any(
         r not in pool and pop[r] >= DOMINANCE_RATIO * max(pop[chosen], 1) for r in rows
@@ -292,7 +295,7 @@ def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> 
             scored.append((score + 0.03 * math.log10(g.population[rows[0]] + 1) + bonus, rows[0]))
     scored.sort(key=lambda t: -t[0])
     out: list[str] = []
-    for _, row in scored:
+    for _score, row in scored:
         label = _row_label(g, row, population=False)
         if label not in out:
             out.append(label)
@@ -487,7 +490,8 @@ def resolve_place(text: str, *, call_year: int | None = None, where: Location | 
         town, country, postal_only = address
         m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where,
                           prefer=prefer)
-        note = f"{query!r} read as an address in {m.place.name} ({m.place.country})"
+        note = _("{query!r} read as an address in {town} ({country})").format(query=query, town=m.place.name,
+                                                                              country=m.place.country)
         return PlaceMatch(query, m.place, (note, *m.notes), m.warnings, "address",
                           "postal code" if postal_only else "address", m.candidates)
 
@@ -559,8 +563,9 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
                 candidates = tuple(_row_label(g, r, population=False) for r in others[:8])
                 if _general_choice(g, query, name_key(base), rows, year) not in inside:
                     # said only where the preference changed the answer ("Valencia, ES" needs no note)
-                    preferred.append(f"{base!r} taken in {prefer}, the organisation's country; places of that "
-                                     f"name elsewhere: {'; '.join(candidates[:4])}")
+                    preferred.append(_("{name!r} taken in {country}, the organisation's country; places of that "
+                                       "name elsewhere: {others}").format(name=base, country=prefer,
+                                                                         others="; ".join(candidates[:4])))
             rows = inside
             country = prefer
         else:
@@ -574,18 +579,19 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
     warnings: list[str] = []
     if elsewhere_only:
         candidates = tuple(_row_label(g, r, population=False) for r in rows[:8] if r != row)
-        warnings.append(f"no place called {base!r} in {prefer} (the organisation's country): took "
-                        f"{_row_label(g, row, population=False)}; check the town, or write it with its country")
+        warnings.append(_("no place called {name!r} in {country} (the organisation's country): took {place}; check "
+                          "the town, or write it with its country").format(
+            name=base, country=prefer, place=_row_label(g, row, population=False)))
     match = "name"
     how = "exact" if base == place.name else "folded"
     if name_key(base) != name_key(place.name):
         match = how = "alternate name"
-        text = (f"{base!r} is one of the other names of {_row_label(g, row, population=False)}, "
-                f"population {place.population:,}")
         if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None and not elsewhere_only:
             # Small places' alternate names are where a wrong town hides ("Jezersko" → Jezerski, BA). Larger
             # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
-            warnings.append(f"{text}: check it is the place meant, or add the country ('{base}, <country code>')")
+            warnings.append(_("{name!r} is one of the other names of {place}, population {population}: check it is "
+                              "the place meant, or add the country ('{name}, <country code>')").format(
+                name=base, place=_row_label(g, row, population=False), population=f"{place.population:,}"))
     return PlaceMatch(query, place, tuple(preferred + notes + _overseas_note(place)), tuple(warnings), match, how,
                       candidates)
 
@@ -644,10 +650,17 @@ def _close_in_country(text: str, code: str, where: Location | None, *,
     others = [_row_label(g, r, population=False) for _s, r in scored[1:6]]
     others += [_row_label(g, r, population=False) for r in elsewhere[:3]]
     place = _place(g, best)
-    kind = "part of the name" if best_score == _PART_SCORE else "a close spelling"
-    warning = (f"{text!r} is not a place name in {code}: took {_row_label(g, best, population=False)} "
-               f"({kind}); check it is the place meant"
-               + (f" (other candidates: {'; '.join(others[:4])})" if others else ""))
+    values = dict(text=text, country=code, place=_row_label(g, best, population=False), others="; ".join(others[:4]))
+    if best_score == _PART_SCORE:
+        warning = (_("{text!r} is not a place name in {country}: took {place} (part of the name); check it is the "
+                     "place meant (other candidates: {others})") if others else
+                   _("{text!r} is not a place name in {country}: took {place} (part of the name); check it is the "
+                     "place meant")).format(**values)
+    else:
+        warning = (_("{text!r} is not a place name in {country}: took {place} (a close spelling); check it is the "
+                     "place meant (other candidates: {others})") if others else
+                   _("{text!r} is not a place name in {country}: took {place} (a close spelling); check it is the "
+                     "place meant")).format(**values)
     return PlaceMatch(text, place, (), (warning,), "fuzzy", "fuzzy", tuple(others))
 
 

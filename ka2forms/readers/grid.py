@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree.ElementTree import iterparse
 
 from ka2forms.errors import Location, WorkbookError
+from ka2forms.i18n import _
 
 Row = tuple[Any, ...]
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -249,15 +250,13 @@ def _checked_rows(path: Path, sheet: str, rows: list[list[Any]]) -> list[Row]:
         values = [_calamine_value(v) for v in raw]
         if r > MAX_ROWS:
             if any(v is not None for v in values):
-                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"A{r}"),
-                                        f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much "
-                                        "shorter): remove them or split the file".replace(",", " ")))
+                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"A{r}"), _too_many_rows()))
                 break
             continue
         for c, v in enumerate(values, start=1):
             if (why := check_value(v)) is not None:
                 problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"{_letters(c)}{r}"),
-                                        f"cannot be read: {why}"))
+                                        _("cannot be read: {why}").format(why=why)))
                 values[c - 1] = None
         while values and values[-1] is None:
             values.pop()
@@ -441,7 +440,7 @@ def _ods(path: Path) -> Grid:
     try:
         with zipfile.ZipFile(path) as z:
             if "encryption-data" in z.read("META-INF/manifest.xml").decode("utf-8", "replace"):
-                raise WorkbookError("a password-protected .ods file: save it again without a password",
+                raise WorkbookError(_("a password-protected .ods file: save it again without a password"),
                                     where=where)
             content = z.read("content.xml")
         sheets = _ods_sheets(content)
@@ -450,7 +449,8 @@ def _ods(path: Path) -> Grid:
             e.where = where
         raise
     except Exception as e:  # a damaged part: say so, never a traceback
-        raise WorkbookError(f"damaged .ods file: {e.__class__.__name__}: {e}", where=where) from None
+        raise WorkbookError(_("damaged .ods file: {error}").format(error=f"{e.__class__.__name__}: {e}"),
+                            where=where) from None
     return Grid("ods", sheets)
 
 
@@ -530,7 +530,7 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
                 row.pop()
             repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
             collapsed = el.get(f"{_T}visibility") in ("collapse", "filter")
-            for _ in range(min(repeat, MAX_REPEAT)):
+            for _rep in range(min(repeat, MAX_REPEAT)):
                 if len(rows) >= MAX_ROWS:
                     if row:   # a row with content past the limit is never dropped without a word
                         raise WorkbookError(_too_many_rows())
@@ -559,18 +559,19 @@ def _csv(path: Path) -> Grid:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise WorkbookError("file not found", where=where) from None
+        raise WorkbookError(_("file not found"), where=where) from None
     except IsADirectoryError:
-        raise WorkbookError("a folder, not a workbook", where=where) from None
+        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
     except PermissionError:
-        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if len(data) > MAX_CSV_BYTES:
-        raise WorkbookError(f"refused: {len(data) // 1_000_000} MB is far larger than a partner table", where=where)
+        raise WorkbookError(_("refused: {mb} MB is far larger than a partner table").format(mb=len(data) // 1_000_000),
+                            where=where)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise WorkbookError(f"not UTF-8 text (byte {e.start + 1}): save it as 'CSV UTF-8' (Excel) or choose "
-                            "the UTF-8 character set (LibreOffice)", where=where) from None
+        raise WorkbookError(_("not UTF-8 text (byte {byte}): save it as 'CSV UTF-8' (Excel) or choose the UTF-8 "
+                              "character set (LibreOffice)").format(byte=e.start + 1), where=where) from None
     rows = [tuple(v if v.strip() else None for v in r) for r in csv.reader(io.StringIO(text), _dialect(text))]
     if any(any(v is not None for v in r) for r in rows[MAX_ROWS:]):
         raise WorkbookError(_too_many_rows(), where=where)
@@ -578,8 +579,8 @@ def _csv(path: Path) -> Grid:
 
 
 def _too_many_rows() -> str:
-    return (f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much shorter): remove them or "
-            "split the file").replace(",", " ")
+    return _("rows beyond row {rows} are not read (a partner workbook is much shorter): remove them or split the "
+             "file").format(rows=f"{MAX_ROWS:,}".replace(",", " "))
 
 
 def _dialect(text: str) -> Any:

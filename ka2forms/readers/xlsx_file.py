@@ -70,7 +70,7 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
             infos = z.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-        raise WorkbookError("damaged file (the zip container is broken)", where=where) from None
+        raise WorkbookError(_("damaged file (the zip container is broken)"), where=where) from None
     except NotImplementedError as e:          # "zip file version 9.9", an unsupported compression method
         raise WorkbookError(f"damaged or unsupported file (zip: {excerpt(str(e))})", where=where) from None
     if required not in names:
@@ -78,8 +78,8 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise WorkbookError(f"refused: unpacks to {unpacked // 1_000_000} MB in {len(infos)} parts "
-                            "(too large or a zip bomb)", where=where)
+        raise WorkbookError(_("refused: unpacks to {mb} MB in {parts} parts (too large or a zip bomb)").format(
+            mb=unpacked // 1_000_000, parts=len(infos)), where=where)
 
 
 def open_workbook(path: str | Path) -> Workbook:
@@ -111,14 +111,14 @@ def preflight(p: Path) -> None:
         raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if head.startswith(_OLE_MAGIC):
         if describe_ole(p) == "encrypted":
-            raise WorkbookError("a password-protected workbook: ka2forms cannot open it; save a copy without "
-                                "a password (File → Info → Protect Workbook → Encrypt with Password → empty)",
+            raise WorkbookError(_("a password-protected workbook: ka2forms cannot open it; save a copy without a "
+                                  "password (File → Info → Protect Workbook → Encrypt with Password → empty)"),
                                 where=where)
-        raise WorkbookError("an old Excel 97–2003 workbook (.xls): open it in Excel or LibreOffice and save it "
-                            "as .xlsx (File → Save As → Excel Workbook)", where=where)
+        raise WorkbookError(_("an old Excel 97–2003 workbook (.xls): open it in Excel or LibreOffice and save it as "
+                              ".xlsx (File → Save As → Excel Workbook)"), where=where)
     if not head.startswith(b"PK"):
-        kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
-        raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
+        raise WorkbookError(_("a PDF; expected an Excel .xlsx file") if head.startswith(b"%PDF") else
+                            _("not an .xlsx workbook; expected an Excel .xlsx file"), where=where)
     check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
 
 
@@ -235,7 +235,7 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
                                 f"a cell with the impossible reference {quote(ref)} (damaged sheet)")
                         value = None
                     elif (why := check_value(value)) is not None:
-                        problem(ref, f"cannot be read: {why}")
+                        problem(ref, _("cannot be read: {why}").format(why=why))
                         value = None
                 values.append(value)
             while values and values[-1] is None:

@@ -152,16 +152,18 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
     candidates when they differ in eligibility for ``call_year`` (Serbia before call 2019): the verdict
     would then rest on a reading nobody confirmed. Other ambiguous spellings are refused.
     """
+    from ka2forms.rules.words import country_name as named  # in the current language
+
     code, amb = _lookup(text, where, strict=False)
     if amb is None:
         return CountryReading(code)
-    listed = [f"{country_name(c)} ({c})" for c in amb.candidates]
+    listed = [f"{named(c)} ({c})" for c in amb.candidates]
     places = place_countries() if place_countries is not None else frozenset()
     hits = [c for c in amb.candidates if c in places]
     if len(hits) == 1:
         return CountryReading(hits[0], _("country {text!r} read as {name} ({code}) because the city is there "
                                          "({why}); write {name} to make it certain").format(
-            text=text, name=country_name(hits[0]), code=hits[0], why=amb.why), by_city=True)
+            text=text, name=named(hits[0]), code=hits[0], why=amb.why), by_city=True)
     if amb.read_as is None:
         raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
     if call_year is not None and call_year in covered_years() \
@@ -169,7 +171,7 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
         raise AmbiguousValueError("country", text, listed, why=_("{why}; in call {year} only one of them is "
                                                                      "eligible").format(why=amb.why, year=call_year),
                                   where=where)
-    values = dict(text=text, name=country_name(code), code=code, why=amb.why, listed=join_or(listed))
+    values = dict(text=text, name=named(code), code=code, why=amb.why, listed=join_or(listed))
     return CountryReading(code, _("country {text!r} read as {name} ({code}): {why}; write the country's name if you "
                                   "meant another ({listed})").format(**values),
                           refusal=_("country {text!r} would be read as {name} ({code}): {why}; write the country's "

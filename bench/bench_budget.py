@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from itertools import cycle, islice
+
+from _timing import best
 
 from ka2forms.model import Partner, Project, TravelRow
 from ka2forms.rules import Role
@@ -24,15 +25,6 @@ PARTNERS = (Partner(Role.COORDINATOR, "Šolski center Celje", "SI", "VET", city=
             Partner(Role.PARTNER, "Müller GmbH", "DE", "SME", city="Köln"),
             Partner(Role.PARTNER, "Győri SZC", "HU", "VET", city="Győr"))
 
-
-def best(fn, runs: int = 7) -> float:
-    fn()  # warm: gazetteer and rules loaded
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

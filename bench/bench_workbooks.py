@@ -10,20 +10,11 @@ workbook; the ratio is what the cached values cost.
 from __future__ import annotations
 
 import io
-import time
+
+from _timing import best
 
 from ka2forms.excel import workbooks
 from ka2forms.excel.cached import with_cached_values
-
-
-def best(fn, runs: int = 7) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -23,15 +23,15 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from ka2forms.errors import Ka2Error, Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.files import regular_file
 from ka2forms.i18n import _
 from ka2forms.text import excerpt, quote
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -87,6 +87,8 @@ def open_workbook(path: str | Path) -> Workbook:
     p = Path(path)
     preflight(p)
     with guard(p):
+        from openpyxl import load_workbook   # here: the fast reader (calamine) and preflight need no openpyxl
+
         wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
         for ws in wb.worksheets:       # a negative shared-string index would silently pick one from the end
             if isinstance(getattr(ws, "_shared_strings", None), list):

@@ -105,6 +105,12 @@ def label_messages() -> dict[str, str]:
 def labels(lang: str) -> dict[str, Any]:
     """The annex labels in ``lang`` (from the catalogs), with role, type and confidence labels."""
     _check_lang(lang)
+    return dict(_labels(lang))
+
+
+@cache
+def _labels(lang: str) -> dict[str, Any]:
+    """Made once per language (the catalogs are read once per process too): a batch asks for every annex."""
     with i18n.use(lang):
         merged: dict[str, Any] = {k: (_(v) if v else v) for k, v in _english_labels().items()}
         merged["roles"] = {r.value: words.role_label(r.value) for r in Role}

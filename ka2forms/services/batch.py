@@ -296,6 +296,52 @@ def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
     _WORKER = worker
 
 
+#: Where the pool puts a run's options for the fork server it starts (read by ``_batch_preload``).
+SETUP_ENV = "KA2FORMS_BATCH_SETUP"
+
+
+def options_json(options: Options) -> str:
+    return json.dumps({**{f: getattr(options, f) for f in Options.__dataclass_fields__},
+                       "today": options.today.isoformat() if options.today else None})
+
+
+def options_from_json(text: str) -> Options:
+    data = json.loads(text)
+    return Options(**{**data, "formats": tuple(data["formats"]),
+                      "today": dt.date.fromisoformat(data["today"]) if data["today"] else None})
+
+
+def _set_up(options: Options, fingerprint: dict[str, Any]) -> None:
+    """Set this worker up unless it already is for these options (a worker forked from a fork server that
+    ``_batch_preload`` set up starts ready)."""
+    if _WORKER is None or _WORKER.options != options or _WORKER.fingerprint != fingerprint:
+        _init_worker(options, fingerprint)
+
+
+def _start_fork_server(options: Options) -> None:
+    """Start the fork server workers come from, set up for ``options`` while the caller goes on.
+
+    Why: setting a worker up (imports, parsing the form, compiling templates) takes ≈ 0.8 s of CPU. Done once
+    in the fork server, every worker — also one that replaces a worker stopped for its time limit — starts
+    with it done, and the parent checks the form meanwhile. A server already running (an earlier run in this
+    process) is kept: its workers then set themselves up for these options (:func:`_set_up`)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    forkserver.set_forkserver_preload(["ka2forms.services._batch_preload"])
+    previous = os.environ.get(SETUP_ENV)
+    os.environ[SETUP_ENV] = options_json(options)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            del os.environ[SETUP_ENV]
+        else:
+            os.environ[SETUP_ENV] = previous
+
+
 def _input_stamp(source: Path) -> dict[str, Any]:
     st = source.stat()
     return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
@@ -500,7 +546,7 @@ def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C is the parent's to handle
     try:
-        _init_worker(options, fingerprint)
+        _set_up(options, fingerprint)
     except BaseException as e:
         conn.send(("init", f"{e.__class__.__name__}: {excerpt(str(e), 200)}"))
         return
@@ -541,8 +587,6 @@ class _Pool:
         # has imported ka2forms once.
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self.context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            self.context.set_forkserver_preload(["ka2forms.services.batch"])
         self.options, self.fingerprint = options, fingerprint
         self.procs = [self._start() for _ in range(size)]
 
@@ -660,6 +704,7 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
             for job in jobs:
                 done(_run_job(job, resume, timeout))
     else:
+        _start_fork_server(options)
         if options.form:     # a bad form or map: one clear error now, not one per worker
             _init_worker(options, fingerprint)
         _run_pool(jobs, options, fingerprint, workers, resume, timeout, done)

@@ -7,6 +7,9 @@ warning.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,14 @@ def test_calamine_and_openpyxl_read_every_workbook_the_same(tmp_path: Path, monk
 def test_openpyxl_is_used_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KA2FORMS_XLSX_READER", "openpyxl")
     assert xlsx_backend() == "openpyxl"
+
+
+def test_the_fast_reader_does_not_import_openpyxl() -> None:
+    # openpyxl imports numpy when it is installed: ≈ 0.3 s of a cold `ka2forms check one.xlsx`
+    pytest.importorskip("python_calamine", reason="allowed: python-calamine is an optional extra")
+    code = ("import sys; from ka2forms.readers.workbook import read_workbook; "
+            f"read_workbook({str(SAMPLES[0])!r}); print('openpyxl' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "KA2FORMS_XLSX_READER": "calamine"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

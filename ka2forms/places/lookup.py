@@ -387,7 +387,7 @@ def _resolve_point(
         raise UnknownPlaceError(
             query,
             where=where,
-            suggestions=["coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51"],
+            suggestions=[_("coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51")],
         )
     given = _point(g, c.lat, c.lon) if given_ok else None
     swapped = _point(g, c.lon, c.lat) if swapped_ok else None
@@ -399,10 +399,8 @@ def _resolve_point(
     def in_hint(p: tuple[Place, int | None, float | None] | None) -> bool:
         return p is not None and p[1] is not None and hint is not None and _in_country(g, p[1], hint)
 
-    swap_msg = (
-        "coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, "
-        "near {near}; write them as latitude, longitude"
-    )
+    swap_msg = _("coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, near {near}; "
+                 "write them as latitude, longitude")
     warnings: list[str] = []
     if hint:
         if in_hint(given):
@@ -414,10 +412,9 @@ def _resolve_point(
         else:
             chosen = given or swapped
             assert chosen is not None
-            warnings.append(
-                f"the point {chosen[0].name} is not in {hint}"
-                + (f": it is near {chosen[0].near}" if chosen[0].near else "")
-            )
+            warnings.append((_("the point {point} is not in {country}: it is near {near}") if chosen[0].near else
+                             _("the point {point} is not in {country}")).format(point=chosen[0].name, country=hint,
+                                                                                 near=chosen[0].near))
     elif given is not None and given[1] is not None:
         chosen = given
         if (
@@ -426,10 +423,9 @@ def _resolve_point(
             and country_of(given) not in near_countries
             and country_of(swapped) in near_countries
         ):
-            warnings.append(
-                f"check the order of the coordinates: as latitude, longitude the point is near "
-                f"{given[0].near}; the other way round it would be near {swapped[0].near}"
-            )
+            warnings.append(_("check the order of the coordinates: as latitude, longitude the point is near {near}; "
+                              "the other way round it would be near {other}").format(near=given[0].near,
+                                                                                    other=swapped[0].near))
     elif swapped is not None and swapped[1] is not None:
         chosen = swapped
         warnings.append(swap_msg.format(lat=c.lon, lon=c.lat, near=swapped[0].near))
@@ -437,13 +433,13 @@ def _resolve_point(
         chosen = given or swapped
         assert chosen is not None
         if given is None:
-            warnings.append(
-                f"latitude {c.lat} is impossible: took latitude {c.lon}, longitude {c.lat} "
-                "(coordinates look swapped); write them as latitude, longitude"
-            )
-        warnings.append(f"no town within {POINT_NEAR_KM:.0f} km of {chosen[0].name}: check the coordinates")
+            warnings.append(_("latitude {lat} is impossible: took latitude {lon}, longitude {lat} (coordinates look "
+                              "swapped); write them as latitude, longitude").format(lat=c.lat, lon=c.lon))
+        warnings.append(_("no town within {km} km of {point}: check the coordinates").format(
+            km=f"{POINT_NEAR_KM:.0f}", point=chosen[0].name))
     place = chosen[0]
-    notes = [f"point {place.name} taken as given" + (f" (near {place.near})" if place.near else "")]
+    notes = [(_("point {point} taken as given (near {near})") if place.near else
+              _("point {point} taken as given")).format(point=place.name, near=place.near)]
     return PlaceMatch(query, place, tuple(notes), tuple(warnings), "coordinates")
 
 
@@ -454,13 +450,15 @@ def _overseas_note(place: Place) -> list[str]:
     cc = place.country
     if cc in OUTERMOST:
         return [
-            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), an outermost region "
-            f"of {OUTERMOST[cc]} and part of the EU: counted as {OUTERMOST[cc]} for programme status"
+            _("{place} is in {territory} (GeoNames country code {code}), an outermost region of {state} and part "
+              "of the EU: counted as {state} for programme status").format(
+                place=place.name, territory=TERRITORY_NAMES[cc], code=cc, state=OUTERMOST[cc])
         ]
     if cc in LINKED:
         return [
-            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), linked to "
-            f"{LINKED[cc]} but not part of the EU: its own status applies"
+            _("{place} is in {territory} (GeoNames country code {code}), linked to {state} but not part of the "
+              "EU: its own status applies").format(place=place.name, territory=TERRITORY_NAMES[cc], code=cc,
+                                                   state=LINKED[cc])
         ]
     return []
 

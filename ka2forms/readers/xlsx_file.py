@@ -87,7 +87,7 @@ def open_workbook(path: str | Path) -> Workbook:
     p = Path(path)
     preflight(p)
     with guard(p):
-        from openpyxl import load_workbook   # here: the fast reader (calamine) and preflight need no openpyxl
+        from openpyxl import load_workbook  # here: the fast reader (calamine) and preflight need no openpyxl
 
         wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
         for ws in wb.worksheets:       # a negative shared-string index would silently pick one from the end
@@ -146,11 +146,14 @@ def guard(path: str | Path, sheet: str | None = None, progress: list[int] | None
         # the file's fault and pass through.
         if not isinstance(e, Exception) and type(e).__name__ != "PanicException":
             raise
-        near = f" near row {progress[0] + 1}" if progress and progress[0] else ""
-        what = "too large to read" if isinstance(e, MemoryError) else "damaged workbook"
         detail = excerpt(str(e), 120)
-        raise WorkbookError(f"{what}{near}: {e.__class__.__name__}" + (f": {detail}" if detail else ""),
-                            where=Location(file=str(path), sheet=sheet)) from None
+        error = e.__class__.__name__ + (f": {detail}" if detail else "")
+        row = progress[0] + 1 if progress and progress[0] else None
+        if isinstance(e, MemoryError):
+            text = _("too large to read near row {row}: {error}") if row else _("too large to read: {error}")
+        else:
+            text = _("damaged workbook near row {row}: {error}") if row else _("damaged workbook: {error}")
+        raise WorkbookError(text.format(row=row, error=error), where=Location(file=str(path), sheet=sheet)) from None
 
 
 def _column(n: int) -> str:
@@ -171,17 +174,20 @@ def check_value(value: Any) -> str | None:
     if value is None or isinstance(value, (bool, dt.datetime, dt.date, dt.time, dt.timedelta)):
         return None
     if isinstance(value, int):
-        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+        return None if abs(value) < MAX_EXACT else _("a number too large to be exact (Excel keeps 15 digits)")
     if isinstance(value, float):
         if not math.isfinite(value):
-            return f"not a number ({value!r})"
-        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+            return _("not a number ({value!r})").format(value=value)
+        return None if abs(value) < MAX_EXACT else _("a number too large to be exact (Excel keeps 15 digits)")
     if isinstance(value, str):
         if len(value) > MAX_CELL_CHARS:
-            return f"a text of {len(value):,} characters (Excel's limit is 32 767)".replace(",", " ")
+            return _("a text of {count} characters (Excel's limit is 32 767)").format(
+                count=f"{len(value):,}".replace(",", " "))
         bad = _NOT_TEXT.search(value)
-        return None if bad is None else f"a character that is not text (U+{ord(bad.group()):04X})"
-    return f"a value of an unexpected kind ({type(value).__name__})"
+        if bad is None:
+            return None
+        return _("a character that is not text (U+{code})").format(code=f"{ord(bad.group()):04X}")
+    return _("a value of an unexpected kind ({kind})").format(kind=type(value).__name__)
 
 
 def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,

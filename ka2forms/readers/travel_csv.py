@@ -1,4 +1,5 @@
-"""A pairs file for ``ka2forms travel --csv``: rows of ``from``, ``to`` and optionally ``year`` and ``green``.
+"""A pairs file for ``ka2forms travel --csv``: rows of ``from``, ``to`` and optionally ``year``, ``green``,
+``from_country`` and ``to_country`` (the organisations' countries, whose places come first).
 
 The first row names the columns (any order, any case); the delimiter is sniffed (``,``, ``;`` or tab, as
 Excel writes CSV in different locales); UTF-8 with or without a BOM. Blank rows are passed over.
@@ -38,6 +39,8 @@ class PairRow:
     year: int | None = None
     green: bool | None = None
     problem: str | None = None
+    from_country: str | None = None   # optional columns from_country, to_country: places there come first
+    to_country: str | None = None
 
     @property
     def from_text(self) -> str:
@@ -70,15 +73,25 @@ def parse_green(text: str) -> bool | None:
     raise InputError(_("green must be yes/no, not {value!r}").format(value=text))
 
 
+def parse_country(text: str) -> str | None:
+    """A from_country/to_country cell: empty → ``None``; a country in any spelling → its code; else an error."""
+    if not text.strip():
+        return None
+    from ka2forms.rules.countries import resolve_country
+
+    return resolve_country(text)
+
+
 def _row(line: int, values: dict[str, str]) -> PairRow:
     try:
         year = parse_year(values.get("year", ""))
         green = parse_green(values.get("green", ""))
+        countries = (parse_country(values.get("from_country", "")), parse_country(values.get("to_country", "")))
     except InputError as e:
         return PairRow(line, values, problem=e.message)
     if not values.get("from") or not values.get("to"):
-        return PairRow(line, values, year, green, problem="both 'from' and 'to' are needed")
-    return PairRow(line, values, year, green)
+        return PairRow(line, values, year, green, problem=_("both 'from' and 'to' are needed"))
+    return PairRow(line, values, year, green, None, *countries)
 
 
 def read_pairs(path: Path | str) -> list[PairRow]:

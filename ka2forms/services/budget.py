@@ -46,6 +46,7 @@ class PlannedTrip:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    resolved: dict[str, Any] | None = None   # how each place was found (travel --json's "resolved")
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -191,7 +192,9 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
         per_org[r.organisation] += total
         out.append(PlannedTrip(**base, distance_km=res.distance_km, band=res.band, unit_cost_eur=res.unit_cost_eur,
                                total_eur=total, notes=_at(found[i][2], res.notes),
-                               warnings=_at(found[i][2], res.warnings)))
+                               warnings=_at(found[i][2], res.warnings),
+                               resolved={"from": res.from_match.to_dict(), "to": res.to_match.to_dict()}
+                               if res.from_match and res.to_match else None))
     return TravelPlan(tuple(out), sum(per_org.values()), dict(per_org), tuple(notes))
 
 

@@ -391,7 +391,8 @@ def travel_rows(rows: Sequence[PairRow], *, call_year: int | None = None, green:
     step = CHUNK if on_progress is not None else max(len(todo), 1)
     for k in range(0, len(todo), step):
         part = todo[k : k + step]
-        requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green) for _, r in part]
+        requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green, r.from_country, r.to_country)
+                    for _, r in part]
         for (i, _row), res in zip(part, travel_many(requests, call_year=call_year, green=green, activity=activity),
                                strict=True):
             results[i] = res

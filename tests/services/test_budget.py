@@ -205,3 +205,12 @@ def test_an_organisations_city_that_cannot_be_found_is_an_error_naming_the_city_
     (trip,) = plan_travel(read_workbook(wb)).rows
 
     assert trip.error is not None and trip.error.startswith("from (Partners!D3): ")
+
+
+def test_each_priced_trip_says_how_its_places_were_found(tmp_path: Path) -> None:
+    travel = [TRAVEL_HEADER, ["Kick-off", DE, None, "Praha", 1, None]]
+    (trip,) = plan_travel(project(tmp_path, travel=travel)).rows
+
+    assert trip.as_dict()["resolved"]["to"] == {"query": "Praha", "match": "alternate name", "how": "alternate name",
+                                                "name": "Prague", "country": "CZ", "candidates": []}
+    assert trip.as_dict()["resolved"]["from"]["how"] == "exact"     # Köln, from the organisation's City

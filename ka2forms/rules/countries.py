@@ -163,15 +163,15 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
     if len(hits) == 1:
         return CountryReading(hits[0], _("country {text!r} read as {name} ({code}) because the city is there "
                                          "({why}); write {name} to make it certain").format(
-            text=text, name=named(hits[0]), code=hits[0], why=amb.why), by_city=True)
+            text=text, name=named(hits[0]), code=hits[0], why=_(amb.why)), by_city=True)
     if amb.read_as is None:
-        raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
+        raise AmbiguousValueError("country", text, listed, why=_(amb.why), where=where)
     if call_year is not None and call_year in covered_years() \
             and len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
         raise AmbiguousValueError("country", text, listed, why=_("{why}; in call {year} only one of them is "
-                                                                     "eligible").format(why=amb.why, year=call_year),
+                                                                     "eligible").format(why=_(amb.why), year=call_year),
                                   where=where)
-    values = dict(text=text, name=named(code), code=code, why=amb.why, listed=join_or(listed))
+    values = dict(text=text, name=named(code), code=code, why=_(amb.why), listed=join_or(listed))
     return CountryReading(code, _("country {text!r} read as {name} ({code}): {why}; write the country's name if you "
                                   "meant another ({listed})").format(**values),
                           refusal=_("country {text!r} would be read as {name} ({code}): {why}; write the country's "
@@ -193,7 +193,7 @@ def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[
     if amb is not None:
         if amb.read_as is None and strict:
             raise AmbiguousValueError("country", text, [f"{country_name(c)} ({c})" for c in amb.candidates],
-                                      why=amb.why, where=where)
+                                      why=_(amb.why), where=where)
         return amb.read_as or amb.candidates[0], amb
     code = sp.abbreviations.get(compact)
     if code:

@@ -550,7 +550,7 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
         rows = inside
 
     year = call_year if call_year is not None else _default_call_year()
-    preferred: list[str] = []  # notes of the preference for the organisation's country
+    preferred: list[str] = []  # warnings: the organisation's country changed the answer (a reading to check)
     candidates: tuple[str, ...] = ()
     elsewhere_only = False
     if country is None and prefer is not None:
@@ -560,7 +560,7 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
             if others:
                 candidates = tuple(_row_label(g, r, population=False) for r in others[:8])
                 if _general_choice(g, query, name_key(base), rows, year) not in inside:
-                    # said only where the preference changed the answer ("Valencia, ES" needs no note)
+                    # said only where the preference changed the answer ("Valencia, ES" needs no word)
                     preferred.append(_("{name!r} taken in {country}, the organisation's country; places of that "
                                        "name elsewhere: {others}").format(name=base, country=prefer,
                                                                          others="; ".join(candidates[:4])))
@@ -590,7 +590,7 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
             warnings.append(_("{name!r} is one of the other names of {place}, population {population}: check it is "
                               "the place meant, or add the country ('{name}, <country code>')").format(
                 name=base, place=_row_label(g, row, population=False), population=f"{place.population:,}"))
-    return PlaceMatch(query, place, tuple(preferred + notes + _overseas_note(place)), tuple(warnings), match, how,
+    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(preferred + warnings), match, how,
                       candidates)
 
 

@@ -39,13 +39,13 @@ def test_without_a_preferred_country_a_misspelt_town_stays_an_error_with_suggest
     assert "Ljubljana, SI" in e.value.suggestions
 
 
-def test_a_name_shared_by_several_countries_resolves_in_the_preferred_one_with_a_note() -> None:
+def test_a_name_shared_by_several_countries_resolves_in_the_preferred_one_with_a_warning_where_it_decided() -> None:
     m = resolve_place("Nova Gorica", prefer="SI")
     assert (m.place.name, m.place.country, m.warnings) == ("Nova Gorica", "SI", ())
 
-    london = resolve_place("London", prefer="CA")
+    london = resolve_place("London", prefer="CA")   # the preference, not the general policy, chose: check it
     assert (london.place.country, london.place.admin1) == ("CA", "Ontario")
-    assert any("taken in CA, the organisation's country" in n and "London, England, GB" in n for n in london.notes)
+    assert any("taken in CA, the organisation's country" in w and "London, England, GB" in w for w in london.warnings)
     assert "London, England, GB" in london.candidates
 
 

@@ -223,12 +223,11 @@ def _hidden_sheets(grid: Any, used: Sequence[Any], warnings: list[Problem]) -> N
         if not s.hidden:
             continue
         if any(s is u for u in used):
-            message = _("sheet {sheet!r} is hidden in the file; it was read — unhide it to see what was "
-                        "checked").format(sheet=s.title)
+            message = _("this sheet is hidden in the file; it was read — unhide it to see what was checked")
         elif layout.sheet_kind(s.title) in ("project", "partners") or \
                 layout.find_header(s.rows(), REQUIRED_COLUMNS)[0] is not None:
-            message = _("sheet {sheet!r} is hidden in the file and looks like a partner or project sheet; it "
-                        "was not read — delete it, or unhide it and keep one partner sheet").format(sheet=s.title)
+            message = _("this sheet is hidden in the file and looks like a partner or project sheet; it was not "
+                        "read — delete it, or unhide it and keep one partner sheet")
         else:
             continue
         warnings.append(Problem(Location(sheet=s.title), message))

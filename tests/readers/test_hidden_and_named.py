@@ -56,7 +56,7 @@ def test_a_second_project_sheet_kept_hidden_is_refused_and_the_message_says_it_i
 def test_a_hidden_partner_sheet_that_is_read_says_so(tmp_path: Path) -> None:
     path = with_hidden_sheet(tmp_path, "Lists", [["Roles"], ["Coordinator"]], hide_partners=True)
 
-    assert "is hidden in the file; it was read" in hidden_messages(path)["Partners"]
+    assert "this sheet is hidden in the file; it was read" in hidden_messages(path)["Partners"]
 
 
 def test_a_hidden_sheet_of_dropdown_lists_is_not_reported(tmp_path: Path) -> None:

@@ -21,8 +21,6 @@ The .oxt (~5 MB, mostly the place gazetteer) is not committed: build it, then in
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +29,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from _package import main, write_zip
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -245,33 +245,16 @@ def contents() -> dict[str, bytes]:
 
 
 def build(out: Path = DEFAULT_OUT) -> str:
+    """Write the extension atomically; return its SHA-256."""
     files = contents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".oxt.tmp")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            for name in sorted(files, key=lambda n: (n != "META-INF/manifest.xml", n)):
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                z.writestr(info, files[name])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return hashlib.sha256(out.read_bytes()).hexdigest()
 
+    def entry(name: str) -> tuple[zipfile.ZipInfo, bytes]:
+        info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+        info.external_attr = 0o644 << 16
+        return info, files[name]
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args()
-    digest = build(args.out)
-    print(f"wrote {args.out} (sha256 {digest[:16]}…)")
+    return write_zip(out, (entry(n) for n in sorted(files, key=lambda n: (n != "META-INF/manifest.xml", n))))
 
 
 if __name__ == "__main__":
-    main()
-
+    main(build, DEFAULT_OUT, __doc__.splitlines()[0])

@@ -31,8 +31,6 @@ bytes are seeded, so two builds are byte-identical.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import os
 import random
@@ -43,6 +41,8 @@ import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
+
+from _package import main, write_zip
 
 XLWINGS_PIN = "0.37.8"  # keep equal to the `excel` extra in pyproject.toml
 HERE = Path(__file__).resolve().parent
@@ -284,32 +284,14 @@ def build(out: Path = DEFAULT_OUT) -> str:
     """Write the add-in atomically; return its SHA-256."""
     src = template_path()
     vba = vba_project_bin(vba_sources(src))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".xlam.tmp")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                data = _patch(info.filename, zin.read(info.filename), vba)
-                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = info.external_attr
-                zout.writestr(entry, data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return hashlib.sha256(out.read_bytes()).hexdigest()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args()
-    digest = build(args.out)
-    print(f"wrote {args.out} (sha256 {digest[:16]}…)")
+    with zipfile.ZipFile(src) as zin:
+        entries = []
+        for info in zin.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.external_attr = info.external_attr
+            entries.append((entry, _patch(info.filename, zin.read(info.filename), vba)))
+    return write_zip(out, entries)
 
 
 if __name__ == "__main__":
-    main()
+    main(build, DEFAULT_OUT, __doc__.splitlines()[0])

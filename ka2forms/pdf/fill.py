@@ -477,7 +477,7 @@ class _IncrementalForm:
         ascii_ok = self.ascii_ok.get(tw.da_font)
         if ascii_ok is None:
             ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
-        if text.isascii() and text.isprintable() and _PRINTABLE_ASCII <= ascii_ok:
+        if text.isascii() and text.isprintable() and ascii_ok >= _PRINTABLE_ASCII:
             key = (tw.da_font, _NO_LETTERS)          # most values: no set to build
         else:
             key = (tw.da_font, frozenset(set(text) - ascii_ok))
@@ -906,18 +906,18 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
                              f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
                              f".ttf file", where=template.where(names[0]))
-    missing = "".join(sorted(ch for ch in chars - _font_letters(str(path)) if not ch.isspace()))
-    if missing:
-        raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
-                             f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters",
-                             where=template.where(names[0]))
-    blocks = frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii())
     from fontTools.ttLib import TTLibError
 
     try:
-        return _block_font(str(path), blocks)
+        letters = _font_letters(str(path))
+        missing = "".join(sorted(ch for ch in chars - letters if not ch.isspace()))
+        if not missing:
+            return _block_font(str(path), frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii()))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
-        raise FormValueError(f"cannot embed the fallback font {path} ({e})", where=where) from None
+        raise FormValueError(f"cannot embed the fallback font {path} ({e}); set {FALLBACK_FONT_ENV} to a .ttf "
+                             "font file", where=template.where(names[0])) from None
+    raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
+                         f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=template.where(names[0]))
 
 
 @lru_cache(maxsize=32)

@@ -288,10 +288,7 @@ def _init_worker(options: Options, fingerprint: dict[str, Any]) -> None:
 
     worker = _Worker(options, fingerprint)
     if options.form:
-        from ka2forms.services.forms import FormMap, FormTemplate
-
-        worker.template = FormTemplate.open(options.form)
-        worker.fmap = FormMap.load(options.map_file) if options.map_file else None
+        worker.template, worker.fmap = _open_form(options)
     warm_up(options.lang, [f for f in options.formats if f != "pdf"])
     _WORKER = worker
 
@@ -340,6 +337,14 @@ def _start_fork_server(options: Options) -> None:
             del os.environ[SETUP_ENV]
         else:
             os.environ[SETUP_ENV] = previous
+
+
+def _open_form(options: Options) -> tuple[Any, Any]:
+    """The run's form and map, parsed (a FormError or FormMapError when either is bad)."""
+    from ka2forms.services.forms import FormMap, FormTemplate
+
+    assert options.form is not None
+    return FormTemplate.open(options.form), FormMap.load(options.map_file) if options.map_file else None
 
 
 def _input_stamp(source: Path) -> dict[str, Any]:
@@ -706,7 +711,7 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
     else:
         _start_fork_server(options)
         if options.form:     # a bad form or map: one clear error now, not one per worker
-            _init_worker(options, fingerprint)
+            _open_form(options)
         _run_pool(jobs, options, fingerprint, workers, resume, timeout, done)
     rows.sort(key=lambda r: r.index)
     return rows

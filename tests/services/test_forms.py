@@ -176,6 +176,16 @@ def test_without_a_fallback_font_the_fill_fails_clearly(other: FormTemplate, mon
     assert e.value.where.field == "notes" and "fonts-dejavu-core" in str(e.value)
 
 
+def test_a_damaged_fallback_font_is_a_clear_error_naming_the_field(other: FormTemplate, tmp_path,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch) -> None:
+    bad = tmp_path / "font.ttf"
+    bad.write_bytes(b"not a font")
+    monkeypatch.setenv(pdf_fill.FALLBACK_FONT_ENV, str(bad))
+    with pytest.raises(FormValueError, match="cannot embed the fallback font") as e:
+        other.fill({"notes": ROMANIAN})
+    assert e.value.where.field == "notes" and pdf_fill.FALLBACK_FONT_ENV in str(e.value)
+
+
 @pytest.mark.parametrize(("field", "value", "message", "listed"), [
     ("declaration_on_honour", "maybe", "takes true or false", "'Yes'"),
     ("legal_status", "semi-public", "not an option of this radio group", "'private'"),

@@ -1,0 +1,81 @@
+"""How batch workers are set up: once in the fork server for the whole run, and with the collector set for a
+batch. Setting a worker up (imports, parsing the form, compiling templates) costs ≈ 0.8 s, so a worker forked
+from a server that already did it must start ready — and a worker that finds another run's setup must make
+its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pdfcheck import SAMPLE_FORM, SAMPLE_MAP
+
+from ka2forms.services import batch
+from ka2forms.services.batch import SETUP_ENV, Options, options_from_json, options_json
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_options_travel_to_the_fork_server_unchanged() -> None:
+    options = Options(formats=("html", "docx"), lang="sl", form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP),
+                      flatten=True, today=dt.date(2026, 3, 1), action="KA220-VET", call_year=2025)
+    assert options_from_json(options_json(options)) == options
+    assert options_from_json(options_json(Options())) == Options()
+
+
+PRELOAD = """
+import json, sys
+import ka2forms.services._batch_preload
+from ka2forms.services import batch
+w = batch._WORKER
+print(json.dumps(None if w is None else {"form": w.template is not None, "map": w.fmap is not None,
+                                         "lang": w.options.lang}))
+"""
+
+
+def _preload(env_value: str | None) -> object:
+    env = {k: v for k, v in os.environ.items() if k != SETUP_ENV}
+    if env_value is not None:
+        env[SETUP_ENV] = env_value
+    proc = subprocess.run([sys.executable, "-c", PRELOAD], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_the_fork_server_sets_a_worker_up_from_the_run_options() -> None:
+    options = Options(lang="cs", form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP))
+    assert _preload(options_json(options)) == {"form": True, "map": True, "lang": "cs"}
+
+
+def test_a_fork_server_without_options_or_with_a_bad_form_still_runs_and_sets_nothing_up(tmp_path: Path) -> None:
+    assert _preload(None) is None
+    bad = tmp_path / "form.pdf"
+    bad.write_bytes(b"not a PDF at all")
+    assert _preload(options_json(Options(form=str(bad)))) is None
+
+
+def test_a_worker_set_up_for_other_options_sets_itself_up_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[Options] = []
+    monkeypatch.setattr(batch, "_init_worker", lambda options, fingerprint: calls.append(options))
+    same = Options(lang="sl")
+    monkeypatch.setattr(batch, "_WORKER", batch._Worker(same, same.fingerprint()))
+    batch._set_up(same, same.fingerprint())
+    assert calls == []
+    other = Options(lang="cs")
+    batch._set_up(other, other.fingerprint())
+    assert calls == [other]
+
+
+def test_a_batch_collects_less_often_and_puts_the_settings_back() -> None:
+    before = gc.get_threshold()
+    with batch.fewer_collections():
+        assert gc.get_threshold() == batch.BATCH_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ka2forms.errors import Location, RulesDataError, UnknownValueError
+from ka2forms.i18n import _
 from ka2forms.rules import spellings
 from ka2forms.rules.loader import provenance, read_yaml
 from ka2forms.rules.provenance import Provenance
@@ -70,7 +71,7 @@ def resolve_type(text: str, *, where: Location | None = None) -> str:
     code = voc.get(text)
     if code is None:
         raise UnknownValueError("organisation type", text, suggestions=voc.suggest(text), where=where,
-                                hint="use one of " + ", ".join(ORG_TYPES))
+                                hint=_("use one of {types}").format(types=", ".join(ORG_TYPES)))
     return code
 
 
@@ -80,7 +81,7 @@ def resolve_role(text: str, *, where: Location | None = None) -> Role:
     value = voc.get(text)
     if value is None:
         raise UnknownValueError("role", text, suggestions=voc.suggest(text), where=where,
-                                hint="use Coordinator, Partner, Associated partner or Affiliated entity")
+                                hint=_("use Coordinator, Partner, Associated partner or Affiliated entity"))
     return Role(value)
 
 

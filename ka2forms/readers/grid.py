@@ -436,7 +436,7 @@ def _ods(path: Path) -> Grid:
     from ka2forms.readers.xlsx_file import check_zip
 
     where = Location(file=str(path))
-    check_zip(path, where, required="content.xml", kind="an .ods spreadsheet")
+    check_zip(path, where, required="content.xml", kind=_("an .ods spreadsheet"))
     try:
         with zipfile.ZipFile(path) as z:
             if "encryption-data" in z.read("META-INF/manifest.xml").decode("utf-8", "replace"):

@@ -429,8 +429,8 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
     header_row, columns = header.row, header.columns
     for _key, i, first in header.duplicates:
         label = _text(rows[header_row - 1][i])
-        c.add(f"{_column(i + 1)}{header_row}",
-              f"column {label!r} appears twice (also {_column(first + 1)}{header_row})")
+        c.add(f"{_column(i + 1)}{header_row}", _("column {label!r} appears twice (also {cell})").format(
+            label=label, cell=f"{_column(first + 1)}{header_row}"))
     _unknown_headers(rows[header_row - 1], header_row, columns, c)
     problems_before = len(c.problems)
     partners: list[Partner] = []

@@ -72,9 +72,10 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise WorkbookError(_("damaged file (the zip container is broken)"), where=where) from None
     except NotImplementedError as e:          # "zip file version 9.9", an unsupported compression method
-        raise WorkbookError(f"damaged or unsupported file (zip: {excerpt(str(e))})", where=where) from None
+        raise WorkbookError(_("damaged or unsupported file (zip: {error})").format(error=excerpt(str(e))),
+                            where=where) from None
     if required not in names:
-        raise WorkbookError(f"a zip file but not {kind} (no {required})", where=where)
+        raise WorkbookError(_("a zip file but not {kind} (no {part})").format(kind=kind, part=required), where=where)
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
@@ -121,7 +122,7 @@ def preflight(p: Path) -> None:
     if not head.startswith(b"PK"):
         raise WorkbookError(_("a PDF; expected an Excel .xlsx file") if head.startswith(b"%PDF") else
                             _("not an .xlsx workbook; expected an Excel .xlsx file"), where=where)
-    check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
+    check_zip(p, where, required="xl/workbook.xml", kind=_("an Excel workbook"))
 
 
 class _SharedStrings(list):  # type: ignore[type-arg]
@@ -217,21 +218,20 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
             progress[0] = n
             if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS) …
                 if any(cell.value is not None for cell in cells):  # … but a row it would drop is never silent
-                    problem(f"A{n}", f"rows beyond row {max_rows:,} are not read (a partner workbook is much "
-                                     "shorter): remove them or split the file".replace(",", " "))
+                    problem(f"A{n}", _("rows beyond row {rows} are not read (a partner workbook is much shorter): "
+                                       "remove them or split the file").format(rows=f"{max_rows:,}".replace(",", " ")))
                     break
                 budget -= len(cells)
                 if budget < 0:
                     break
                 continue
             if n > MAX_ROWS:
-                problem(None, f"rows beyond Excel's last row ({MAX_ROWS:,})".replace(",", " "))
+                problem(None, _("rows beyond Excel's last row ({rows})").format(rows=f"{MAX_ROWS:,}".replace(",", " ")))
                 break
             budget -= len(cells)
             if budget < 0:
-                raise WorkbookError(f"refused: the sheet has more than {MAX_SHEET_CELLS:,} cells "
-                                    "(not a partner workbook)".replace(",", " "),
-                                    where=Location(file=str(path), sheet=title))
+                raise WorkbookError(_("refused: the sheet has more than {cells} cells (not a partner workbook)").format(
+                    cells=f"{MAX_SHEET_CELLS:,}".replace(",", " ")), where=Location(file=str(path), sheet=title))
             values: list[Any] = []
             for cell in cells:
                 row, col = getattr(cell, "row", None), getattr(cell, "column", None)
@@ -240,7 +240,7 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
                     ref = f"{_column(col)}{row}"
                     if not (1 <= col <= MAX_COLUMNS and 1 <= row <= MAX_ROWS) or row != n:
                         problem(f"{_column(len(values) + 1)}{n}",
-                                f"a cell with the impossible reference {quote(ref)} (damaged sheet)")
+                                _("a cell with the impossible reference {ref} (damaged sheet)").format(ref=quote(ref)))
                         value = None
                     elif (why := check_value(value)) is not None:
                         problem(ref, _("cannot be read: {why}").format(why=why))

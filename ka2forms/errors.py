@@ -179,10 +179,14 @@ class AmbiguousValueError(UnknownValueError):
         self.value = value
         self.candidates = tuple(candidates)
         self.suggestions = self.candidates
-        text = f"ambiguous {kind} {value!r}"
+        from ka2forms.i18n import gettext as _
+        from ka2forms.i18n import join_or
+
+        kinds = {"country": _("ambiguous country {value!r}")}
+        text = kinds.get(kind, _("ambiguous {kind} {value!r}")).format(kind=kind, value=value)
         if why:
             text += f": {why}"
-        text += " — write " + " or ".join(self.candidates)
+        text += _(" — write {candidates}").format(candidates=join_or(list(self.candidates)))
         InputError.__init__(self, text, where=where)
 
 

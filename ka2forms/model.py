@@ -25,6 +25,7 @@ class Partner:
     pic: str | None = None       # 9 digits
     oid: str | None = None       # "E" + 8 digits
     where: Location | None = None  # the row's first cell, for messages
+    city_where: Location | None = None  # the City cell, for a town read with a doubt (travel plan)
 
     @property
     def counts_as_beneficiary(self) -> bool:

@@ -55,6 +55,9 @@ def _report(e: Ka2Error) -> int:
     help="Rate table: 'standard' (default) or 'tpm' (2014–2020 transnational project meetings).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--from-country", default=None, metavar="CC",
+              help="Country whose places come first for FROM (e.g. the organisation's own: SI).")
+@click.option("--to-country", default=None, metavar="CC", help="Country whose places come first for TO.")
 @click.option(
     "--csv",
     "csv_path",
@@ -75,6 +78,8 @@ def travel(
     green: bool,
     activity: str | None,
     as_json: bool,
+    from_country: str | None,
+    to_country: str | None,
     csv_path: Path | None,
     output: Path | None,
 ) -> None:
@@ -101,7 +106,9 @@ def travel(
                 '"Frankfurt am Main" Ljubljana', len(places)).format(n=len(places)))
         from ka2forms.services.travel import travel as compute
 
-        result = compute(places[0], places[1], call_year=year, green=green, activity=activity)
+        prefer = [_country_option(c, o) for c, o in ((from_country, "--from-country"), (to_country, "--to-country"))]
+        result = compute(places[0], places[1], call_year=year, green=green, activity=activity,
+                         from_country=prefer[0], to_country=prefer[1])
         for line in result.inexact():  # never silent, also under --json (stdout stays pure JSON)
             ui.err.print(Text(_("note: "), style="yellow") + Text(line))
         if as_json:
@@ -118,6 +125,18 @@ def travel(
             return _report(e)
 
     sys.exit(ui.guarded(places_explained))
+
+
+def _country_option(text: str | None, option: str) -> str | None:
+    """A country option in any spelling the workbook reader accepts (SI, SVN, Slovenija), as its code."""
+    if text is None:
+        return None
+    from ka2forms.rules.countries import resolve_country
+
+    try:
+        return resolve_country(text)
+    except InputError as e:
+        raise InputError(f"{option}: {e.message}") from None
 
 
 def _print_result(result: Any) -> None:

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
+from ka2forms.i18n import _
 from ka2forms.places._coords import Coordinates, parse_coordinates, valid
 from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
 from ka2forms.places._fuzzy import similar_keys
@@ -125,11 +126,19 @@ class PlaceMatch:
     place: Place
     notes: tuple[str, ...] = field(default=())
     warnings: tuple[str, ...] = field(default=())
-    match: str = "name"  # how: "name" (its own name, folded), "alternate name", "address", "coordinates"
+    match: str = "name"  # "name" (its own name, folded), "alternate name", "address", "coordinates", "fuzzy"
+    how: str = ""  # finer: "exact", "folded", "alternate name", "postal code", "address", "coordinates", "fuzzy"
+    candidates: tuple[str, ...] = field(default=())  # the other places that were considered, as labels
+
+    @property
+    def exact(self) -> bool:
+        """Found by its own name exactly as written or folded (case, accents): nothing to report."""
+        return self.match == "name"
 
     def to_dict(self) -> dict[str, object]:
         """How the query was resolved (``ka2forms travel --json``: ``resolved``)."""
-        return {"query": self.query, "match": self.match, "name": self.place.name, "country": self.place.country}
+        return {"query": self.query, "match": self.match, "how": self.how or self.match, "name": self.place.name,
+                "country": self.place.country, "candidates": list(self.candidates)}
 
 
 # ───────────────────────────── helpers over gazetteer rows ─────────────────────────────
@@ -221,11 +230,10 @@ def _merge_same_place(g: Gazetteer, rows: list[int]) -> list[int]:
 def _others_note(g: Gazetteer, taken: int, rows: list[int], why: str) -> str:
     others = [r for r in rows if r != taken]
     shown = "; ".join(_row_label(g, r) for r in others[:4])
-    more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-    return (
-        f"took {_row_label(g, taken)}: {why}; other places of that name: {shown}{more} "
-        "(add a country or region to choose another)"
-    )
+    if len(others) > 4:
+        shown = _("{places} and {count} more").format(places=shown, count=len(others) - 4)
+    return _("took {place}: {why}; other places of that name: {others} (add a country or region to choose "
+             "another)").format(place=_row_label(g, taken), why=why, others=shown)
 
 
 def _dominates(pop: Sequence[int], top: int, second: int) -> bool:
@@ -249,17 +257,20 @@ def _choose(
     why = ""
     if len(pool) == 1:
         chosen = pool[0]
-        why = f"the only one in an EU Member State or associated third country (call year {call_year})"
+        why = _("the only one in an EU Member State or associated third country (call year {year})").format(
+            year=call_year)
     elif _dominates(pop, pool[0], pool[1]):
         chosen = pool[0]
-        why = f"it has {pop[pool[0]] / max(pop[pool[1]], 1):.0f} times the population of the next"
+        times = f"{pop[pool[0]] / max(pop[pool[1]], 1):.0f}"
+        why = _("it has {times} times the population of the next").format(times=times)
         if eligible and len(eligible) < len(rows):
-            why += f" in an EU Member State or associated third country (call year {call_year})"
+            why = _("it has {times} times the population of the next in an EU Member State or associated third "
+                    "country (call year {year})").format(times=times, year=call_year)
     elif len(own := [r for r in pool if name_key(g.name(r)) == key]) == 1 and not any(
         pop[r] >= DOMINANCE_RATIO * max(pop[own[0]], 1) for r in pool
     ):
         chosen = own[0]
-        why = "the only one whose own name this is (the others carry it as an alternate name)"
+        why = _("the only one whose own name this is (the others carry it as an alternate name)")
     # never pass over a much larger place outside the pool for a small one inside it ("Minsk", "Lemberg")
     if chosen is not None and not any(
         r not in pool and pop[r] >= DOMINANCE_RATIO * max(pop[chosen], 1) for r in rows
@@ -284,7 +295,7 @@ def _suggest(g: Gazetteer, key: str, country: str | None = None, n: int = 3) -> 
             scored.append((score + 0.03 * math.log10(g.population[rows[0]] + 1) + bonus, rows[0]))
     scored.sort(key=lambda t: -t[0])
     out: list[str] = []
-    for _, row in scored:
+    for _score, row in scored:
         label = _row_label(g, row, population=False)
         if label not in out:
             out.append(label)
@@ -376,7 +387,7 @@ def _resolve_point(
         raise UnknownPlaceError(
             query,
             where=where,
-            suggestions=["coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51"],
+            suggestions=[_("coordinates as latitude (−90…90), longitude (−180…180), e.g. 46.05, 14.51")],
         )
     given = _point(g, c.lat, c.lon) if given_ok else None
     swapped = _point(g, c.lon, c.lat) if swapped_ok else None
@@ -388,10 +399,8 @@ def _resolve_point(
     def in_hint(p: tuple[Place, int | None, float | None] | None) -> bool:
         return p is not None and p[1] is not None and hint is not None and _in_country(g, p[1], hint)
 
-    swap_msg = (
-        "coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, "
-        "near {near}; write them as latitude, longitude"
-    )
+    swap_msg = _("coordinates look swapped (longitude first?): took latitude {lat}, longitude {lon}, near {near}; "
+                 "write them as latitude, longitude")
     warnings: list[str] = []
     if hint:
         if in_hint(given):
@@ -403,10 +412,9 @@ def _resolve_point(
         else:
             chosen = given or swapped
             assert chosen is not None
-            warnings.append(
-                f"the point {chosen[0].name} is not in {hint}"
-                + (f": it is near {chosen[0].near}" if chosen[0].near else "")
-            )
+            warnings.append((_("the point {point} is not in {country}: it is near {near}") if chosen[0].near else
+                             _("the point {point} is not in {country}")).format(point=chosen[0].name, country=hint,
+                                                                                 near=chosen[0].near))
     elif given is not None and given[1] is not None:
         chosen = given
         if (
@@ -415,10 +423,9 @@ def _resolve_point(
             and country_of(given) not in near_countries
             and country_of(swapped) in near_countries
         ):
-            warnings.append(
-                f"check the order of the coordinates: as latitude, longitude the point is near "
-                f"{given[0].near}; the other way round it would be near {swapped[0].near}"
-            )
+            warnings.append(_("check the order of the coordinates: as latitude, longitude the point is near {near}; "
+                              "the other way round it would be near {other}").format(near=given[0].near,
+                                                                                    other=swapped[0].near))
     elif swapped is not None and swapped[1] is not None:
         chosen = swapped
         warnings.append(swap_msg.format(lat=c.lon, lon=c.lat, near=swapped[0].near))
@@ -426,13 +433,13 @@ def _resolve_point(
         chosen = given or swapped
         assert chosen is not None
         if given is None:
-            warnings.append(
-                f"latitude {c.lat} is impossible: took latitude {c.lon}, longitude {c.lat} "
-                "(coordinates look swapped); write them as latitude, longitude"
-            )
-        warnings.append(f"no town within {POINT_NEAR_KM:.0f} km of {chosen[0].name}: check the coordinates")
+            warnings.append(_("latitude {lat} is impossible: took latitude {lon}, longitude {lat} (coordinates look "
+                              "swapped); write them as latitude, longitude").format(lat=c.lat, lon=c.lon))
+        warnings.append(_("no town within {km} km of {point}: check the coordinates").format(
+            km=f"{POINT_NEAR_KM:.0f}", point=chosen[0].name))
     place = chosen[0]
-    notes = [f"point {place.name} taken as given" + (f" (near {place.near})" if place.near else "")]
+    notes = [(_("point {point} taken as given (near {near})") if place.near else
+              _("point {point} taken as given")).format(point=place.name, near=place.near)]
     return PlaceMatch(query, place, tuple(notes), tuple(warnings), "coordinates")
 
 
@@ -443,37 +450,52 @@ def _overseas_note(place: Place) -> list[str]:
     cc = place.country
     if cc in OUTERMOST:
         return [
-            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), an outermost region "
-            f"of {OUTERMOST[cc]} and part of the EU: counted as {OUTERMOST[cc]} for programme status"
+            _("{place} is in {territory} (GeoNames country code {code}), an outermost region of {state} and part "
+              "of the EU: counted as {state} for programme status").format(
+                place=place.name, territory=TERRITORY_NAMES[cc], code=cc, state=OUTERMOST[cc])
         ]
     if cc in LINKED:
         return [
-            f"{place.name} is in {TERRITORY_NAMES[cc]} (GeoNames country code {cc}), linked to "
-            f"{LINKED[cc]} but not part of the EU: its own status applies"
+            _("{place} is in {territory} (GeoNames country code {code}), linked to {state} but not part of the "
+              "EU: its own status applies").format(place=place.name, territory=TERRITORY_NAMES[cc], code=cc,
+                                                   state=LINKED[cc])
         ]
     return []
 
 
-def resolve_place(text: str, *, call_year: int | None = None, where: Location | None = None) -> PlaceMatch:
+def resolve_place(text: str, *, call_year: int | None = None, where: Location | None = None,
+                  prefer: str | None = None) -> PlaceMatch:
     """The one place ``text`` names; raises :class:`UnknownPlaceError` or :class:`AmbiguousPlaceError`.
 
     ``call_year`` decides which countries are "EU or associated" when that breaks a tie (default: the latest
     call year of the travel rules). An address or a postal code ("Trg republike 3, Ljubljana", "1000
     Ljubljana", "CZ-602 00 Brno") is read as its town, with a note (``match == "address"``).
+
+    ``prefer`` is the country the place most likely lies in (the organisation's own, ISO alpha-2): places
+    there come first. A name found only elsewhere, or only as a close spelling in that country, is taken
+    with a warning naming the candidates (``match == "fuzzy"`` for a close spelling); a country written in
+    the text itself ("Gorica, HR") wins over ``prefer``.
     """
     try:
-        return _resolve_name(text, call_year=call_year, where=where)
+        return _resolve_name(text, call_year=call_year, where=where, prefer=prefer)
     except UnknownPlaceError:
-        address = _address((text or "").strip())
+        query = (text or "").strip()
+        address = _address(query)
         if address is None:
+            if prefer and (close := _close_in_country(query, prefer, where)) is not None:
+                return close
             raise
-        town, country = address
-        m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where)
-        note = f"{text.strip()!r} read as an address in {m.place.name} ({m.place.country})"
-        return PlaceMatch(text.strip(), m.place, (note, *m.notes), m.warnings, "address")
+        town, country, postal_only = address
+        m = _resolve_name(f"{town}, {country}" if country else town, call_year=call_year, where=where,
+                          prefer=prefer)
+        note = _("{query!r} read as an address in {town} ({country})").format(query=query, town=m.place.name,
+                                                                              country=m.place.country)
+        return PlaceMatch(query, m.place, (note, *m.notes), m.warnings, "address",
+                          "postal code" if postal_only else "address", m.candidates)
 
 
-def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -> PlaceMatch:
+def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
+                  prefer: str | None = None) -> PlaceMatch:
     query = (text or "").strip()
     if not query:
         raise UnknownPlaceError(text or "", where=where)
@@ -481,7 +503,8 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
 
     coords = parse_coordinates(query)
     if coords is not None:
-        return _resolve_point(g, query, coords, None, where)
+        m = _resolve_point(g, query, coords, prefer, where)
+        return PlaceMatch(m.query, m.place, m.notes, m.warnings, m.match, "coordinates")
 
     rows = g.rows_for_key(name_key(query))
     country = admin1 = None
@@ -499,11 +522,12 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
                 break
             coords = parse_coordinates(base)
             if coords is not None and admin1 is None:
-                return _resolve_point(g, query, coords, country, where)
+                m = _resolve_point(g, query, coords, country, where)
+                return PlaceMatch(m.query, m.place, m.notes, m.warnings, m.match, "coordinates")
             rows = g.rows_for_key(name_key(base))
             split = None if rows else _split_hint(base)
     if not rows:
-        raise UnknownPlaceError(query, suggestions=_suggest(g, name_key(base), country), where=where)
+        raise UnknownPlaceError(query, suggestions=_suggest(g, name_key(base), country or prefer), where=where)
 
     if country is not None:
         inside = [r for r in rows if _in_country(g, r, country)]
@@ -526,34 +550,133 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None) -
         rows = inside
 
     year = call_year if call_year is not None else _default_call_year()
+    preferred: list[str] = []  # warnings: the organisation's country changed the answer (a reading to check)
+    candidates: tuple[str, ...] = ()
+    elsewhere_only = False
+    if country is None and prefer is not None:
+        inside = [r for r in rows if _in_country(g, r, prefer)]
+        if inside:
+            others = [r for r in rows if r not in inside]
+            if others:
+                candidates = tuple(_row_label(g, r, population=False) for r in others[:8])
+                if _general_choice(g, query, name_key(base), rows, year) not in inside:
+                    # said only where the preference changed the answer ("Valencia, ES" needs no word)
+                    preferred.append(_("{name!r} taken in {country}, the organisation's country; places of that "
+                                       "name elsewhere: {others}").format(name=base, country=prefer,
+                                                                         others="; ".join(candidates[:4])))
+            rows = inside
+            country = prefer
+        else:
+            close = _close_in_country(base, prefer, where, elsewhere=rows)
+            if close is not None:
+                return close
+            elsewhere_only = True
+
     row, notes = _choose(g, query, name_key(base), rows, year, where)
     place = _place(g, row)
     warnings: list[str] = []
+    if elsewhere_only:
+        candidates = tuple(_row_label(g, r, population=False) for r in rows[:8] if r != row)
+        warnings.append(_("no place called {name!r} in {country} (the organisation's country): took {place}; check "
+                          "the town, or write it with its country").format(
+            name=base, country=prefer, place=_row_label(g, row, population=False)))
     match = "name"
+    how = "exact" if base == place.name else "folded"
     if name_key(base) != name_key(place.name):
-        match = "alternate name"
-        text = (f"{base!r} is one of the other names of {_row_label(g, row, population=False)}, "
-                f"population {place.population:,}")
-        if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None:
+        match = how = "alternate name"
+        if (place.population or 0) < ALTERNATE_TRUSTED_POPULATION and country is None and not elsewhere_only:
             # Small places' alternate names are where a wrong town hides ("Jezersko" → Jezerski, BA). Larger
             # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
-            warnings.append(f"{text}: check it is the place meant, or add the country ('{base}, <country code>')")
-    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(warnings), match)
+            warnings.append(_("{name!r} is one of the other names of {place}, population {population}: check it is "
+                              "the place meant, or add the country ('{name}, <country code>')").format(
+                name=base, place=_row_label(g, row, population=False), population=f"{place.population:,}"))
+    return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(preferred + warnings), match, how,
+                      candidates)
+
+
+def _general_choice(g: Gazetteer, query: str, key: str, rows: list[int], year: int) -> int | None:
+    """The row the policy takes without a preferred country, or ``None`` where it would refuse."""
+    try:
+        return _choose(g, query, key, rows, year, None)[0]
+    except AmbiguousPlaceError:
+        return None
+
+
+#: A close spelling is taken in the organisation's country only this similar (optimal string alignment), or
+#: when the name asked is a whole part of a place's name there ("Jezersko" in "Zgornje Jezersko").
+CLOSE_SIMILARITY = 0.8
+_PART_SCORE = 0.9
+
+_country_rows: dict[str, list[tuple[int, str]]] = {}
+
+
+def _rows_of_country(g: Gazetteer, code: str) -> list[tuple[int, str]]:
+    """(row, folded own name) of every place in a country (overseas parts count under their state)."""
+    got = _country_rows.get(code)
+    if got is None:
+        idx = {i for i, cc in enumerate(g.countries)
+               if cc == code or OUTERMOST.get(cc) == code or LINKED.get(cc) == code}
+        col = g.country
+        got = [(r, name_key(g.name(r))) for r in range(len(g)) if col[r] in idx]
+        _country_rows[code] = got
+    return got
+
+
+def _close_in_country(text: str, code: str, where: Location | None, *,
+                      elsewhere: Sequence[int] = ()) -> PlaceMatch | None:
+    """The place in ``code`` whose name is a close spelling of ``text`` (or contains it as whole words), with
+    a warning naming the candidates; ``None`` when there is none. Two equally close ones are ambiguous."""
+    from ka2forms.places._fuzzy import osa_similarity
+
+    key = name_key(text)
+    if not key or len(key) < 3:
+        return None
+    g = gazetteer()
+    padded = f" {key} "
+    scored: list[tuple[float, int]] = []
+    for r, k in _rows_of_country(g, code):
+        score = _PART_SCORE if padded in f" {k} " else osa_similarity(key, k)
+        if score >= CLOSE_SIMILARITY:
+            scored.append((score, r))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (-t[0], -g.population[t[1]]))
+    best_score, best = scored[0]
+    tied = [r for s, r in scored if s == best_score]
+    if len(tied) > 1 and g.population[tied[0]] < DOMINANCE_RATIO * max(g.population[tied[1]], 1):
+        raise AmbiguousPlaceError(f"{text} in {code}", [_row_label(g, r) for r in tied[:8]], where=where)
+    others = [_row_label(g, r, population=False) for _s, r in scored[1:6]]
+    others += [_row_label(g, r, population=False) for r in elsewhere[:3]]
+    place = _place(g, best)
+    values = dict(text=text, country=code, place=_row_label(g, best, population=False), others="; ".join(others[:4]))
+    if best_score == _PART_SCORE:
+        warning = (_("{text!r} is not a place name in {country}: took {place} (part of the name); check it is the "
+                     "place meant (other candidates: {others})") if others else
+                   _("{text!r} is not a place name in {country}: took {place} (part of the name); check it is the "
+                     "place meant")).format(**values)
+    else:
+        warning = (_("{text!r} is not a place name in {country}: took {place} (a close spelling); check it is the "
+                     "place meant (other candidates: {others})") if others else
+                   _("{text!r} is not a place name in {country}: took {place} (a close spelling); check it is the "
+                     "place meant")).format(**values)
+    return PlaceMatch(text, place, (), (warning,), "fuzzy", "fuzzy", tuple(others))
 
 
 _POSTAL = re.compile(r"(?<![\w-])(?:(?P<cc>[A-Z]{1,3})\s?-\s?)?\d{2,3}\s?\d{2,3}(?![\w-])")
 
 
-def _address(query: str) -> tuple[str, str | None] | None:
-    """(town, country code or None) of an address or a postal code: "Trg republike 3, Ljubljana",
-    "1000 Ljubljana", "CZ-602 00 Brno"; None when the text does not look like one."""
+def _address(query: str) -> tuple[str, str | None, bool] | None:
+    """(town, country code or None, only a postal code and the town?) of an address or a postal code: "Trg
+    republike 3, Ljubljana", "1000 Ljubljana", "CZ-602 00 Brno"; None when the text does not look like one."""
     parts = [p.strip() for p in re.split(r"[,;\n]", query) if p.strip()]
     country = None
     towns: list[tuple[bool, str]] = []  # (had a postal code, text)
+    street = 0  # parts that are neither the country nor a town (a street and house number)
     for part in parts:
         if not re.search(r"\d", part) and (code := _country_hint(part)) is not None:
             country = code  # "…, SI" / "…, Slovenija": the country, not a town
             continue
+        street += 1
         m = _POSTAL.search(part)
         rest = part
         if m:
@@ -568,7 +691,7 @@ def _address(query: str) -> tuple[str, str | None] | None:
     order = [t for had, t in towns if had] + [t for had, t in reversed(towns) if not had]
     for town in order:
         if g.rows_for_key(name_key(town)):
-            return town, country
+            return town, country, street == 1 and len(towns) == 1 and towns[0][0]
     return None
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree.ElementTree import iterparse
 
 from ka2forms.errors import Location, WorkbookError
+from ka2forms.i18n import _
 
 Row = tuple[Any, ...]
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -49,6 +50,16 @@ class Sheet:
     _load_hidden: Callable[[], frozenset[int]] = frozenset
     _load_tables: Callable[[], dict[str, TableRange]] = dict
     _cache: dict[str, Any] = field(default_factory=dict)
+    hidden: bool = False  # the sheet itself is hidden (Excel: hidden or very hidden; Calc: not displayed)
+    _load_uncached: Callable[[], frozenset[str]] = frozenset
+
+    @property
+    def uncached(self) -> frozenset[str]:
+        """Cells ("B5") holding a formula whose result is not saved in the file: they read as empty, but are
+        not (a program that writes formulas without computing them). Read from the XML on first use."""
+        if "uncached" not in self._cache:
+            self._cache["uncached"] = self._load_uncached()
+        return self._cache["uncached"]  # type: ignore[no-any-return]
 
     def rows(self) -> list[Row]:
         if "rows" not in self._cache:
@@ -130,6 +141,7 @@ def _xlsx(path: Path) -> Grid:
     sheets = []
     with guard(path):
         worksheets = [(ws, str(ws.title)) for ws in wb.worksheets]
+        hidden_sheets = _xlsx_hidden_sheets(archive) if archive is not None else frozenset()
     for ws, title in worksheets:
         xml_path = getattr(ws, "_worksheet_path", None)
 
@@ -148,7 +160,11 @@ def _xlsx(path: Path) -> Grid:
             # checked (xlsx_file.check_value), read whole under the guard.
             return sheet_rows(ws, path, max_rows=MAX_ROWS)
 
-        sheets.append(Sheet(title, load, hidden, tables))
+        def uncached(xml_path: str | None = xml_path, title: str = title) -> frozenset[str]:
+            with guard(path, title):
+                return _xlsx_uncached(archive, xml_path) if archive is not None and xml_path else frozenset()
+
+        sheets.append(Sheet(title, load, hidden, tables, hidden=title in hidden_sheets, _load_uncached=uncached))
 
     def close() -> None:
         with contextlib.suppress(Exception):
@@ -168,6 +184,7 @@ def _xlsx_calamine(path: Path) -> Grid:
         names = list(wb.sheet_names)
         archive = zipfile.ZipFile(path)
         parts = _sheet_parts(archive)
+        hidden_sheets = _xlsx_hidden_sheets(archive)
     sheets = []
     for name in names:
         def load(name: str = name) -> list[Row]:
@@ -183,7 +200,11 @@ def _xlsx_calamine(path: Path) -> Grid:
             with guard(path, name):
                 return _xlsx_tables(archive, part) if part else {}
 
-        sheets.append(Sheet(name, load, hidden, tables))
+        def uncached(part: str | None = parts.get(name), name: str = name) -> frozenset[str]:
+            with guard(path, name):
+                return _xlsx_uncached(archive, part) if part else frozenset()
+
+        sheets.append(Sheet(name, load, hidden, tables, hidden=name in hidden_sheets, _load_uncached=uncached))
 
     def close() -> None:
         archive.close()
@@ -229,15 +250,13 @@ def _checked_rows(path: Path, sheet: str, rows: list[list[Any]]) -> list[Row]:
         values = [_calamine_value(v) for v in raw]
         if r > MAX_ROWS:
             if any(v is not None for v in values):
-                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"A{r}"),
-                                        f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much "
-                                        "shorter): remove them or split the file".replace(",", " ")))
+                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"A{r}"), _too_many_rows()))
                 break
             continue
         for c, v in enumerate(values, start=1):
             if (why := check_value(v)) is not None:
                 problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"{_letters(c)}{r}"),
-                                        f"cannot be read: {why}"))
+                                        _("cannot be read: {why}").format(why=why)))
                 values[c - 1] = None
         while values and values[-1] is None:
             values.pop()
@@ -292,6 +311,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
+_SHEET_STATE = re.compile(rb'\bstate="(?:hidden|veryHidden)"')
+
+
+def _xlsx_hidden_sheets(archive: zipfile.ZipFile) -> frozenset[str]:
+    """Names of the sheets ``xl/workbook.xml`` marks hidden or very hidden (``state="hidden"``)."""
+    from html import unescape
+
+    try:
+        book = archive.read("xl/workbook.xml")
+    except KeyError:
+        return frozenset()
+    return frozenset(unescape(m.group(1).decode("utf-8", "replace")) for tag in _SHEET_TAG.finditer(book)
+                     if _SHEET_STATE.search(tag.group(1)) for m in [_SHEET_NAME.search(tag.group(1))] if m)
+
+
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ATTR_R = re.compile(rb'\br="(\d+)"')
 _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
@@ -307,6 +343,47 @@ def _xlsx_hidden(archive: zipfile.ZipFile, xml_path: str) -> frozenset[int]:
         return frozenset()
     return frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
                      for m in [_ATTR_R.search(tag.group(1))] if m)
+
+
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,4})(\d{1,8})"')
+_HAS_F = re.compile(rb"<(?:\w+:)?f\b")
+_HAS_V = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+_F_THEN_V = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*<(?:\w+:)?(?:v|is)\b")
+
+
+def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
+    """Cells of one worksheet part with a formula (``<f>``) and no saved result (no ``<v>``). Rows and cells
+    without an ``r`` reference follow the one before (as some report generators write them)."""
+    try:
+        data = archive.read(xml_path)
+    except KeyError:
+        return frozenset()
+    formulas = len(_HAS_F.findall(data))
+    if not formulas or len(_F_THEN_V.findall(data)) == formulas:   # every formula has its result (the usual)
+        return frozenset()
+    out: set[str] = set()
+    row = col = 0
+    pos = 0
+    while (m := _ROW_OR_CELL.search(data, pos)) is not None:
+        pos = m.end()
+        attrs = m.group(2)
+        if m.group(1) == b"row":
+            r = _ATTR_R.search(attrs)
+            row = int(r.group(1)) if r else row + 1
+            col = 0
+            continue
+        ref = _CELL_REF.search(attrs)
+        col = _col(ref.group(1).decode()) if ref else col + 1
+        if m.group(3):        # <c …/>: empty
+            continue
+        end = _CELL_END.search(data, pos)
+        inner = data[pos:end.start()] if end else b""
+        pos = end.end() if end else pos
+        if _HAS_F.search(inner) and not _HAS_V.search(inner):
+            out.add(f"{_letters(col)}{row}")
+    return frozenset(out)
 
 
 def _xlsx_tables(archive: zipfile.ZipFile, xml_path: str) -> dict[str, TableRange]:
@@ -359,11 +436,11 @@ def _ods(path: Path) -> Grid:
     from ka2forms.readers.xlsx_file import check_zip
 
     where = Location(file=str(path))
-    check_zip(path, where, required="content.xml", kind="an .ods spreadsheet")
+    check_zip(path, where, required="content.xml", kind=_("an .ods spreadsheet"))
     try:
         with zipfile.ZipFile(path) as z:
             if "encryption-data" in z.read("META-INF/manifest.xml").decode("utf-8", "replace"):
-                raise WorkbookError("a password-protected .ods file: save it again without a password",
+                raise WorkbookError(_("a password-protected .ods file: save it again without a password"),
                                     where=where)
             content = z.read("content.xml")
         sheets = _ods_sheets(content)
@@ -372,7 +449,8 @@ def _ods(path: Path) -> Grid:
             e.where = where
         raise
     except Exception as e:  # a damaged part: say so, never a traceback
-        raise WorkbookError(f"damaged .ods file: {e.__class__.__name__}: {e}", where=where) from None
+        raise WorkbookError(_("damaged .ods file: {error}").format(error=f"{e.__class__.__name__}: {e}"),
+                            where=where) from None
     return Grid("ods", sheets)
 
 
@@ -390,11 +468,35 @@ def _ods_value(cell: Any) -> Any:
     return text if text else None
 
 
+_S = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_ODS_CELL = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.']*))\.\$?([A-Z]{1,4})\$?(\d{1,8})$")
+
+
+def _ods_address(address: str) -> tuple[str, TableRange] | None:
+    """``Partners.A1:Partners.G5``, ``$'Travel plan'.$A$1:.$G$5`` → (sheet, range); None for anything else
+    (several ranges, whole columns, a formula)."""
+    first, sep, last = address.strip().partition(":")
+    a = _ODS_CELL.match(first)
+    b = _ODS_CELL.match(last if sep else first)
+    if a is None or b is None:
+        return None
+    sheet = (a.group(1) or "").replace("''", "'") or a.group(2)
+    other = (b.group(1) or "").replace("''", "'") or b.group(2)
+    if not sheet or (other and other != sheet):
+        return None
+    r1, c1, r2, c2 = int(a.group(4)), _col(a.group(3)), int(b.group(4)), _col(b.group(3))
+    return sheet, TableRange(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
 def _ods_sheets(content: bytes) -> list[Sheet]:
+    """Sheets of content.xml, with hidden rows, hidden sheets (a table style with ``table:display="false"``)
+    and named tables: LibreOffice's database ranges (what an Excel table becomes) and named ranges."""
     sheets: list[Sheet] = []
     rows: list[Row] = []
     hidden: set[int] = set()
     row: list[Any] = []
+    undisplayed: set[str] = set()   # table styles that hide their sheet
+    tables: dict[str, dict[str, TableRange]] = {}   # sheet → name → range (they follow the sheets in the file)
     for event, el in iterparse(io.BytesIO(content), events=("start", "end")):
         tag = el.tag
         if event == "start":
@@ -402,6 +504,21 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
                 rows, hidden = [], set()
             elif tag == f"{_T}table-row":
                 row = []
+            continue
+        if tag == f"{_S}table-properties" and el.get(f"{_T}display") == "false":
+            undisplayed.add("")   # the enclosing style's name is set when it ends
+            continue
+        if tag == f"{_S}style":
+            if "" in undisplayed:
+                undisplayed.discard("")
+                undisplayed.add(el.get(f"{_S}name", ""))
+            continue
+        if tag in (f"{_T}database-range", f"{_T}named-range"):
+            address = el.get(f"{_T}target-range-address") or el.get(f"{_T}cell-range-address") or ""
+            name = el.get(f"{_T}name")
+            found = _ods_address(address)
+            if name and found and not name.startswith("__Anonymous_Sheet_DB__"):
+                tables.setdefault(found[0], {}).setdefault(name, found[1])
             continue
         if tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
             value = _ods_value(el) if tag == f"{_T}table-cell" else None
@@ -413,7 +530,7 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
                 row.pop()
             repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
             collapsed = el.get(f"{_T}visibility") in ("collapse", "filter")
-            for _ in range(min(repeat, MAX_REPEAT)):
+            for _rep in range(min(repeat, MAX_REPEAT)):
                 if len(rows) >= MAX_ROWS:
                     if row:   # a row with content past the limit is never dropped without a word
                         raise WorkbookError(_too_many_rows())
@@ -426,8 +543,10 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
             while rows and not rows[-1]:
                 rows.pop()
             frozen = list(rows)
-            sheets.append(Sheet(el.get(f"{_T}name", f"Sheet{len(sheets) + 1}"), lambda r=frozen: r,
-                                lambda h=frozenset(hidden): h))
+            title = el.get(f"{_T}name", f"Sheet{len(sheets) + 1}")
+            sheets.append(Sheet(title, lambda r=frozen: r, lambda h=frozenset(hidden): h,
+                                lambda t=title: dict(tables.get(t, {})),
+                                hidden=el.get(f"{_T}style-name") in undisplayed))
             el.clear()
     return sheets
 
@@ -440,18 +559,19 @@ def _csv(path: Path) -> Grid:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise WorkbookError("file not found", where=where) from None
+        raise WorkbookError(_("file not found"), where=where) from None
     except IsADirectoryError:
-        raise WorkbookError("a folder, not a workbook", where=where) from None
+        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
     except PermissionError:
-        raise WorkbookError("cannot be read (permission denied or locked by another program)", where=where) from None
+        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if len(data) > MAX_CSV_BYTES:
-        raise WorkbookError(f"refused: {len(data) // 1_000_000} MB is far larger than a partner table", where=where)
+        raise WorkbookError(_("refused: {mb} MB is far larger than a partner table").format(mb=len(data) // 1_000_000),
+                            where=where)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise WorkbookError(f"not UTF-8 text (byte {e.start + 1}): save it as 'CSV UTF-8' (Excel) or choose "
-                            "the UTF-8 character set (LibreOffice)", where=where) from None
+        raise WorkbookError(_("not UTF-8 text (byte {byte}): save it as 'CSV UTF-8' (Excel) or choose the UTF-8 "
+                              "character set (LibreOffice)").format(byte=e.start + 1), where=where) from None
     rows = [tuple(v if v.strip() else None for v in r) for r in csv.reader(io.StringIO(text), _dialect(text))]
     if any(any(v is not None for v in r) for r in rows[MAX_ROWS:]):
         raise WorkbookError(_too_many_rows(), where=where)
@@ -459,8 +579,8 @@ def _csv(path: Path) -> Grid:
 
 
 def _too_many_rows() -> str:
-    return (f"rows beyond row {MAX_ROWS:,} are not read (a partner workbook is much shorter): remove them or "
-            "split the file").replace(",", " ")
+    return _("rows beyond row {rows} are not read (a partner workbook is much shorter): remove them or split the "
+             "file").format(rows=f"{MAX_ROWS:,}".replace(",", " "))
 
 
 def _dialect(text: str) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ka2forms.errors import InputError, Problem, WorkbookInvalid
+from ka2forms.i18n import _, ngettext
 from ka2forms.model import BudgetLine, Partner, TravelRow
 from ka2forms.readers.workbook import _Collector, _column, _money, _text, whole_number
 from ka2forms.text import fold_compact
@@ -89,7 +90,7 @@ def _cell(row: Sequence[Any], i: int | None) -> Any:
 
 
 def _amount(value: Any) -> Decimal:
-    return _money(value, what="amount")
+    return _money(value, what=_("amount"))
 
 
 # ───────────────────────────────────────── Travel plan ─────────────────────────────────────────
@@ -105,7 +106,8 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
     hr, cols = header
     missing = [v.travel_names[k] for k in v.travel_required if k not in cols]
     if missing:
-        c.add(f"A{hr}", f"travel plan header lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        c.add(f"A{hr}", ngettext("travel plan header lacks column {missing}", "travel plan header lacks columns "
+                                 "{missing}", len(missing)).format(missing=", ".join(missing)))
         return []
     out: list[TravelRow] = []
     for r, row in enumerate(rows[hr:], start=hr + 1):
@@ -122,14 +124,14 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
         ok = True
         for key in v.travel_required:
             if values.get(key) is None:
-                c.add(at(key), f"missing {v.travel_names[key].lower()}")
+                c.add(at(key), _("missing {column}").format(column=v.travel_names[key].lower()))
                 ok = False
         participants = None
         if values.get("participants") is not None:
             participants = c.attempt(at("participants"), whole_number, _cell(row, cols["participants"]),
-                                     "participants")
+                                     _("participants"))
             if participants is not None and participants < 1:
-                c.add(at("participants"), f"participants must be at least 1, not {participants}")
+                c.add(at("participants"), _("participants must be at least 1, not {n}").format(n=participants))
                 participants = None
         green = False
         if "green" in cols and values.get("green") is not None:
@@ -137,14 +139,14 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
             if word in v.yes:
                 green = True
             elif word not in v.no:
-                c.add(at("green"), f"green must be yes or no, not {values['green']!r}")
+                c.add(at("green"), _("green must be yes or no, not {value!r}").format(value=values["green"]))
                 ok = False
         kind = None
         if "kind" in cols and values.get("kind") is not None:
             kind = v.kinds.get(fold_compact(values["kind"]))
             if kind is None:
-                c.add(at("kind"), f"kind must be 'meeting' (transnational project meeting) or 'travel', "
-                                  f"not {values['kind']!r}")
+                c.add(at("kind"), _("kind must be 'meeting' (transnational project meeting) or 'travel', not "
+                                    "{value!r}").format(value=values["kind"]))
                 ok = False
         if not ok or participants is None:
             continue
@@ -168,7 +170,7 @@ def read_budget_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Budge
         return []
     hr, cols = header
     if "work_package" not in cols:
-        c.add(f"A{hr}", "budget header lacks the column 'Work package'")
+        c.add(f"A{hr}", _("budget header lacks the column 'Work package'"))
         return []
     if "organisation" in cols and "amount" in cols:
         return _long(rows, hr, cols, c)
@@ -178,7 +180,7 @@ def read_budget_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Budge
 def _read_amount(c: _Collector, cell: str, value: Any) -> Decimal | None:
     amount = c.attempt(cell, _amount, value)
     if amount is not None and not amount.is_finite():
-        c.add(cell, f"amount must be a number of EUR, not {value!r}")
+        c.add(cell, _("amount must be a number of EUR, not {value!r}").format(value=value))
         return None
     return amount
 
@@ -193,14 +195,14 @@ def _long(rows: Sequence[Sequence[Any]], hr: int, cols: dict[str, int], c: _Coll
             continue
         amount_cell = f"{_column(ai + 1)}{r}"
         if wp is not None and fold_compact(wp) in _TOTALS and org is None:
-            _check_total(c, amount_cell, raw, running, "the amounts above it")
+            _check_total(c, amount_cell, raw, running, _("the amounts above it"))
             continue
         if wp is None:
-            c.add(f"{_column(wi + 1)}{r}", "missing work package")
+            c.add(f"{_column(wi + 1)}{r}", _("missing work package"))
         if org is None:
-            c.add(f"{_column(oi + 1)}{r}", "missing organisation")
+            c.add(f"{_column(oi + 1)}{r}", _("missing organisation"))
         if _text(raw) is None:
-            c.add(amount_cell, "missing amount")
+            c.add(amount_cell, _("missing amount"))
             continue
         amount = _read_amount(c, amount_cell, raw)
         if amount is None or wp is None or org is None:
@@ -224,8 +226,8 @@ def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> lis
             orgs[i] = name
     if not orgs:
         if any(_text(v) is not None for row in rows[hr:] for i, v in enumerate(row) if i != wi):
-            c.add(f"A{hr}", "budget header names no organisation (one column per organisation, after "
-                            "'Work package')")
+            c.add(f"A{hr}", _("budget header names no organisation (one column per organisation, after "
+                              "'Work package')"))
         return []   # only work-package names and no amounts: a budget not filled in yet
     out: list[BudgetLine] = []
     column_sums = dict.fromkeys(orgs, Decimal(0))
@@ -236,10 +238,10 @@ def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> lis
             continue
         if wp is not None and fold_compact(wp) in _TOTALS:
             for i in orgs:
-                _check_total(c, f"{_column(i + 1)}{r}", cells[i], column_sums[i], "the amounts above it")
+                _check_total(c, f"{_column(i + 1)}{r}", cells[i], column_sums[i], _("the amounts above it"))
             continue
         if wp is None:
-            c.add(f"{_column(wi + 1)}{r}", "missing work package (the first column names it)")
+            c.add(f"{_column(wi + 1)}{r}", _("missing work package (the first column names it)"))
             continue
         row_sum = Decimal(0)
         for i, name in orgs.items():
@@ -252,7 +254,7 @@ def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> lis
             column_sums[i] += amount
             out.append(BudgetLine(wp, name, amount, c.at(f"{_column(i + 1)}{r}")))
         if total_col is not None:
-            _check_total(c, f"{_column(total_col + 1)}{r}", cells[total_col], row_sum, "the amounts beside it")
+            _check_total(c, f"{_column(total_col + 1)}{r}", cells[total_col], row_sum, _("the amounts beside it"))
     return out
 
 
@@ -266,7 +268,8 @@ def _check_total(c: _Collector, cell: str, value: Any, expected: Decimal, what: 
         c.add(cell, e.message)
         return
     if abs(stated - expected) > Decimal("0.005"):
-        c.add(cell, f"total {stated} EUR is not the sum of {what} ({expected} EUR)")
+        c.add(cell, _("total {stated} EUR is not the sum of {what} ({expected} EUR)").format(
+            stated=stated, what=what, expected=expected))
 
 
 def travel_plan_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> tuple[TravelRow, ...]:
@@ -298,11 +301,15 @@ def unknown_organisations(items: Sequence[TravelRow | BudgetLine], partners: Seq
         if fold_compact(item.organisation) in known:
             continue
         close = difflib.get_close_matches(item.organisation, names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f" (Partners lists: {', '.join(names)})"
         cell = item.where.cell if item.where else None
         if isinstance(item, BudgetLine) and cell:
             cell = re.sub(r"\d+$", "1", cell)   # a wide budget names the organisation in its header cell
-        c.add(cell, f"organisation {item.organisation!r} is not in Partners{hint}")
+        if close:
+            c.add(cell, _("organisation {name!r} is not in Partners; did you mean {hint!r}?").format(
+                name=item.organisation, hint=close[0]))
+        else:
+            c.add(cell, _("organisation {name!r} is not in Partners (Partners lists: {names})").format(
+                name=item.organisation, names=", ".join(names)))
 
 
 __all__ = ["TOTAL_LABELS", "budget_from_rows", "find_sheet", "read_budget_rows", "read_travel_plan_rows",

@@ -1,4 +1,5 @@
-"""A pairs file for ``ka2forms travel --csv``: rows of ``from``, ``to`` and optionally ``year`` and ``green``.
+"""A pairs file for ``ka2forms travel --csv``: rows of ``from``, ``to`` and optionally ``year``, ``green``,
+``from_country`` and ``to_country`` (the organisations' countries, whose places come first).
 
 The first row names the columns (any order, any case); the delimiter is sniffed (``,``, ``;`` or tab, as
 Excel writes CSV in different locales); UTF-8 with or without a BOM. Blank rows are passed over.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import InputError, Location
+from ka2forms.i18n import _
 
 TRUE = frozenset({"1", "true", "yes", "y", "x", "ja", "da", "oui", "green", "✓"})
 FALSE = frozenset({"0", "false", "no", "n", "nein", "ne", "non"})
@@ -37,6 +39,8 @@ class PairRow:
     year: int | None = None
     green: bool | None = None
     problem: str | None = None
+    from_country: str | None = None   # optional columns from_country, to_country: places there come first
+    to_country: str | None = None
 
     @property
     def from_text(self) -> str:
@@ -54,7 +58,7 @@ def parse_year(text: str) -> int | None:
         return None
     if _WHOLE.fullmatch(t):
         return int(float(t))
-    raise InputError(f"year must be a whole number, not {text!r}")
+    raise InputError(_("year must be a whole number, not {value!r}").format(value=text))
 
 
 def parse_green(text: str) -> bool | None:
@@ -66,18 +70,28 @@ def parse_green(text: str) -> bool | None:
         return True
     if v in FALSE:
         return False
-    raise InputError(f"green must be yes/no, not {text!r}")
+    raise InputError(_("green must be yes/no, not {value!r}").format(value=text))
+
+
+def parse_country(text: str) -> str | None:
+    """A from_country/to_country cell: empty → ``None``; a country in any spelling → its code; else an error."""
+    if not text.strip():
+        return None
+    from ka2forms.rules.countries import resolve_country
+
+    return resolve_country(text)
 
 
 def _row(line: int, values: dict[str, str]) -> PairRow:
     try:
         year = parse_year(values.get("year", ""))
         green = parse_green(values.get("green", ""))
+        countries = (parse_country(values.get("from_country", "")), parse_country(values.get("to_country", "")))
     except InputError as e:
         return PairRow(line, values, problem=e.message)
     if not values.get("from") or not values.get("to"):
-        return PairRow(line, values, year, green, problem="both 'from' and 'to' are needed")
-    return PairRow(line, values, year, green)
+        return PairRow(line, values, year, green, problem=_("both 'from' and 'to' are needed"))
+    return PairRow(line, values, year, green, None, *countries)
 
 
 def read_pairs(path: Path | str) -> list[PairRow]:
@@ -86,7 +100,7 @@ def read_pairs(path: Path | str) -> list[PairRow]:
     try:
         raw = Path(path).read_bytes()
     except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror or e}", where=where) from None
+        raise InputError(_("cannot read the file: {error}").format(error=e.strerror or e), where=where) from None
     text = raw.decode("utf-8-sig", errors="replace")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -95,11 +109,11 @@ def read_pairs(path: Path | str) -> list[PairRow]:
     numbered = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), dialect), start=1)
                 if any(c.strip() for c in r)]
     if not numbered:
-        raise InputError("empty file", where=where)
+        raise InputError(_("empty file"), where=where)
     header = [c.strip().lower() for c in numbered[0][1]]
     if "from" not in header or "to" not in header:
-        raise InputError("the first row must name the columns, with at least 'from' and 'to' "
-                         f"(found: {', '.join(header) or 'nothing'})", where=where)
+        raise InputError(_("the first row must name the columns, with at least 'from' and 'to' (found: "
+                           "{found})").format(found=", ".join(header) or _("nothing")), where=where)
     return [_row(n, {h: (r[i].strip() if i < len(r) else "") for i, h in enumerate(header)})
             for n, r in numbered[1:]]
 

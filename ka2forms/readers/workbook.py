@@ -10,12 +10,14 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
+from ka2forms.i18n import _, ngettext
 from ka2forms.model import Partner, Project
 from ka2forms.readers import layout
 from ka2forms.rules import resolve_role, resolve_type, spellings
@@ -64,6 +66,11 @@ class _Collector:
     warnings: list[Problem] = field(default_factory=list)
     call_year: int | None = None   # known once the project fields are read: ambiguous countries depend on it
     doubts_are_errors: bool = False  # where no warning can be shown (a worksheet function's one cell)
+    uncached: Callable[[], frozenset[str]] = frozenset  # formula cells without a saved result (grid.Sheet)
+
+    def unsaved(self, cell: str) -> bool:
+        """Whether an empty-looking cell is a formula whose result the file does not hold."""
+        return cell in self.uncached()
 
     def warn(self, cell: str | None, message: str) -> None:
         self.warnings.append(Problem(Location(sheet=self.sheet, cell=cell), message))
@@ -98,21 +105,25 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
         problems: list[Problem] = []
         warnings: list[Problem] = []
         project_ws, partners_ws, table = _find_sheets(grid, p)
+        _hidden_sheets(grid, (project_ws, partners_ws), warnings)
         partner_rows = _table_rows(partners_ws, table)
-        header, _ = layout.find_header(partner_rows, REQUIRED_COLUMNS)
+        header, _best = layout.find_header(partner_rows, REQUIRED_COLUMNS)
+        def on(ws: Any, **kw: Any) -> _Collector:
+            return _Collector(ws.title, problems, warnings, uncached=lambda: ws.uncached, **kw)
+
         if project_ws is not None:
-            pc = _Collector(project_ws.title, problems, warnings)
+            pc = on(project_ws)
             fields, cells = _read_project(project_ws.rows(), pc, None, given={"action": action, "call_year": call_year})
             if header is not None and header.row > 1 and table is None:
                 # Fields written above the partner table too are read, never passed over in silence.
-                extra, extra_cells = _read_project(partner_rows, _Collector(partners_ws.title, problems, warnings),
-                                                   header.row - 1, given={}, required=())
+                extra, extra_cells = _read_project(partner_rows, on(partners_ws), header.row - 1, given={},
+                                                   required=())
                 _merge_fields(fields, cells, extra, extra_cells, problems)
         else:  # one sheet: the project fields stand above the partner table
-            pc = _Collector(partners_ws.title, problems, warnings)
+            pc = on(partners_ws)
             last = header.row - 1 if header else 0
             fields, cells = _read_project(partner_rows, pc, last, given={"action": action, "call_year": call_year})
-        c = _Collector(partners_ws.title, problems, warnings, call_year=fields.get("call_year"))
+        c = on(partners_ws, call_year=fields.get("call_year"))
         partners = _read_partners(partner_rows, c, hidden=partners_ws.hidden_rows, offset=table)
         fields.update(_read_plan_sheets(grid, problems, partners))
     finally:
@@ -180,35 +191,55 @@ def _find_sheets(grid: Any, path: Path) -> tuple[Any, Any, Any]:
     first sheet whose first rows hold a partner header ("List1", "Sheet1", a CSV file).
     """
     projects = [s for s in grid.sheets if layout.sheet_kind(s.title) == "project"]
-    _one(projects, "project sheets", path)
+    _one(projects, _("project sheets"), path)
     project = projects[0] if projects else None
     tables = [(s, name, rng) for s in grid.sheets for name, rng in s.tables.items()
               if layout.sheet_kind(re.sub(r"(?i)^(tbl|table|tabela|tabulka|tabelle)_?", "", name)) == "partners"]
-    _one([f"{name} (sheet {s.title!r})" for s, name, _ in tables], "Excel tables of partners", path)
+    _one([_("{table} (sheet {sheet!r})").format(table=name, sheet=s.title) for s, name, _r in tables],
+         _("Excel tables of partners"), path)
     if tables:
         return project, tables[0][0], tables[0][2]
     named = [s for s in grid.sheets if layout.sheet_kind(s.title) == "partners"]
-    _one(named, "partner sheets", path)
+    _one(named, _("partner sheets"), path)
     partners = named[0] if named else None
     if partners is None:
         candidates = [s for s in grid.sheets if s is not project]
         partners = next((s for s in candidates if layout.find_header(s.rows(), REQUIRED_COLUMNS)[0]), None)
     if partners is None:
-        found = ", ".join(repr(s.title) for s in grid.sheets) or "none"
+        found = ", ".join(repr(s.title) for s in grid.sheets) or _("none")
         names = _partner_sheet_names()
-        raise WorkbookError(f"no partner table: no sheet named {names[0]!r} (or {names[1]!r}, "
-                            f"{names[5]!r}…) and no sheet whose first rows hold a header with "
-                            f"Role, Organisation, Country and Type (sheets found: {found})",
+        raise WorkbookError(_("no partner table: no sheet named {first!r} (or {second!r}, {third!r}…) and no sheet "
+                              "whose first rows hold a header with Role, Organisation, Country and Type (sheets "
+                              "found: {found})").format(first=names[0], second=names[1], third=names[5], found=found),
                             where=Location(file=str(path)))
     return project, partners, None
+
+
+def _hidden_sheets(grid: Any, used: Sequence[Any], warnings: list[Problem]) -> None:
+    """A hidden sheet that was read, or that looks like a partner or project sheet, is a warning naming it: a
+    consortium kept out of sight (an old partner list, a second project sheet) is never passed over in silence.
+    Hidden sheets of lists (the dropdowns of ``ka2forms new``) are nothing to report."""
+    for s in grid.sheets:
+        if not s.hidden:
+            continue
+        if any(s is u for u in used):
+            message = _("this sheet is hidden in the file; it was read — unhide it to see what was checked")
+        elif layout.sheet_kind(s.title) in ("project", "partners") or \
+                layout.find_header(s.rows(), REQUIRED_COLUMNS)[0] is not None:
+            message = _("this sheet is hidden in the file and looks like a partner or project sheet; it was not "
+                        "read — delete it, or unhide it and keep one partner sheet")
+        else:
+            continue
+        warnings.append(Problem(Location(sheet=s.title), message))
 
 
 def _one(found: Sequence[Any], what: str, path: Path) -> None:
     """Two sheets (or tables) that could each be the one: refuse rather than pick one in silence."""
     if len(found) > 1:
-        names = ", ".join(repr(getattr(f, "title", f)) for f in found)
-        raise WorkbookError(f"{len(found)} {what} ({names}): keep one, or rename the others",
-                            where=Location(file=str(path)))
+        names = ", ".join(repr(getattr(f, "title", f)) + (_(" (hidden)") if getattr(f, "hidden", False) else "")
+                          for f in found)
+        raise WorkbookError(_("{count} {what} ({names}): keep one, or rename the others").format(
+            count=len(found), what=what, names=names), where=Location(file=str(path)))
 
 
 def _table_rows(sheet: Any, table: Any) -> list[Sequence[Any]]:
@@ -231,6 +262,8 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    elif isinstance(value, datetime) and value.time() == time(0):
+        value = value.date()   # a typed date: openpyxl gives midnight, calamine the date; both read "2025-09-01"
     text = str(value).strip()
     return text or None
 
@@ -238,13 +271,13 @@ def _text(value: Any) -> str | None:
 def whole_number(value: Any, what: str) -> int:
     """A cell value as a whole number: Excel's 2025.0 and the text "2025" both give 2025."""
     if isinstance(value, bool):
-        raise InputError(f"{what} must be a whole number, not {value!r}")
+        raise InputError(_("{what} must be a whole number, not {value!r}").format(what=what, value=value))
     if isinstance(value, (int, float)) and float(value).is_integer():
         return int(value)
     text = _text(value) or ""
     if re.fullmatch(r"\d+", text):
         return int(text)
-    raise InputError(f"{what} must be a whole number, not {value!r}")
+    raise InputError(_("{what} must be a whole number, not {value!r}").format(what=what, value=value))
 
 
 def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
@@ -256,8 +289,9 @@ def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, 
     return number
 
 
-def _money(value: Any, what: str = "requested grant") -> Decimal:
+def _money(value: Any, what: str | None = None) -> Decimal:
     """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
+    what = _("requested grant") if what is None else what
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _plausible(Decimal(str(value)), value, what)
     text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
@@ -265,14 +299,15 @@ def _money(value: Any, what: str = "requested grant") -> Decimal:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
         text = text.replace("." if decimal_sep == "," else ",", "").replace(decimal_sep, ".")
     elif "," in text:
-        head, _, tail = text.rpartition(",")
+        head, _sep, tail = text.rpartition(",")
         text = head.replace(",", "") + ("." + tail if len(tail) != 3 else tail)
     elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rpartition(".")[2]) == 3):
         text = text.replace(".", "")
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}") from None
+        raise InputError(_("{what} must be an amount in EUR, not {value}").format(what=what, value=quote(value))) \
+            from None
     return _plausible(amount, value, what)
 
 
@@ -284,11 +319,11 @@ def _plausible(amount: Decimal, value: Any, what: str) -> Decimal:
     """An amount the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount, and
     the grant check overflowed on them), not negative, below MAX_GRANT."""
     if not amount.is_finite():
-        raise InputError(f"{what} must be an amount in EUR, not {quote(value)}")
+        raise InputError(_("{what} must be an amount in EUR, not {value}").format(what=what, value=quote(value)))
     if amount < 0:
-        raise InputError(f"{what} cannot be negative ({quote(value)})")
+        raise InputError(_("{what} cannot be negative ({value})").format(what=what, value=quote(value)))
     if amount >= MAX_GRANT:
-        raise InputError(f"{what} of {quote(value)} EUR is not plausible")
+        raise InputError(_("{what} of {value} EUR is not plausible").format(what=what, value=quote(value)))
     return amount
 
 
@@ -304,9 +339,10 @@ def _merge_fields(fields: dict[str, Any], cells: dict[str, Location], extra: dic
             cells[key] = extra_cells[key]
         elif fields[key] != value:
             first = cells.get(key)
-            problems.append(Problem(extra_cells[key], f"{layout.project_labels()[key][0]!r} is {value!r} here but "
-                                                      f"{fields[key]!r} in {first.sheet}!{first.cell}" if first else
-                                    f"{layout.project_labels()[key][0]!r} is given twice"))
+            label = layout.project_labels()[key][0]
+            problems.append(Problem(extra_cells[key], _("{label!r} is {value!r} here but {other!r} in {cell}").format(
+                label=label, value=value, other=fields[key], cell=f"{first.sheet}!{first.cell}") if first else
+                _("{label!r} is given twice").format(label=label)))
 
 
 def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | None, *,
@@ -317,16 +353,23 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
     for lr in layout.label_rows(rows[:last_row] if last_row is not None else rows):
         key = layout.project_key(lr.label)
         label_cell, value_cell = f"{_column(lr.label_col + 1)}{lr.row}", f"{_column(lr.value_col + 1)}{lr.row}"
+        if lr.value is None and (unsaved := _unsaved_right_of(c, lr.row, lr.label_col)) is not None:
+            c.add(unsaved, _unsaved_message(lr.label))   # a value given by a formula nobody computed
+            continue
         if key is None:
             if lr.value is not None:  # a label with a value we do not understand: said, never dropped silently
                 hint = layout.did_you_mean(lr.label)
                 shown = str(_text(lr.value))[:40]
-                c.warn(label_cell, f"label {lr.label!r} is not one ka2forms knows, so its value {shown!r} was not "
-                                   "read" + (f" — did you mean {hint!r}?" if hint else
-                                             " (known labels: docs/workbook.md)"))
+                if hint:
+                    c.warn(label_cell, _("label {label!r} is not one ka2forms knows, so its value {value!r} was not "
+                                         "read — did you mean {hint!r}?").format(label=lr.label, value=shown,
+                                                                                 hint=hint))
+                else:
+                    c.warn(label_cell, _("label {label!r} is not one ka2forms knows, so its value {value!r} was not "
+                                         "read (known labels: docs/workbook.md)").format(label=lr.label, value=shown))
             continue
         if key in raw:
-            c.add(label_cell, f"{lr.label!r} appears twice (first in {raw[key][2]})")
+            c.add(label_cell, _("{label!r} appears twice (first in {cell})").format(label=lr.label, cell=raw[key][2]))
             continue
         raw[key] = (lr.value, value_cell, label_cell)
 
@@ -334,33 +377,34 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
         wanted = given.get(key)
         if wanted is None:
             continue
-        value, cell, _ = raw.get(key, (None, None, None))
+        value, cell, _label_cell = raw.get(key, (None, None, None))
         if _text(value) is None:
             raw[key] = (wanted, None, None)
         elif fold_compact(str(_text(value))) != fold_compact(str(wanted)):
             label = layout.project_labels()[key][0]
-            c.add(cell, f"the file says {label} {_text(value)!r} but {option} says {wanted!r}: correct one of them")
+            c.add(cell, _("the file says {label} {value!r} but {option} says {wanted!r}: correct one of them").format(
+                label=label, value=_text(value), option=option, wanted=wanted))
 
     fields: dict[str, Any] = {}
     cells: dict[str, Location] = {}
     for key in layout.project_labels():
-        value, cell, _ = raw.get(key, (None, None, None))
+        value, cell, _label_cell = raw.get(key, (None, None, None))
         if cell:
             cells[key] = c.at(cell)
         if _text(value) is None:
             if key in required:
                 option = {"action": "--action", "call_year": "--year"}[key]
                 label = layout.project_labels()[key][0]
-                c.add(cell or "A:B", f"missing {label!r} (a label such as {label!r} "
-                                     f"with its value in the cell to its right, or the {option} option)")
+                c.add(cell or "A:B", _("missing {label!r} (a label such as {label!r} with its value in the cell to "
+                                       "its right, or the {option} option)").format(label=label, option=option))
             continue
         where = cell or ""
         if key == "call_year":
-            fields[key] = _bounded(c, where, value, "call year", 2014, 2100,
-                                   "call year {} is outside the Erasmus+ programme (2014 onwards)")
+            fields[key] = _bounded(c, where, value, _("call year"), 2014, 2100,
+                                   _("call year {} is outside the Erasmus+ programme (2014 onwards)"))
         elif key == "duration_months":
-            fields[key] = _bounded(c, where, value, "duration (months)", 1, 120,
-                                   "duration of {} months is not plausible")
+            fields[key] = _bounded(c, where, value, _("duration (months)"), 1, 120,
+                                   _("duration of {} months is not plausible"))
         elif key == "requested_grant":
             fields[key] = c.attempt(where, _money, value)
         else:
@@ -375,17 +419,18 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         if best is not None:
             missing = [layout.partner_headers()[k][0] for k in REQUIRED_COLUMNS if k not in best.columns]
             labels = [t for v in rows[best.row - 1] if (t := _text(v))]
-            c.add(f"A{best.row}", f"header row lacks column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                                  f"(found: {', '.join(labels)})")
+            c.add(f"A{best.row}", ngettext("header row lacks column {missing} (found: {found})",
+                                           "header row lacks columns {missing} (found: {found})",
+                                           len(missing)).format(missing=", ".join(missing), found=", ".join(labels)))
         else:
-            c.add(None, f"no header row in the first {layout.HEADER_SCAN_ROWS} rows (expected Role, Organisation, "
-                        "Country, City, Type, PIC, OID)")
+            c.add(None, _("no header row in the first {rows} rows (expected Role, Organisation, Country, City, "
+                          "Type, PIC, OID)").format(rows=layout.HEADER_SCAN_ROWS))
         return []
     header_row, columns = header.row, header.columns
     for _key, i, first in header.duplicates:
         label = _text(rows[header_row - 1][i])
-        c.add(f"{_column(i + 1)}{header_row}",
-              f"column {label!r} appears twice (also {_column(first + 1)}{header_row})")
+        c.add(f"{_column(i + 1)}{header_row}", _("column {label!r} appears twice (also {cell})").format(
+            label=label, cell=f"{_column(first + 1)}{header_row}"))
     _unknown_headers(rows[header_row - 1], header_row, columns, c)
     problems_before = len(c.problems)
     partners: list[Partner] = []
@@ -401,22 +446,26 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         kind = layout.row_kind(row, columns)
         if kind is not None:
             first = next(i for i, v in enumerate(row) if _text(v))
-            what = "a totals row" if kind == "totals" else "a note"
-            c.warn(f"{_column(first + 1)}{r}", f"row {r} skipped: {what} ({str(_text(row[first]))[:40]!r}), "
-                                               "not an organisation")
+            shown = str(_text(row[first]))[:40]
+            c.warn(f"{_column(first + 1)}{r}", (
+                _("row {row} skipped: a totals row ({text!r}), not an organisation") if kind == "totals" else
+                _("row {row} skipped: a note ({text!r}), not an organisation")).format(row=r, text=shown))
             continue
         if r in hidden:
-            c.warn(cell("organisation", r), f"row {r} is hidden in the file; it was read as a partner — delete the "
-                                            "row if this organisation left the consortium")
+            c.warn(cell("organisation", r), _("row {row} is hidden in the file; it was read as a partner — delete "
+                                              "the row if this organisation left the consortium").format(row=r))
+        unsaved = [k for k, v in values.items() if v is None and c.unsaved(cell(k, r))]
+        for key in unsaved:
+            c.add(cell(key, r), _unsaved_message(layout.partner_headers()[key][0]))
         for key in REQUIRED_COLUMNS:
-            if values[key] is None:
-                c.add(cell(key, r), f"missing {layout.partner_headers()[key][0].lower()}")
+            if values[key] is None and key not in unsaved:
+                c.add(cell(key, r), _("missing {column}").format(column=layout.partner_headers()[key][0].lower()))
         role = c.attempt(cell("role", r), resolve_role, values["role"]) if values["role"] else None
         reading = c.attempt(cell("country", r), _read_country, values["country"], values.get("city"),
                             c.call_year) if values["country"] else None
         if reading is not None and reading.warning:
             if c.doubts_are_errors and not reading.by_city:
-                c.add(cell("country", r), reading.warning.replace(" read as ", " would be read as ", 1))
+                c.add(cell("country", r), reading.refusal or reading.warning)
                 reading = None
             else:
                 c.warn(cell("country", r), reading.warning)
@@ -427,10 +476,26 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         if role is None or country is None or org_type is None or values["organisation"] is None:
             continue
         partners.append(Partner(role=role, organisation=values["organisation"], country=country, org_type=org_type,
-                                city=values.get("city"), pic=pic, oid=oid, where=c.at(cell("organisation", r))))
+                                city=values.get("city"), pic=pic, oid=oid, where=c.at(cell("organisation", r)),
+                                city_where=c.at(cell("city", r)) if values.get("city") else None))
     if not partners and len(c.problems) == problems_before:
-        c.add(f"A{header_row + 1}", "no organisations listed under the header row")
+        c.add(f"A{header_row + 1}", _("no organisations listed under the header row"))
     return partners
+
+
+def _unsaved_right_of(c: _Collector, row: int, label_col: int) -> str | None:
+    """The first cell right of a label that holds a formula without a saved result, if any."""
+    refs = c.uncached()
+    if not refs:
+        return None
+    return next((ref for col in range(label_col + 2, label_col + 40) if (ref := f"{_column(col)}{row}") in refs),
+                None)
+
+
+def _unsaved_message(what: str) -> str:
+    return _("{what!r} is a formula whose result is not saved in the file (it was written by a program that does "
+             "not calculate): open the file in Excel or LibreOffice Calc and save it, or type the value").format(
+        what=what)
 
 
 def _read_country(text: str, city: str | None, call_year: int | None) -> Any:
@@ -453,7 +518,8 @@ def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: _Co
             continue
         close = difflib.get_close_matches(fold_compact(label), known, n=1, cutoff=0.8)
         if close:
-            c.warn(f"{_column(i + 1)}{r}", f"column {label!r} was not read — did you mean {known[close[0]]!r}?")
+            c.warn(f"{_column(i + 1)}{r}", _("column {label!r} was not read — did you mean {hint!r}?").format(
+                label=label, hint=known[close[0]]))
 
 
 def _identifier(value: str | None, kind: str, cell: str, c: _Collector, seen: dict[tuple[str, str], str]) -> str | None:
@@ -462,14 +528,15 @@ def _identifier(value: str | None, kind: str, cell: str, c: _Collector, seen: di
     text = re.sub(r"[\s\u00a0]", "", value).upper()
     if kind == "pic":
         if not PIC_RE.fullmatch(text):
-            c.add(cell, f"malformed PIC {value!r}: a PIC has exactly 9 digits")
+            c.add(cell, _("malformed PIC {value!r}: a PIC has exactly 9 digits").format(value=value))
             return None
     elif not OID_RE.fullmatch(text):
-        c.add(cell, f"malformed OID {value!r}: an OID is 'E' followed by 8 digits, e.g. E10123456")
+        c.add(cell, _("malformed OID {value!r}: an OID is 'E' followed by 8 digits, e.g. E10123456").format(
+            value=value))
         return None
     first = seen.get((kind, text))
     if first:
-        c.add(cell, f"duplicate {kind.upper()} {text} (also in {first})")
+        c.add(cell, _("duplicate {kind} {value} (also in {cell})").format(kind=kind.upper(), value=text, cell=first))
         return text
     seen[(kind, text)] = cell
     return text

@@ -70,16 +70,17 @@ def check_zip(p: Path, where: Location, *, required: str, kind: str) -> None:
             infos = z.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
-        raise WorkbookError("damaged file (the zip container is broken)", where=where) from None
+        raise WorkbookError(_("damaged file (the zip container is broken)"), where=where) from None
     except NotImplementedError as e:          # "zip file version 9.9", an unsupported compression method
-        raise WorkbookError(f"damaged or unsupported file (zip: {excerpt(str(e))})", where=where) from None
+        raise WorkbookError(_("damaged or unsupported file (zip: {error})").format(error=excerpt(str(e))),
+                            where=where) from None
     if required not in names:
-        raise WorkbookError(f"a zip file but not {kind} (no {required})", where=where)
+        raise WorkbookError(_("a zip file but not {kind} (no {part})").format(kind=kind, part=required), where=where)
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if len(infos) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_RATIO:
-        raise WorkbookError(f"refused: unpacks to {unpacked // 1_000_000} MB in {len(infos)} parts "
-                            "(too large or a zip bomb)", where=where)
+        raise WorkbookError(_("refused: unpacks to {mb} MB in {parts} parts (too large or a zip bomb)").format(
+            mb=unpacked // 1_000_000, parts=len(infos)), where=where)
 
 
 def open_workbook(path: str | Path) -> Workbook:
@@ -113,15 +114,15 @@ def preflight(p: Path) -> None:
         raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
     if head.startswith(_OLE_MAGIC):
         if describe_ole(p) == "encrypted":
-            raise WorkbookError("a password-protected workbook: ka2forms cannot open it; save a copy without "
-                                "a password (File → Info → Protect Workbook → Encrypt with Password → empty)",
+            raise WorkbookError(_("a password-protected workbook: ka2forms cannot open it; save a copy without a "
+                                  "password (File → Info → Protect Workbook → Encrypt with Password → empty)"),
                                 where=where)
-        raise WorkbookError("an old Excel 97–2003 workbook (.xls): open it in Excel or LibreOffice and save it "
-                            "as .xlsx (File → Save As → Excel Workbook)", where=where)
+        raise WorkbookError(_("an old Excel 97–2003 workbook (.xls): open it in Excel or LibreOffice and save it as "
+                              ".xlsx (File → Save As → Excel Workbook)"), where=where)
     if not head.startswith(b"PK"):
-        kind = "a PDF" if head.startswith(b"%PDF") else "not an .xlsx workbook"
-        raise WorkbookError(f"{kind}; expected an Excel .xlsx file", where=where)
-    check_zip(p, where, required="xl/workbook.xml", kind="an Excel workbook")
+        raise WorkbookError(_("a PDF; expected an Excel .xlsx file") if head.startswith(b"%PDF") else
+                            _("not an .xlsx workbook; expected an Excel .xlsx file"), where=where)
+    check_zip(p, where, required="xl/workbook.xml", kind=_("an Excel workbook"))
 
 
 class _SharedStrings(list):  # type: ignore[type-arg]
@@ -146,11 +147,14 @@ def guard(path: str | Path, sheet: str | None = None, progress: list[int] | None
         # the file's fault and pass through.
         if not isinstance(e, Exception) and type(e).__name__ != "PanicException":
             raise
-        near = f" near row {progress[0] + 1}" if progress and progress[0] else ""
-        what = "too large to read" if isinstance(e, MemoryError) else "damaged workbook"
         detail = excerpt(str(e), 120)
-        raise WorkbookError(f"{what}{near}: {e.__class__.__name__}" + (f": {detail}" if detail else ""),
-                            where=Location(file=str(path), sheet=sheet)) from None
+        error = e.__class__.__name__ + (f": {detail}" if detail else "")
+        row = progress[0] + 1 if progress and progress[0] else None
+        if isinstance(e, MemoryError):
+            text = _("too large to read near row {row}: {error}") if row else _("too large to read: {error}")
+        else:
+            text = _("damaged workbook near row {row}: {error}") if row else _("damaged workbook: {error}")
+        raise WorkbookError(text.format(row=row, error=error), where=Location(file=str(path), sheet=sheet)) from None
 
 
 def _column(n: int) -> str:
@@ -171,17 +175,20 @@ def check_value(value: Any) -> str | None:
     if value is None or isinstance(value, (bool, dt.datetime, dt.date, dt.time, dt.timedelta)):
         return None
     if isinstance(value, int):
-        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+        return None if abs(value) < MAX_EXACT else _("a number too large to be exact (Excel keeps 15 digits)")
     if isinstance(value, float):
         if not math.isfinite(value):
-            return f"not a number ({value!r})"
-        return None if abs(value) < MAX_EXACT else "a number too large to be exact (Excel keeps 15 digits)"
+            return _("not a number ({value!r})").format(value=value)
+        return None if abs(value) < MAX_EXACT else _("a number too large to be exact (Excel keeps 15 digits)")
     if isinstance(value, str):
         if len(value) > MAX_CELL_CHARS:
-            return f"a text of {len(value):,} characters (Excel's limit is 32 767)".replace(",", " ")
+            return _("a text of {count} characters (Excel's limit is 32 767)").format(
+                count=f"{len(value):,}".replace(",", " "))
         bad = _NOT_TEXT.search(value)
-        return None if bad is None else f"a character that is not text (U+{ord(bad.group()):04X})"
-    return f"a value of an unexpected kind ({type(value).__name__})"
+        if bad is None:
+            return None
+        return _("a character that is not text (U+{code})").format(code=f"{ord(bad.group()):04X}")
+    return _("a value of an unexpected kind ({kind})").format(kind=type(value).__name__)
 
 
 def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
@@ -211,21 +218,20 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
             progress[0] = n
             if max_rows is not None and n > max_rows:     # the caller reads no further (grid.MAX_ROWS) …
                 if any(cell.value is not None for cell in cells):  # … but a row it would drop is never silent
-                    problem(f"A{n}", f"rows beyond row {max_rows:,} are not read (a partner workbook is much "
-                                     "shorter): remove them or split the file".replace(",", " "))
+                    problem(f"A{n}", _("rows beyond row {rows} are not read (a partner workbook is much shorter): "
+                                       "remove them or split the file").format(rows=f"{max_rows:,}".replace(",", " ")))
                     break
                 budget -= len(cells)
                 if budget < 0:
                     break
                 continue
             if n > MAX_ROWS:
-                problem(None, f"rows beyond Excel's last row ({MAX_ROWS:,})".replace(",", " "))
+                problem(None, _("rows beyond Excel's last row ({rows})").format(rows=f"{MAX_ROWS:,}".replace(",", " ")))
                 break
             budget -= len(cells)
             if budget < 0:
-                raise WorkbookError(f"refused: the sheet has more than {MAX_SHEET_CELLS:,} cells "
-                                    "(not a partner workbook)".replace(",", " "),
-                                    where=Location(file=str(path), sheet=title))
+                raise WorkbookError(_("refused: the sheet has more than {cells} cells (not a partner workbook)").format(
+                    cells=f"{MAX_SHEET_CELLS:,}".replace(",", " ")), where=Location(file=str(path), sheet=title))
             values: list[Any] = []
             for cell in cells:
                 row, col = getattr(cell, "row", None), getattr(cell, "column", None)
@@ -234,10 +240,10 @@ def sheet_rows(ws: Any, path: str | Path, *, max_col: int | None = None,
                     ref = f"{_column(col)}{row}"
                     if not (1 <= col <= MAX_COLUMNS and 1 <= row <= MAX_ROWS) or row != n:
                         problem(f"{_column(len(values) + 1)}{n}",
-                                f"a cell with the impossible reference {quote(ref)} (damaged sheet)")
+                                _("a cell with the impossible reference {ref} (damaged sheet)").format(ref=quote(ref)))
                         value = None
                     elif (why := check_value(value)) is not None:
-                        problem(ref, f"cannot be read: {why}")
+                        problem(ref, _("cannot be read: {why}").format(why=why))
                         value = None
                 values.append(value)
             while values and values[-1] is None:

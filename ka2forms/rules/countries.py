@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from ka2forms.errors import AmbiguousValueError, Location, RuleNotDefinedError, RulesDataError, UnknownValueError
+from ka2forms.i18n import _, join_or
 from ka2forms.rules.loader import provenance, read_json, read_yaml
 from ka2forms.rules.organisations import ORG_TYPES
 from ka2forms.rules.provenance import CallYears, Provenance, spans
@@ -127,7 +128,7 @@ def resolve_country(text: str, *, where: Location | None = None) -> str:
     AmbiguousValueError with the candidates, unless ``spellings.yaml`` names a reading for it (``RS``: Serbia,
     see :func:`read_country` for the warning that reading carries).
     """
-    code, _ = _lookup(text, where)
+    code, _amb = _lookup(text, where)
     return code
 
 
@@ -138,6 +139,7 @@ class CountryReading:
     code: str
     warning: str | None = None
     by_city: bool = False   # an ambiguous spelling settled by the row's town (the only candidate that has it)
+    refusal: str | None = None  # the warning as a problem, where no warning can be shown (a worksheet function)
 
 
 def read_country(text: str, call_year: int | None = None, *, where: Location | None = None,
@@ -150,24 +152,30 @@ def read_country(text: str, call_year: int | None = None, *, where: Location | N
     candidates when they differ in eligibility for ``call_year`` (Serbia before call 2019): the verdict
     would then rest on a reading nobody confirmed. Other ambiguous spellings are refused.
     """
+    from ka2forms.rules.words import country_name as named  # in the current language
+
     code, amb = _lookup(text, where, strict=False)
     if amb is None:
         return CountryReading(code)
-    listed = [f"{country_name(c)} ({c})" for c in amb.candidates]
+    listed = [f"{named(c)} ({c})" for c in amb.candidates]
     places = place_countries() if place_countries is not None else frozenset()
     hits = [c for c in amb.candidates if c in places]
     if len(hits) == 1:
-        return CountryReading(hits[0], f"country {text!r} read as {country_name(hits[0])} ({hits[0]}) because the "
-                                       f"city is there ({amb.why}); write {country_name(hits[0])} to make it certain",
-                              by_city=True)
+        return CountryReading(hits[0], _("country {text!r} read as {name} ({code}) because the city is there "
+                                         "({why}); write {name} to make it certain").format(
+            text=text, name=named(hits[0]), code=hits[0], why=_(amb.why)), by_city=True)
     if amb.read_as is None:
-        raise AmbiguousValueError("country", text, listed, why=amb.why, where=where)
+        raise AmbiguousValueError("country", text, listed, why=_(amb.why), where=where)
     if call_year is not None and call_year in covered_years() \
             and len({code_status(c, call_year).eligible for c in amb.candidates}) > 1:
-        raise AmbiguousValueError("country", text, listed,
-                                  why=f"{amb.why}; in call {call_year} only one of them is eligible", where=where)
-    return CountryReading(code, f"country {text!r} read as {country_name(code)} ({code}): {amb.why}; "
-                                f"write the country's name if you meant another ({' or '.join(listed)})")
+        raise AmbiguousValueError("country", text, listed, why=_("{why}; in call {year} only one of them is "
+                                                                     "eligible").format(why=_(amb.why), year=call_year),
+                                  where=where)
+    values = dict(text=text, name=named(code), code=code, why=_(amb.why), listed=join_or(listed))
+    return CountryReading(code, _("country {text!r} read as {name} ({code}): {why}; write the country's name if you "
+                                  "meant another ({listed})").format(**values),
+                          refusal=_("country {text!r} would be read as {name} ({code}): {why}; write the country's "
+                                    "name if you meant another ({listed})").format(**values))
 
 
 def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[str, Any]:
@@ -185,12 +193,12 @@ def _lookup(text: str, where: Location | None, *, strict: bool = True) -> tuple[
     if amb is not None:
         if amb.read_as is None and strict:
             raise AmbiguousValueError("country", text, [f"{country_name(c)} ({c})" for c in amb.candidates],
-                                      why=amb.why, where=where)
+                                      why=_(amb.why), where=where)
         return amb.read_as or amb.candidates[0], amb
     code = sp.abbreviations.get(compact)
     if code:
         return code, None
-    voc, _ = _names()
+    voc, _names_by_code = _names()
     code = voc.get(stripped)
     if code is None:
         code = _without_article_or_abbreviation(stripped, voc)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ka2forms.errors import Location, RulesDataError, UnknownValueError
-from ka2forms.i18n import gettext, join_or
+from ka2forms.i18n import _
 from ka2forms.rules import spellings
 from ka2forms.rules.loader import provenance, read_yaml
 from ka2forms.rules.provenance import Provenance
@@ -78,7 +78,7 @@ def resolve_type(text: str, *, where: Location | None = None) -> str:
     code = voc.get(text)
     if code is None:
         raise UnknownValueError("organisation type", text, suggestions=voc.suggest(text), where=where,
-                                hint=gettext("use one of {codes}").format(codes=", ".join(ORG_TYPES)))
+                                hint=_("use one of {types}").format(types=", ".join(ORG_TYPES)))
     return code
 
 
@@ -87,9 +87,8 @@ def resolve_role(text: str, *, where: Location | None = None) -> Role:
     voc = _roles_vocabulary()
     value = voc.get(text)
     if value is None:
-        roles = [gettext(str(raw["label"])) for raw in read_yaml("organisations.yaml")["roles"].values()]
         raise UnknownValueError("role", text, suggestions=voc.suggest(text), where=where,
-                                hint=gettext("use {roles}").format(roles=join_or(roles)))
+                                hint=_("use Coordinator, Partner, Associated partner or Affiliated entity"))
     return Role(value)
 
 

@@ -175,6 +175,8 @@ def data_messages() -> Iterator[DataMessage]:
         for raw in group["status"]:
             if raw.get("excluded_types") and raw.get("note"):   # shown when a partial exclusion cannot be decided
                 yield DataMessage(raw["note"], None, f"countries.yaml: history[{i}] ({', '.join(group['codes'])}).note")
+    for n, raw in enumerate(read_yaml("spellings.yaml")["countries"].get("ambiguous", []) or []):
+        yield DataMessage(raw["why"], None, f"spellings.yaml: countries.ambiguous[{n}] ({raw['spelling']}).why")
     for n, notice in enumerate(read_yaml("programme.yaml").get("notices", []) or []):
         yield DataMessage(str(notice["text"]), None,
                           f"programme.yaml: notices[{n}] ({notice.get('id')})")

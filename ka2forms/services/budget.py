@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ka2forms.errors import Ka2Error
+from ka2forms.errors import Ka2Error, Location
 from ka2forms.i18n import _, money, percent
 from ka2forms.model import BudgetLine, Partner, Project, TravelRow
 from ka2forms.rules import Role, resolve_action, rules_for, words
@@ -46,6 +46,7 @@ class PlannedTrip:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    resolved: dict[str, Any] | None = None   # how each place was found (travel --json's "resolved")
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -126,15 +127,25 @@ def _partner(partners: tuple[Partner, ...], name: str) -> Partner | None:
     return next((p for p in partners if fold(p.organisation) == key), None)
 
 
-def _origin(row: TravelRow, partners: tuple[Partner, ...]) -> str | None:
-    """Where a row's group travels from: its From cell, else its organisation's City (with its country, so
-    that a town name shared by several countries resolves in the organisation's own)."""
-    if row.from_place:
-        return row.from_place
+def _origin(row: TravelRow, partners: tuple[Partner, ...]) -> tuple[str | None, str | None, Location | None]:
+    """Where a row's group travels from: its From cell, else its organisation's City; with the organisation's
+    country, whose places come first (a town name shared by several countries resolves in the organisation's
+    own), and the City cell when the place is the organisation's City (its doubts name that cell)."""
     p = _partner(partners, row.organisation)
+    country = p.country if p is not None else None
+    if row.from_place:
+        return row.from_place, country, None
     if p is None or not p.city:
-        return None
-    return p.city if "," in p.city else f"{p.city}, {p.country}"
+        return None, country, None
+    return p.city, country, p.city_where
+
+
+def _at(where: Location | None, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The organisation's City doubts, prefixed with the City cell they are about."""
+    if where is None:
+        return texts
+    cell = f"{where.sheet}!{where.cell}" if where.sheet else str(where.cell)
+    return tuple(t.replace("from: ", f"from ({cell}): ", 1) if t.startswith("from: ") else t for t in texts)
 
 
 def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = None) -> TravelPlan:
@@ -149,14 +160,15 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
                        "costs are a planning aid (and the amounts of KA1-style travel), not a separate grant").format(
             year=year))
     kinds = ["meeting" if (sp and r.kind == "meeting") else "travel" for r in rows]
-    origins = [_origin(r, project.partners) for r in rows]
+    found = [_origin(r, project.partners) for r in rows]
+    origins = [f[0] for f in found]
     results: dict[int, TravelResult | Ka2Error] = {}
     for kind, activity in (("travel", None), ("meeting", "tpm")):
         idx = [i for i, k in enumerate(kinds) if k == kind and origins[i]]
         if not idx:
             continue
-        got = travel_many([TravelRequest(origins[i] or "", rows[i].to_place, year, rows[i].green) for i in idx],
-                          activity=activity)
+        got = travel_many([TravelRequest(origins[i] or "", rows[i].to_place, year, rows[i].green,
+                                         from_country=found[i][1]) for i in idx], activity=activity)
         results.update(zip(idx, got, strict=True))
     out: list[PlannedTrip] = []
     per_org: dict[str, int] = defaultdict(int)
@@ -171,13 +183,18 @@ def plan_travel(project: Project, travel_plan: tuple[TravelRow, ...] | None = No
                                            "in Partners")))
             continue
         if isinstance(res, Ka2Error):
+            side_from = res.where is not None and res.where.field == "from"
             out.append(PlannedTrip(**base, distance_km=None, band=None, unit_cost_eur=None, total_eur=0,
-                                   error=res.message))
+                                   error=_at(found[i][2], (f"from: {res.message}",))[0] if side_from
+                                   and found[i][2] is not None else res.message))
             continue
         total = (res.unit_cost_eur or 0) * r.participants
         per_org[r.organisation] += total
         out.append(PlannedTrip(**base, distance_km=res.distance_km, band=res.band, unit_cost_eur=res.unit_cost_eur,
-                               total_eur=total, notes=res.notes, warnings=res.warnings))
+                               total_eur=total, notes=_at(found[i][2], res.notes),
+                               warnings=_at(found[i][2], res.warnings),
+                               resolved={"from": res.from_match.to_dict(), "to": res.to_match.to_dict()}
+                               if res.from_match and res.to_match else None))
     return TravelPlan(tuple(out), sum(per_org.values()), dict(per_org), tuple(notes))
 
 

@@ -84,10 +84,12 @@ class TravelResult:
     def inexact(self) -> list[str]:
         """Places not found by their own name (another name, an address), for a line on stderr."""
         how = {"alternate name": _("{side}: {query!r} was read as {name} ({country}) by another of its names"),
-               "address": _("{side}: {query!r} was read as {name} ({country}) as an address")}
-        return [how[m.match].format(side=side, query=m.query, name=m.place.name, country=m.place.country)
+               "address": _("{side}: {query!r} was read as {name} ({country}) as an address"),
+               "postal code": _("{side}: {query!r} was read as {name} ({country}) by its postal code"),
+               "fuzzy": _("{side}: {query!r} was read as {name} ({country}) as a close spelling (check it)")}
+        return [how[m.how or m.match].format(side=side, query=m.query, name=m.place.name, country=m.place.country)
                 for side, m in ((pgettext("trip", "from"), self.from_match), (pgettext("trip", "to"), self.to_match))
-                if m is not None and m.match in how]
+                if m is not None and (m.how or m.match) in how]
 
 
 def _near_edge(distance_km: float, table: TravelTable) -> int | None:
@@ -173,29 +175,37 @@ def travel(
     call_year: int | None = None,
     green: bool = False,
     activity: str | None = None,
+    *,
+    from_country: str | None = None,
+    to_country: str | None = None,
 ) -> TravelResult:
     """Distance, band and unit cost between two places (names or coordinates) for a call year.
 
-    Raises :class:`UnknownPlaceError` / :class:`AmbiguousPlaceError` for places and
-    :class:`RuleNotDefinedError` for a call year (or activity) the travel rules do not cover.
+    ``from_country``/``to_country`` (ISO alpha-2, e.g. the organisation's own country) put places in that
+    country first (:func:`ka2forms.places.resolve_place`'s ``prefer``). Raises :class:`UnknownPlaceError` /
+    :class:`AmbiguousPlaceError` for places and :class:`RuleNotDefinedError` for a call year (or activity)
+    the travel rules do not cover.
     """
     year_defaulted = call_year is None
     year = default_call_year() if call_year is None else call_year
     table = travel_bands(year, green, activity)  # fail on the year before resolving places
-    a = resolve_place(from_text, call_year=year, where=Location(field="from"))
-    b = resolve_place(to_text, call_year=year, where=Location(field="to"))
+    a = resolve_place(from_text, call_year=year, where=Location(field="from"), prefer=from_country)
+    b = resolve_place(to_text, call_year=year, where=Location(field="to"), prefer=to_country)
     d = haversine_km(a.place.lat, a.place.lon, b.place.lat, b.place.lon)
     return _result(a, b, d, table, year_defaulted)
 
 
 @dataclass(frozen=True)
 class TravelRequest:
-    """One row of a batch: two places, and optionally its own call year and green flag."""
+    """One row of a batch: two places, and optionally its own call year, green flag and the countries whose
+    places come first (the organisations' own)."""
 
     from_text: str
     to_text: str
     call_year: int | None = None
     green: bool | None = None
+    from_country: str | None = None
+    to_country: str | None = None
 
 
 def travel_many(
@@ -214,9 +224,12 @@ def travel_many(
     """
     default_year = default_call_year() if call_year is None else call_year
     rows: list[tuple[str, str, int, bool, bool]] = []  # from, to, year, green, year_defaulted
+    prefer: dict[int, tuple[str | None, str | None]] = {}  # row → (from country, to country), where given
     for p in pairs:
         if isinstance(p, TravelRequest):
             f, t, y, gr = p.from_text, p.to_text, p.call_year, p.green
+            if p.from_country or p.to_country:
+                prefer[len(rows)] = (p.from_country, p.to_country)
         else:
             f, t = p[0], p[1]
             y = p[2] if len(p) > 2 else None
@@ -238,16 +251,18 @@ def travel_many(
                 tables[(y, gr)] = travel_bands(y, gr, activity)
             except Ka2Error as e:
                 tables[(y, gr)] = e
-    resolved: dict[tuple[str, int, str], PlaceMatch | Ka2Error] = {}
-    for f, t, y, gr, _act in rows:
+    resolved: dict[tuple[str, int, str, str | None], PlaceMatch | Ka2Error] = {}
+    for i, (f, t, y, gr, _act) in enumerate(rows):
         if isinstance(tables[(y, gr)], Ka2Error):
             continue
-        for text, side in ((f, "from"), (t, "to")):
-            if (text, y, side) not in resolved:
+        countries = prefer.get(i, (None, None))
+        for text, side, cc in ((f, "from", countries[0]), (t, "to", countries[1])):
+            if (text, y, side, cc) not in resolved:
                 try:
-                    resolved[(text, y, side)] = resolve_place(text, call_year=y, where=Location(field=side))
+                    resolved[(text, y, side, cc)] = resolve_place(text, call_year=y, where=Location(field=side),
+                                                                  prefer=cc)
                 except Ka2Error as e:
-                    resolved[(text, y, side)] = e
+                    resolved[(text, y, side, cc)] = e
 
     out: list[TravelResult | Ka2Error] = [None] * len(rows)  # type: ignore[list-item]
     ok_i: list[int] = []
@@ -258,7 +273,8 @@ def travel_many(
         if isinstance(table, Ka2Error):
             out[i] = table
             continue
-        a, b = resolved[(f, y, "from")], resolved[(t, y, "to")]
+        countries = prefer.get(i, (None, None))
+        a, b = resolved[(f, y, "from", countries[0])], resolved[(t, y, "to", countries[1])]
         if isinstance(a, Ka2Error) or isinstance(b, Ka2Error):
             out[i] = a if isinstance(a, Ka2Error) else b  # type: ignore[assignment]
             continue
@@ -381,7 +397,8 @@ def travel_rows(rows: Sequence[PairRow], *, call_year: int | None = None, green:
     step = CHUNK if on_progress is not None else max(len(todo), 1)
     for k in range(0, len(todo), step):
         part = todo[k : k + step]
-        requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green) for _, r in part]
+        requests = [TravelRequest(r.from_text, r.to_text, r.year, r.green, r.from_country, r.to_country)
+                    for _, r in part]
         for (i, _row), res in zip(part, travel_many(requests, call_year=call_year, green=green, activity=activity),
                                strict=True):
             results[i] = res

@@ -31,8 +31,8 @@ def test_travel_json_says_how_each_place_was_resolved_and_stderr_says_it_too() -
     result = CliRunner().invoke(main, ["travel", "Jezersko", "Ljubljana", "--json"])
 
     data = json.loads(result.stdout)
-    assert data["resolved"]["from"] == {"query": "Jezersko", "match": "alternate name", "name": "Jezerski",
-                                        "country": "BA"}
+    assert data["resolved"]["from"] == {"query": "Jezersko", "match": "alternate name", "how": "alternate name",
+                                        "name": "Jezerski", "country": "BA", "candidates": []}
     assert data["resolved"]["to"]["match"] == "name"
     assert "'Jezersko' was read as Jezerski (BA) by another of its names" in result.stderr
 

@@ -60,3 +60,21 @@ def test_a_file_without_pairs_is_an_input_error_naming_it(tmp_path: Path, text: 
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         read_pairs(tmp_path / "missing.csv")
+
+
+def test_from_and_to_country_columns_are_read_in_any_spelling_and_a_bad_one_is_the_rows_problem(
+        tmp_path: Path) -> None:
+    rows = read_pairs(pairs(tmp_path, "from;to;from_country;to_country\nJezersko;Praha;Slovenija;CZE\n"
+                                      "Celje;Brno;Atlantis;\n"))
+    assert (rows[0].from_country, rows[0].to_country, rows[0].problem) == ("SI", "CZ", None)
+    assert rows[1].problem is not None and "Atlantis" in rows[1].problem
+
+
+def test_travel_csv_puts_each_rows_countries_places_first(tmp_path: Path) -> None:
+    from ka2forms.services.travel import travel_rows
+
+    out = travel_rows(read_pairs(pairs(tmp_path, "from;to;from_country\nJezersko;Praha;SI\nJezersko;Praha;\n")))
+    assert (out[0]["from_name"], out[0]["from_country"]) == ("Zgornje Jezersko", "SI")
+    assert "is not a place name in SI" in out[0]["warnings"]
+    assert out[1]["from_country"] == "BA"        # no country given: the general policy, with its own warning
+    assert "check it is the place meant" in out[1]["warnings"]

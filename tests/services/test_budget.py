@@ -183,3 +183,34 @@ def test_2014_2020_management_per_month_is_capped_and_warned_as_unconfirmed(tmp_
     c = check(r, "management-per-month")
     assert not c.ok and c.required.startswith("≤ €24,000.00") and c.confidence == "unconfirmed"
     assert any("management-per-month" in w and "unconfirmed" in w for w in r.warnings)
+
+
+def test_an_organisations_city_resolves_in_its_own_country_and_a_doubt_names_the_city_cell(tmp_path: Path) -> None:
+    from workbooks import partners_with, row
+
+    wb = make_workbook(tmp_path, partners=partners_with(row(2, city="Jezersko")),
+                       sheets={"Travel plan": [TRAVEL_HEADER, ["Kick-off", COORD, None, "Praha", 1, None]]})
+    (trip,) = plan_travel(read_workbook(wb)).rows
+
+    assert trip.error is None and trip.from_place == "Jezersko"
+    assert any(w.startswith("from (Partners!D2): 'Jezersko' is not a place name in SI: took Zgornje Jezersko")
+               for w in trip.warnings)
+
+
+def test_an_organisations_city_that_cannot_be_found_is_an_error_naming_the_city_cell(tmp_path: Path) -> None:
+    from workbooks import partners_with, row
+
+    wb = make_workbook(tmp_path, partners=partners_with(row(3, city="Xqzzyville")),
+                       sheets={"Travel plan": [TRAVEL_HEADER, ["Kick-off", DE, None, "Celje", 1, None]]})
+    (trip,) = plan_travel(read_workbook(wb)).rows
+
+    assert trip.error is not None and trip.error.startswith("from (Partners!D3): ")
+
+
+def test_each_priced_trip_says_how_its_places_were_found(tmp_path: Path) -> None:
+    travel = [TRAVEL_HEADER, ["Kick-off", DE, None, "Praha", 1, None]]
+    (trip,) = plan_travel(project(tmp_path, travel=travel)).rows
+
+    assert trip.as_dict()["resolved"]["to"] == {"query": "Praha", "match": "alternate name", "how": "alternate name",
+                                                "name": "Prague", "country": "CZ", "candidates": []}
+    assert trip.as_dict()["resolved"]["from"]["how"] == "exact"     # Köln, from the organisation's City

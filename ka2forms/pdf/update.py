@@ -115,6 +115,8 @@ class FastUpdates:
     bases: dict[frozenset[tuple[str, int]], Base] = field(default_factory=dict)
     names: dict[str, bytes] = field(default_factory=dict)
     drawings: Drawings = field(default_factory=lambda: Drawings(1024))
+    widget_states: dict[int, tuple[Any, list[frozenset[str]]]] = field(default_factory=dict)   # node kept: id
+    fast_fields: dict[str, bool] = field(default_factory=dict)
 
     def of(self, obj: Any) -> tuple[int, Entries]:
         num = obj.indirect_reference.idnum
@@ -122,6 +124,25 @@ class FastUpdates:
         if e is None:
             e = self.entries[num] = Entries(obj)
         return num, e
+
+    def states(self, node: Any) -> list[frozenset[str]]:
+        """The 'on' states of each widget of a checkbox or radio field (read from the template once)."""
+        key = id(node)
+        hit = self.widget_states.get(key)
+        if hit is None:
+            from ka2forms.pdf.inspect import on_states
+
+            hit = self.widget_states[key] = (node, [frozenset(on_states(w)) for w in node.widgets])
+        return hit[1]
+
+    def redrawable(self, form: Any, name: str) -> bool:
+        """Whether every widget of text field ``name`` has a normal appearance of its own and no "down" one,
+        so that this path can replace it (decided once per field)."""
+        hit = self.fast_fields.get(name)
+        if hit is None:
+            hit = self.fast_fields[name] = all(tw.old_n is not None and "/D" not in tw.old_ap.get_object()
+                                               for tw in form.widgets.get(name, ()))
+        return hit
 
     def name(self, state: str) -> bytes:
         b = self.names.get(state)
@@ -174,7 +195,7 @@ def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) 
                                                                                            list[str]] | None:
     """(filled bytes, fields drawn with the fallback font, fields whose text did not fit), or None when the
     form or these values need the general path. ``form`` is the template's ``_IncrementalForm``."""
-    from ka2forms.pdf.fill import _button_state, _fallback_font, _free_name, on_states
+    from ka2forms.pdf.fill import _button_state, _fallback_font, _free_name
 
     fast: FastUpdates = form.fast
     changes: dict[int, dict[str, bytes]] = {}
@@ -185,13 +206,14 @@ def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) 
         node = form.nodes[name]
         if kind in ("checkbox", "radio"):
             state = _button_state(node, kind, value)
-            if kind == "checkbox" and not any(on_states(w) for w in node.widgets):
+            widget_states = fast.states(node)
+            if kind == "checkbox" and not any(widget_states):
                 return None                     # an appearance must be drawn: the general path does it
             num, _ = fast.of(node.field)
             changes.setdefault(num, {})["/V"] = fast.name(state)
-            for widget in node.widgets:
+            for widget, states in zip(node.widgets, widget_states, strict=True):
                 wnum, _ = fast.of(widget)
-                changes.setdefault(wnum, {})["/AS"] = fast.name(state if state in on_states(widget) else "/Off")
+                changes.setdefault(wnum, {})["/AS"] = fast.name(state if state in states else "/Off")
                 if widget is not node.field and "/T" not in widget and "/V" in widget:
                     drops.setdefault(wnum, set()).add("/V")
         elif kind == "combo":
@@ -202,10 +224,8 @@ def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) 
         else:
             return None
     draws: list[tuple[str, TextWidget, str, Any]] = []
-    for name in texts:
-        for tw in form.widgets.get(name, ()):
-            if tw.old_n is None or "/D" in tw.old_ap.get_object():
-                return None
+    if not all(fast.redrawable(form, name) for name in texts):
+        return None
     fallback = [n for n, t in shown.items() if not t.isascii() and not template._shows_text(n, t)]
     needed: dict[str, tuple[Any, bool]] = {}
     fallback_name, fallback_font = "", None

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.etree.ElementTree import iterparse
 
 from ka2forms.errors import Location, WorkbookError
@@ -127,13 +127,48 @@ def xlsx_backend() -> str:
     return "calamine"
 
 
+class Archive(Protocol):
+    """What the part readers need of a workbook's zip: openpyxl's ZipFile or :class:`_Parts`."""
+
+    def read(self, name: str) -> bytes: ...
+
+
+class _Parts:
+    """A workbook's zip, each part decompressed at most once: the fast reader's safety scan, its hidden-row,
+    table and formula checks all read the same sheet parts (the preflight has already bounded their size)."""
+
+    def __init__(self, path: Path) -> None:
+        self.zip = zipfile.ZipFile(path)
+        self._read: dict[str, bytes] = {}
+
+    def namelist(self) -> list[str]:
+        return self.zip.namelist()
+
+    def read(self, name: str) -> bytes:
+        data = self._read.get(name)
+        if data is None:
+            data = self._read[name] = self.zip.read(name)
+        return data
+
+    def close(self) -> None:
+        self._read.clear()
+        self.zip.close()
+
+
 def _xlsx(path: Path) -> Grid:
     if xlsx_backend() == "calamine":
-        from ka2forms.readers.xlsx_file import preflight
+        from ka2forms.readers.xlsx_file import guard, preflight
 
         preflight(path)   # FIFOs, devices, link loops, zip bombs: refused before anything opens the file
-        if _calamine_safe(path):
-            return _xlsx_calamine(path)
+        try:
+            parts = _Parts(path)
+        except Exception:
+            parts = None          # openpyxl's reader, below, says what is wrong with the file
+        if parts is not None and _calamine_safe(parts):
+            return _xlsx_calamine(path, parts)
+        if parts is not None:
+            with guard(path):
+                parts.close()
     from ka2forms.readers.xlsx_file import guard, open_workbook, sheet_rows
 
     wb = open_workbook(path)
@@ -173,7 +208,7 @@ def _xlsx(path: Path) -> Grid:
     return Grid("xlsx", sheets, close)
 
 
-def _xlsx_calamine(path: Path) -> Grid:
+def _xlsx_calamine(path: Path, archive: _Parts) -> Grid:
     """The fast reader: every part read under the same guard, and every value checked, as with openpyxl."""
     from python_calamine import CalamineWorkbook
 
@@ -182,7 +217,6 @@ def _xlsx_calamine(path: Path) -> Grid:
     with guard(path):
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
-        archive = zipfile.ZipFile(path)
         parts = _sheet_parts(archive)
         hidden_sheets = _xlsx_hidden_sheets(archive)
     sheets = []
@@ -217,22 +251,21 @@ def _xlsx_calamine(path: Path) -> Grid:
 _REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
 
 
-def _calamine_safe(path: Path) -> bool:
+def _calamine_safe(archive: _Parts) -> bool:
     """Whether calamine may read this file: it holds each sheet as a dense grid from A1 to the last cell, so a
     damaged or hostile sheet with one cell at XFD1048576 would take gigabytes. The cell references are scanned
     first (a regular expression over each sheet part, well under a millisecond for a partner workbook); a file
     whose sheets span more than CALAMINE_MAX_CELLS, or that cannot be scanned, goes to openpyxl, which reads
     cell by cell (only the cells there are) and reports a sheet over its budget as an error with its place."""
     try:
-        with zipfile.ZipFile(path) as z:
-            for name in z.namelist():
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                    continue
-                rows = cols = 0
-                for m in _REF.finditer(z.read(name)):
-                    rows, cols = max(rows, int(m.group(2))), max(cols, _col(m.group(1).decode()))
-                if rows * cols > CALAMINE_MAX_CELLS:
-                    return False
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows = cols = 0
+            for m in _REF.finditer(archive.read(name)):
+                rows, cols = max(rows, int(m.group(2))), max(cols, _col(m.group(1).decode()))
+            if rows * cols > CALAMINE_MAX_CELLS:
+                return False
     except Exception:
         return False
     return True
@@ -289,7 +322,7 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(archive: Archive) -> dict[str, str]:
     """Sheet name → its worksheet part ("xl/worksheets/sheet1.xml"), for the hidden rows and tables."""
     from html import unescape
 
@@ -316,7 +349,7 @@ _SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
 _SHEET_STATE = re.compile(rb'\bstate="(?:hidden|veryHidden)"')
 
 
-def _xlsx_hidden_sheets(archive: zipfile.ZipFile) -> frozenset[str]:
+def _xlsx_hidden_sheets(archive: Archive) -> frozenset[str]:
     """Names of the sheets ``xl/workbook.xml`` marks hidden or very hidden (``state="hidden"``)."""
     from html import unescape
 
@@ -335,7 +368,7 @@ _TABLE_TARGET = re.compile(rb'Type="[^"]*/table"[^>]*Target="([^"]+)"|Target="([
 _TABLE_ATTRS = re.compile(rb'<(?:\w+:)?table\b[^>]*?\bdisplayName="([^"]+)"[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _xlsx_hidden(archive: zipfile.ZipFile, xml_path: str) -> frozenset[int]:
+def _xlsx_hidden(archive: Archive, xml_path: str) -> frozenset[int]:
     """Hidden rows of one worksheet part (openpyxl's read-only mode does not load them)."""
     try:
         data = archive.read(xml_path)
@@ -353,7 +386,7 @@ _HAS_V = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 _F_THEN_V = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*<(?:\w+:)?(?:v|is)\b")
 
 
-def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
+def _xlsx_uncached(archive: Archive, xml_path: str) -> frozenset[str]:
     """Cells of one worksheet part with a formula (``<f>``) and no saved result (no ``<v>``). Rows and cells
     without an ``r`` reference follow the one before (as some report generators write them)."""
     try:
@@ -386,7 +419,7 @@ def _xlsx_uncached(archive: zipfile.ZipFile, xml_path: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _xlsx_tables(archive: zipfile.ZipFile, xml_path: str) -> dict[str, TableRange]:
+def _xlsx_tables(archive: Archive, xml_path: str) -> dict[str, TableRange]:
     """Excel tables (ListObjects) on one worksheet, by name (openpyxl's read-only mode does not load them)."""
     folder, _, name = xml_path.rpartition("/")
     tables: dict[str, TableRange] = {}

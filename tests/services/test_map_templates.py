@@ -33,7 +33,9 @@ def test_a_fill_renders_every_template_as_each_form_alone_would() -> None:
 
 
 def test_only_templates_of_small_entries_without_calls_are_rendered_once_per_value() -> None:
-    assert compiled(TEMPLATES[0])[1] == ("today",)
-    assert compiled(TEMPLATES[2])[1] == ("partner", "project")
+    assert compiled(TEMPLATES[0])[1] == (("today", ""),)
+    assert compiled(TEMPLATES[1])[1] == (("partner", "type"),)
+    assert compiled(TEMPLATES[2])[1] == (("partner", "city"), ("project", "acronym"))
+    assert compiled("{{ partner }} {{ partner.city }}")[1] == (("partner", ""),)
     assert compiled(TEMPLATES[3])[1] is None          # reads every organisation
     assert compiled(TEMPLATES[4])[1] is None          # a call: rendered each time

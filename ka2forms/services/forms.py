@@ -262,13 +262,16 @@ def project_context(project: Project) -> dict[str, Any]:
 
 
 def template_context(project: Project, partner: Partner | None, *, today: dt.date | None = None) -> dict[str, Any]:
-    return {
-        "project": project_context(project),
-        "partner": partner_context(partner) if partner is not None else partner_context(project.coordinator),
-        "coordinator": partner_context(project.coordinator),
-        "partners": [partner_context(p) for p in project.partners],
-        "today": today or dt.date.today(),
-    }
+    return template_contexts(project, [partner], today=today)[0]
+
+
+def template_contexts(project: Project, partners: Sequence[Partner | None], *,
+                      today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The context of each form's templates, one per partner (None: the coordinator's). What all forms of the
+    project share is made once and shared: the sandbox lets no template change it."""
+    shared = {"project": project_context(project), "coordinator": partner_context(project.coordinator),
+              "partners": [partner_context(p) for p in project.partners], "today": today or dt.date.today()}
+    return [{**shared, "partner": partner_context(p if p is not None else project.coordinator)} for p in partners]
 
 
 def _partner_candidates(key: str, p: Partner) -> tuple[str, ...]:
@@ -477,7 +480,7 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
                              where=Location(file=project.source or fmap.file))
     else:
         partners = [None]
-    texts = render_map(fmap, [template_context(project, partner, today=today) for partner in partners])
+    texts = render_map(fmap, template_contexts(project, partners, today=today))
     for partner, rendered in zip(partners, texts, strict=True):
         plan = plan_values(template, fmap, project, partner, per_partner=each, today=today, rendered=rendered)
         stem = _output_stem(template, fmap, project, partner, rendered)

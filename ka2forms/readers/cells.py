@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from ka2forms.errors import InputError, Location, Problem
@@ -20,9 +21,11 @@ from ka2forms.text import quote
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=1024)
 def column_letter(n: int) -> str:
     """Column letters of a 1-based column number: 1 → A, 28 → AB (what openpyxl's get_column_letter does;
-    kept here so that parsing a table passed by Excel does not import openpyxl)."""
+    kept here so that parsing a table passed by Excel does not import openpyxl). Remembered: the reader names
+    the cell of every value it reads."""
     letters = ""
     while n:
         n, r = divmod(n - 1, 26)

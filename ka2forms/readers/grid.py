@@ -261,9 +261,12 @@ def _calamine_safe(archive: _Parts) -> bool:
         for name in archive.namelist():
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
-            rows = cols = 0
-            for m in _REF.finditer(archive.read(name)):
-                rows, cols = max(rows, int(m.group(2))), max(cols, _col(m.group(1).decode()))
+            refs = _REF.findall(archive.read(name))
+            if not refs:
+                continue
+            rows = max(map(int, (r for _, r in refs)))
+            widest = max(map(len, (c for c, _ in refs)))
+            cols = _col(max(c for c, _ in refs if len(c) == widest).decode())   # same length: by letters
             if rows * cols > CALAMINE_MAX_CELLS:
                 return False
     except Exception:

@@ -159,14 +159,14 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         raise InputError(gettext("cannot write the output: {why}").format(why=e.strerror or e),
                          where=Location(file=str(target))) from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            if isinstance(data, (bytes, bytearray)):
-                f.write(data)
-            else:
+        if isinstance(data, (bytes, bytearray)):
+            _write_all(fd, data, durable)     # no file object: a batch writes a dozen files per workbook
+        else:
+            with os.fdopen(fd, "wb") as f:
                 data(f)
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
+                f.flush()
+                if durable:
+                    os.fsync(f.fileno())
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
@@ -176,6 +176,18 @@ def write_atomic(path: Path | str, data: bytes | Callable[[BinaryIO], object], *
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _write_all(fd: int, data: bytes | bytearray, durable: bool) -> None:
+    """Write ``data`` to ``fd`` (a short write goes on where it stopped), flush it to disk if asked, close."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

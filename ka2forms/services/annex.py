@@ -74,9 +74,10 @@ DEFAULT_LIMITS = Limits()
 # ───────────────────────────────────── templates and labels ─────────────────────────────────────
 
 
+@cache
 def templates_dir() -> Path:
     """Where the default templates are: ``ka2forms/templates`` in an installed wheel, else the checkout's
-    top-level ``templates/`` (editable installs and running from a clone)."""
+    top-level ``templates/`` (editable installs and running from a clone). Looked up once per process."""
     package = Path(__file__).resolve().parents[1]
     for candidate in (package / "templates", package.parent / "templates"):
         if (candidate / "annex.html.j2").is_file():

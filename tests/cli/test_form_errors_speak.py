@@ -1,6 +1,7 @@
 """What `ka2forms fields` and `ka2forms fill` say about a form they cannot use, or a value that does not fit a
 field, is in the user's language: the PDF engine's errors (not a PDF, empty, no form fields, password, a value
-that is not an option, too many characters) hold no English sentence of the catalog in sl and cs (and de).
+that is not an option, too many characters) and the map file's (a field the form lacks, an unknown key, not
+YAML) hold no English sentence of the catalog in sl and cs (and de).
 
 Each case is also run in English, and the same check must find English there: the check can fail.
 """
@@ -56,6 +57,13 @@ def _fill(tmp: Path, rule: str) -> list[str]:
     return ["fill", WORKBOOK, "--form", FORM, "--map", str(path), "-o", str(tmp / "out")]
 
 
+def _map(tmp: Path, text: str) -> list[str]:
+    """`fill` with a map file holding ``text``."""
+    path = tmp / "bad.map.yaml"
+    path.write_text(text, encoding="utf-8")
+    return ["fill", WORKBOOK, "--form", FORM, "--map", str(path), "-o", str(tmp / "out")]
+
+
 #: (name, arguments given a temporary folder); each ends with exit code 2 and writes nothing
 CASES = [
     ("fields: an .xlsx, not a PDF", lambda t: ["fields", WORKBOOK]),
@@ -68,6 +76,10 @@ CASES = [
     ("fill: a checkbox given neither true nor false", lambda t: _fill(t, "declaration_on_honour: maybe")),
     ("fill: more characters than the field takes", lambda t: _fill(t, "PIC: '1234567890'")),
     ("fill: not an option of a dropdown", lambda t: _fill(t, "Country: XX")),
+    ("fill: the map names a field the form lacks", lambda t: _fill(t, "Legal status: x")),
+    ("fill: a map value that is a list", lambda t: _fill(t, "legal_status: [a, b]")),
+    ("fill: a map that is not YAML", lambda t: _map(t, "fields: [\n")),
+    ("fill: a map that is a list", lambda t: _map(t, "- a\n- b\n")),
 ]
 
 
@@ -107,3 +119,5 @@ def test_the_slovenian_messages_say_what_is_wrong(tmp_path):
     assert "10 znakov, polje pa jih sprejme največ 9: '1234567890'" in out
     out = run(["fields", _blank_pdf(tmp_path, "secret")], "cs").output
     assert "PDF je chráněno heslem" in out
+    out = run(_map(tmp_path, "per_partnr: true\n"), "cs").output       # too short for the sentence check
+    assert "neznámý klíč per_partnr (známé: auto, fields, " in out

@@ -1,5 +1,5 @@
-"""The one way the benchmarks time a piece of work: warm it once, then keep the best of several runs (the
-least disturbed by other processes on a shared machine)."""
+"""The one way the benchmarks time a piece of work: warm it once, then time several runs and keep the best (the
+least disturbed by other processes on a shared machine) or the median."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import time
 from collections.abc import Callable
 
 
-def best(fn: Callable[[], object], runs: int = 7) -> float:
-    """Seconds of the fastest of ``runs`` calls of ``fn``, after one call to warm caches (gazetteer, rules)."""
+def times(fn: Callable[[], object], runs: int = 7) -> list[float]:
+    """Seconds of each of ``runs`` calls of ``fn``, after one call to warm caches (gazetteer, rules)."""
     fn()
-    times = []
+    out = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def best(fn: Callable[[], object], runs: int = 7) -> float:
+    """Seconds of the fastest of ``runs`` warm calls of ``fn``."""
+    return min(times(fn, runs))

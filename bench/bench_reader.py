@@ -17,22 +17,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import times
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "ka220-vet-eligible.xlsx"
 RUNS = 60
 
 
-def median_ms(fn, runs: int = RUNS) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+def median_ms(fn, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
+    return statistics.median(times(fn, runs)) * 1000
 
 
 def baseline(path: Path) -> None:

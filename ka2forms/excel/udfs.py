@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from ka2forms import __version__, i18n
 from ka2forms.errors import InputError, Ka2Error, WorkbookInvalid
 from ka2forms.i18n import _
-from ka2forms.readers.workbook import read_partner_rows, whole_number
+from ka2forms.readers.cells import whole_number
+from ka2forms.readers.workbook import read_partner_rows
 from ka2forms.rules import country_status, covered_years, resolve_action, rules_edition, rules_for, words
 from ka2forms.services.check import check_consortium
 
@@ -352,12 +353,12 @@ def KA2_TRAVEL_PLAN(plan: Any, call_year: Any, partners: Any = None, action: Any
 def KA2_BUDGET_CHECK(budget: Any, action: Any, call_year: Any, requested_grant: Any = None, partners: Any = None,
                      duration: Any = None, lang: Any = None) -> Any:
     """A table (check, required, actual, OK) of the budget against the action's rules, with its total."""
+    from ka2forms.readers.cells import money
     from ka2forms.readers.plan import budget_from_rows
-    from ka2forms.readers.workbook import _money
     from ka2forms.services.budget import check_budget
 
     lines = budget_from_rows(_rows(budget))
-    grant = _money(requested_grant) if not _blank(requested_grant) else None
+    grant = money(requested_grant) if not _blank(requested_grant) else None
     months = _year(duration, "duration") if not _blank(duration) else None
     _text(action, "action")
     project = _plan_project(action, call_year, partners, budget=lines, requested_grant=grant,

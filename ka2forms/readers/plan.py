@@ -22,7 +22,7 @@ import yaml
 from ka2forms.errors import InputError, Problem, WorkbookInvalid
 from ka2forms.i18n import _, ngettext
 from ka2forms.model import BudgetLine, Partner, TravelRow
-from ka2forms.readers.workbook import _Collector, _column, _money, _text, whole_number
+from ka2forms.readers.cells import Collector, cell_text, column_letter, money, whole_number
 from ka2forms.text import fold_compact
 
 TOTAL_LABELS = ("Total", "Totals", "Sum", "Skupaj", "Vsota", "Celkem", "Součet", "Summe", "Gesamt", "Insgesamt")
@@ -78,7 +78,7 @@ def _rows(rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
 def _header(rows: Sequence[Sequence[Any]], columns: dict[str, str]) -> tuple[int, dict[str, int]] | None:
     """The first non-blank row of the first 20, read as a header: (row number, key → column index)."""
     for r, row in enumerate(rows[:20], start=1):
-        labels = [_text(v) for v in row]
+        labels = [cell_text(v) for v in row]
         if any(labels):
             return r, {columns[fold_compact(x)]: i for i, x in enumerate(labels)
                        if x and fold_compact(x) in columns}
@@ -90,13 +90,13 @@ def _cell(row: Sequence[Any], i: int | None) -> Any:
 
 
 def _amount(value: Any) -> Decimal:
-    return _money(value, what=_("amount"))
+    return money(value, what=_("amount"))
 
 
 # ───────────────────────────────────────── Travel plan ─────────────────────────────────────────
 
 
-def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[TravelRow]:
+def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: Collector) -> list[TravelRow]:
     """Travel rows from the sheet's rows (header first); every problem is added to ``c`` with its cell."""
     v = vocabulary()
     rows = _rows(rows)
@@ -111,15 +111,15 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
         return []
     out: list[TravelRow] = []
     for r, row in enumerate(rows[hr:], start=hr + 1):
-        values = {k: _text(_cell(row, i)) for k, i in cols.items()}
+        values = {k: cell_text(_cell(row, i)) for k, i in cols.items()}
         if not any(values.values()):
             continue
-        first = _text(row[0]) if row else None
+        first = cell_text(row[0]) if row else None
         if first is not None and fold_compact(first) in _TOTALS and values.get("organisation") is None:
             continue   # the plan's own total row: its sum is ours to compute, not a trip
 
         def at(key: str, r: int = r) -> str:
-            return f"{_column(cols[key] + 1)}{r}"
+            return f"{column_letter(cols[key] + 1)}{r}"
 
         ok = True
         for key in v.travel_required:
@@ -160,7 +160,7 @@ def read_travel_plan_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[
 # ─────────────────────────────────────────── Budget ───────────────────────────────────────────
 
 
-def read_budget_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[BudgetLine]:
+def read_budget_rows(rows: Sequence[Sequence[Any]], c: Collector) -> list[BudgetLine]:
     """Budget lines from a wide sheet (``Work package`` | one column per organisation) or a long one
     (``Work package`` | ``Organisation`` | ``Amount``). Total rows and columns are checked, not read."""
     v = vocabulary()
@@ -177,7 +177,7 @@ def read_budget_rows(rows: Sequence[Sequence[Any]], c: _Collector) -> list[Budge
     return _wide(rows, hr, cols["work_package"], c)
 
 
-def _read_amount(c: _Collector, cell: str, value: Any) -> Decimal | None:
+def _read_amount(c: Collector, cell: str, value: Any) -> Decimal | None:
     amount = c.attempt(cell, _amount, value)
     if amount is not None and not amount.is_finite():
         c.add(cell, _("amount must be a number of EUR, not {value!r}").format(value=value))
@@ -185,23 +185,23 @@ def _read_amount(c: _Collector, cell: str, value: Any) -> Decimal | None:
     return amount
 
 
-def _long(rows: Sequence[Sequence[Any]], hr: int, cols: dict[str, int], c: _Collector) -> list[BudgetLine]:
+def _long(rows: Sequence[Sequence[Any]], hr: int, cols: dict[str, int], c: Collector) -> list[BudgetLine]:
     out: list[BudgetLine] = []
     running = Decimal(0)
     wi, oi, ai = cols["work_package"], cols["organisation"], cols["amount"]
     for r, row in enumerate(rows[hr:], start=hr + 1):
-        wp, org, raw = _text(_cell(row, wi)), _text(_cell(row, oi)), _cell(row, ai)
-        if wp is None and org is None and _text(raw) is None:
+        wp, org, raw = cell_text(_cell(row, wi)), cell_text(_cell(row, oi)), _cell(row, ai)
+        if wp is None and org is None and cell_text(raw) is None:
             continue
-        amount_cell = f"{_column(ai + 1)}{r}"
+        amount_cell = f"{column_letter(ai + 1)}{r}"
         if wp is not None and fold_compact(wp) in _TOTALS and org is None:
             _check_total(c, amount_cell, raw, running, _("the amounts above it"))
             continue
         if wp is None:
-            c.add(f"{_column(wi + 1)}{r}", _("missing work package"))
+            c.add(f"{column_letter(wi + 1)}{r}", _("missing work package"))
         if org is None:
-            c.add(f"{_column(oi + 1)}{r}", _("missing organisation"))
-        if _text(raw) is None:
+            c.add(f"{column_letter(oi + 1)}{r}", _("missing organisation"))
+        if cell_text(raw) is None:
             c.add(amount_cell, _("missing amount"))
             continue
         amount = _read_amount(c, amount_cell, raw)
@@ -212,12 +212,12 @@ def _long(rows: Sequence[Sequence[Any]], hr: int, cols: dict[str, int], c: _Coll
     return out
 
 
-def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> list[BudgetLine]:
+def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: Collector) -> list[BudgetLine]:
     head = rows[hr - 1]
     orgs: dict[int, str] = {}
     total_col: int | None = None
     for i, value in enumerate(head):
-        name = _text(value)
+        name = cell_text(value)
         if i == wi or name is None:
             continue
         if fold_compact(name) in _TOTALS:
@@ -225,42 +225,42 @@ def _wide(rows: Sequence[Sequence[Any]], hr: int, wi: int, c: _Collector) -> lis
         else:
             orgs[i] = name
     if not orgs:
-        if any(_text(v) is not None for row in rows[hr:] for i, v in enumerate(row) if i != wi):
+        if any(cell_text(v) is not None for row in rows[hr:] for i, v in enumerate(row) if i != wi):
             c.add(f"A{hr}", _("budget header names no organisation (one column per organisation, after "
                               "'Work package')"))
         return []   # only work-package names and no amounts: a budget not filled in yet
     out: list[BudgetLine] = []
     column_sums = dict.fromkeys(orgs, Decimal(0))
     for r, row in enumerate(rows[hr:], start=hr + 1):
-        wp = _text(_cell(row, wi))
+        wp = cell_text(_cell(row, wi))
         cells = {i: _cell(row, i) for i in (*orgs, *([total_col] if total_col is not None else []))}
-        if wp is None and all(_text(x) is None for x in cells.values()):
+        if wp is None and all(cell_text(x) is None for x in cells.values()):
             continue
         if wp is not None and fold_compact(wp) in _TOTALS:
             for i in orgs:
-                _check_total(c, f"{_column(i + 1)}{r}", cells[i], column_sums[i], _("the amounts above it"))
+                _check_total(c, f"{column_letter(i + 1)}{r}", cells[i], column_sums[i], _("the amounts above it"))
             continue
         if wp is None:
-            c.add(f"{_column(wi + 1)}{r}", _("missing work package (the first column names it)"))
+            c.add(f"{column_letter(wi + 1)}{r}", _("missing work package (the first column names it)"))
             continue
         row_sum = Decimal(0)
         for i, name in orgs.items():
-            if _text(cells[i]) is None:
+            if cell_text(cells[i]) is None:
                 continue  # an organisation without a share in this work package
-            amount = _read_amount(c, f"{_column(i + 1)}{r}", cells[i])
+            amount = _read_amount(c, f"{column_letter(i + 1)}{r}", cells[i])
             if amount is None:
                 continue
             row_sum += amount
             column_sums[i] += amount
-            out.append(BudgetLine(wp, name, amount, c.at(f"{_column(i + 1)}{r}")))
+            out.append(BudgetLine(wp, name, amount, c.at(f"{column_letter(i + 1)}{r}")))
         if total_col is not None:
-            _check_total(c, f"{_column(total_col + 1)}{r}", cells[total_col], row_sum, _("the amounts beside it"))
+            _check_total(c, f"{column_letter(total_col + 1)}{r}", cells[total_col], row_sum, _("the amounts beside it"))
     return out
 
 
-def _check_total(c: _Collector, cell: str, value: Any, expected: Decimal, what: str) -> None:
+def _check_total(c: Collector, cell: str, value: Any, expected: Decimal, what: str) -> None:
     """A total the coordinator wrote must equal what we add up; a blank total is fine."""
-    if _text(value) is None:
+    if cell_text(value) is None:
         return
     try:
         stated = _amount(value)
@@ -275,7 +275,7 @@ def _check_total(c: _Collector, cell: str, value: Any, expected: Decimal, what: 
 def travel_plan_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> tuple[TravelRow, ...]:
     """A travel plan given as rows of cell values, header first (an Excel range): problems raise WorkbookInvalid."""
     problems: list[Problem] = []
-    out = read_travel_plan_rows(rows, _Collector(sheet, problems))
+    out = read_travel_plan_rows(rows, Collector(sheet, problems))
     if problems:
         raise WorkbookInvalid(problems)
     return tuple(out)
@@ -284,14 +284,14 @@ def travel_plan_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = 
 def budget_from_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None) -> tuple[BudgetLine, ...]:
     """A budget given as rows of cell values, header first (an Excel range): problems raise WorkbookInvalid."""
     problems: list[Problem] = []
-    out = read_budget_rows(rows, _Collector(sheet, problems))
+    out = read_budget_rows(rows, Collector(sheet, problems))
     if problems:
         raise WorkbookInvalid(problems)
     return tuple(out)
 
 
 def unknown_organisations(items: Sequence[TravelRow | BudgetLine], partners: Sequence[Partner],
-                          c: _Collector) -> None:
+                          c: Collector) -> None:
     """Every organisation named in the travel plan or budget is one of Partners, or a problem at its cell."""
     if not partners:
         return  # the Partners sheet has its own problems; do not add one per row here

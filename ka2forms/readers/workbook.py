@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, time
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar
 
-from ka2forms.errors import InputError, Location, Problem, WorkbookError, WorkbookInvalid
+from ka2forms.errors import Location, Problem, WorkbookError, WorkbookInvalid
 from ka2forms.i18n import _, ngettext
 from ka2forms.model import Partner, Project
 from ka2forms.readers import layout
+from ka2forms.readers.cells import Collector, cell_text, column_letter, money, whole_number
 from ka2forms.rules import resolve_role, resolve_type, spellings
 from ka2forms.rules.countries import read_country
-from ka2forms.text import fold_compact, quote
+from ka2forms.text import fold_compact
 
 T = TypeVar("T")
 
@@ -47,48 +45,6 @@ PIC_RE = re.compile(r"^\d{9}$")
 OID_RE = re.compile(r"^E\d{8}$")
 
 
-def _column(n: int) -> str:
-    """Column letters of a 1-based column number: 1 → A, 28 → AB (what openpyxl's get_column_letter does;
-    kept here so that parsing a table passed by Excel does not import openpyxl)."""
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
-
-
-@dataclass
-class _Collector:
-    """Gathers problems; ``attempt`` turns a raised InputError into a problem at the given cell."""
-
-    sheet: str | None
-    problems: list[Problem]
-    warnings: list[Problem] = field(default_factory=list)
-    call_year: int | None = None   # known once the project fields are read: ambiguous countries depend on it
-    doubts_are_errors: bool = False  # where no warning can be shown (a worksheet function's one cell)
-    uncached: Callable[[], frozenset[str]] = frozenset  # formula cells without a saved result (grid.Sheet)
-
-    def unsaved(self, cell: str) -> bool:
-        """Whether an empty-looking cell is a formula whose result the file does not hold."""
-        return cell in self.uncached()
-
-    def warn(self, cell: str | None, message: str) -> None:
-        self.warnings.append(Problem(Location(sheet=self.sheet, cell=cell), message))
-
-    def at(self, cell: str) -> Location:
-        return Location(sheet=self.sheet, cell=cell)
-
-    def add(self, cell: str | None, message: str) -> None:
-        self.problems.append(Problem(Location(sheet=self.sheet, cell=cell), message))
-
-    def attempt(self, cell: str, fn: Callable[..., T], *args: Any) -> T | None:
-        try:
-            return fn(*args)
-        except InputError as e:
-            self.add(cell, e.message)
-            return None
-
-
 def read_workbook(path: str | Path, *, action: str | None = None, call_year: int | None = None) -> Project:
     """Read a partner workbook (.xlsx, .xlsm, .ods, or a .csv partner table).
 
@@ -108,8 +64,8 @@ def read_workbook(path: str | Path, *, action: str | None = None, call_year: int
         _hidden_sheets(grid, (project_ws, partners_ws), warnings)
         partner_rows = _table_rows(partners_ws, table)
         header, _best = layout.find_header(partner_rows, REQUIRED_COLUMNS)
-        def on(ws: Any, **kw: Any) -> _Collector:
-            return _Collector(ws.title, problems, warnings, uncached=lambda: ws.uncached, **kw)
+        def on(ws: Any, **kw: Any) -> Collector:
+            return Collector(ws.title, problems, warnings, uncached=lambda: ws.uncached, **kw)
 
         if project_ws is not None:
             pc = on(project_ws)
@@ -146,14 +102,14 @@ def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Par
     sheets = SimpleNamespace(worksheets=grid.sheets)  # find_sheet looks at .worksheets and their .title
     out: dict[str, Any] = {}
     if (ws := find_sheet(sheets, "travel_plan")) is not None:
-        c = _Collector(ws.title, problems)
+        c = Collector(ws.title, problems)
         before = len(problems)
         trips = tuple(read_travel_plan_rows(list(ws.rows()), c))
         unknown_organisations(trips, partners, c)
         if trips or len(problems) > before:
             out["travel_plan"] = trips
     if (ws := find_sheet(sheets, "budget")) is not None:
-        c = _Collector(ws.title, problems)
+        c = Collector(ws.title, problems)
         before = len(problems)
         lines = tuple(read_budget_rows(list(ws.rows()), c))
         unknown_organisations(lines, partners, c)
@@ -174,7 +130,7 @@ def read_partner_rows(rows: Sequence[Sequence[Any]], *, sheet: str | None = None
     """
     problems: list[Problem] = []
     partners = _read_partners([r if isinstance(r, (list, tuple)) else [r] for r in rows],
-                              _Collector(sheet, problems, call_year=call_year, doubts_are_errors=True))
+                              Collector(sheet, problems, call_year=call_year, doubts_are_errors=True))
     if problems:
         raise WorkbookInvalid(problems)
     return partners
@@ -256,75 +212,13 @@ def _table_rows(sheet: Any, table: Any) -> list[Sequence[Any]]:
     return out
 
 
-def _text(value: Any) -> str | None:
-    """Cell value as trimmed text; None for empty cells. Whole floats lose their '.0' (Excel stores 2025.0)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, datetime) and value.time() == time(0):
-        value = value.date()   # a typed date: openpyxl gives midnight, calamine the date; both read "2025-09-01"
-    text = str(value).strip()
-    return text or None
-
-
-def whole_number(value: Any, what: str) -> int:
-    """A cell value as a whole number: Excel's 2025.0 and the text "2025" both give 2025."""
-    if isinstance(value, bool):
-        raise InputError(_("{what} must be a whole number, not {value!r}").format(what=what, value=value))
-    if isinstance(value, (int, float)) and float(value).is_integer():
-        return int(value)
-    text = _text(value) or ""
-    if re.fullmatch(r"\d+", text):
-        return int(text)
-    raise InputError(_("{what} must be a whole number, not {value!r}").format(what=what, value=value))
-
-
-def _bounded(c: _Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
+def _bounded(c: Collector, cell: str, value: Any, what: str, lo: int, hi: int, out_of_range: str) -> int | None:
     """A whole number within [lo, hi], or None with the problem recorded at the cell."""
     number = c.attempt(cell, whole_number, value, what)
     if number is not None and not lo <= number <= hi:
         c.add(cell, out_of_range.format(number))
         return None
     return number
-
-
-def _money(value: Any, what: str | None = None) -> Decimal:
-    """Excel number or text such as ``250.000,00 €`` / ``250,000.00`` / ``250 000`` → Decimal."""
-    what = _("requested grant") if what is None else what
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _plausible(Decimal(str(value)), value, what)
-    text = re.sub(r"(?i)eur|€|\s|\u00a0|\u202f", "", str(value))
-    if "," in text and "." in text:
-        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if decimal_sep == "," else ",", "").replace(decimal_sep, ".")
-    elif "," in text:
-        head, _sep, tail = text.rpartition(",")
-        text = head.replace(",", "") + ("." + tail if len(tail) != 3 else tail)
-    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.rpartition(".")[2]) == 3):
-        text = text.replace(".", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise InputError(_("{what} must be an amount in EUR, not {value}").format(what=what, value=quote(value))) \
-            from None
-    return _plausible(amount, value, what)
-
-
-#: No Erasmus+ grant comes near this; above it an amount is a typing error (and beyond exact arithmetic).
-MAX_GRANT = Decimal(10) ** 12
-
-
-def _plausible(amount: Decimal, value: Any, what: str) -> Decimal:
-    """An amount the rules can compare: finite (``Decimal('NaN')`` and ``1e999`` parse, but are no amount, and
-    the grant check overflowed on them), not negative, below MAX_GRANT."""
-    if not amount.is_finite():
-        raise InputError(_("{what} must be an amount in EUR, not {value}").format(what=what, value=quote(value)))
-    if amount < 0:
-        raise InputError(_("{what} cannot be negative ({value})").format(what=what, value=quote(value)))
-    if amount >= MAX_GRANT:
-        raise InputError(_("{what} of {value} EUR is not plausible").format(what=what, value=quote(value)))
-    return amount
 
 
 def _merge_fields(fields: dict[str, Any], cells: dict[str, Location], extra: dict[str, Any],
@@ -345,21 +239,22 @@ def _merge_fields(fields: dict[str, Any], cells: dict[str, Location], extra: dic
                 _("{label!r} is given twice").format(label=label)))
 
 
-def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | None, *,
+def _read_project(rows: Sequence[Sequence[Any]], c: Collector, last_row: int | None, *,
                   given: dict[str, Any], required: tuple[str, ...] = REQUIRED_PROJECT,
                   ) -> tuple[dict[str, Any], dict[str, Location]]:
     """Project fields from label rows (all rows of a Project sheet, or those above the partner header)."""
     raw: dict[str, tuple[Any, str]] = {}
     for lr in layout.label_rows(rows[:last_row] if last_row is not None else rows):
         key = layout.project_key(lr.label)
-        label_cell, value_cell = f"{_column(lr.label_col + 1)}{lr.row}", f"{_column(lr.value_col + 1)}{lr.row}"
+        label_cell = f"{column_letter(lr.label_col + 1)}{lr.row}"
+        value_cell = f"{column_letter(lr.value_col + 1)}{lr.row}"
         if lr.value is None and (unsaved := _unsaved_right_of(c, lr.row, lr.label_col)) is not None:
             c.add(unsaved, _unsaved_message(lr.label))   # a value given by a formula nobody computed
             continue
         if key is None:
             if lr.value is not None:  # a label with a value we do not understand: said, never dropped silently
                 hint = layout.did_you_mean(lr.label)
-                shown = str(_text(lr.value))[:40]
+                shown = str(cell_text(lr.value))[:40]
                 if hint:
                     c.warn(label_cell, _("label {label!r} is not one ka2forms knows, so its value {value!r} was not "
                                          "read — did you mean {hint!r}?").format(label=lr.label, value=shown,
@@ -378,12 +273,12 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
         if wanted is None:
             continue
         value, cell, _label_cell = raw.get(key, (None, None, None))
-        if _text(value) is None:
+        if cell_text(value) is None:
             raw[key] = (wanted, None, None)
-        elif fold_compact(str(_text(value))) != fold_compact(str(wanted)):
+        elif fold_compact(str(cell_text(value))) != fold_compact(str(wanted)):
             label = layout.project_labels()[key][0]
             c.add(cell, _("the file says {label} {value!r} but {option} says {wanted!r}: correct one of them").format(
-                label=label, value=_text(value), option=option, wanted=wanted))
+                label=label, value=cell_text(value), option=option, wanted=wanted))
 
     fields: dict[str, Any] = {}
     cells: dict[str, Location] = {}
@@ -391,7 +286,7 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
         value, cell, _label_cell = raw.get(key, (None, None, None))
         if cell:
             cells[key] = c.at(cell)
-        if _text(value) is None:
+        if cell_text(value) is None:
             if key in required:
                 option = {"action": "--action", "call_year": "--year"}[key]
                 label = layout.project_labels()[key][0]
@@ -406,19 +301,19 @@ def _read_project(rows: Sequence[Sequence[Any]], c: _Collector, last_row: int | 
             fields[key] = _bounded(c, where, value, _("duration (months)"), 1, 120,
                                    _("duration of {} months is not plausible"))
         elif key == "requested_grant":
-            fields[key] = c.attempt(where, _money, value)
+            fields[key] = c.attempt(where, money, value)
         else:
-            fields[key] = _text(value)
+            fields[key] = cell_text(value)
     return fields, cells
 
 
-def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: frozenset[int] = frozenset(),
+def _read_partners(rows: Sequence[Sequence[Any]], c: Collector, *, hidden: frozenset[int] = frozenset(),
                    offset: Any = None) -> list[Partner]:
     header, best = layout.find_header(rows, REQUIRED_COLUMNS)
     if header is None:
         if best is not None:
             missing = [layout.partner_headers()[k][0] for k in REQUIRED_COLUMNS if k not in best.columns]
-            labels = [t for v in rows[best.row - 1] if (t := _text(v))]
+            labels = [t for v in rows[best.row - 1] if (t := cell_text(v))]
             c.add(f"A{best.row}", ngettext("header row lacks column {missing} (found: {found})",
                                            "header row lacks columns {missing} (found: {found})",
                                            len(missing)).format(missing=", ".join(missing), found=", ".join(labels)))
@@ -428,26 +323,26 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
         return []
     header_row, columns = header.row, header.columns
     for _key, i, first in header.duplicates:
-        label = _text(rows[header_row - 1][i])
-        c.add(f"{_column(i + 1)}{header_row}", _("column {label!r} appears twice (also {cell})").format(
-            label=label, cell=f"{_column(first + 1)}{header_row}"))
+        label = cell_text(rows[header_row - 1][i])
+        c.add(f"{column_letter(i + 1)}{header_row}", _("column {label!r} appears twice (also {cell})").format(
+            label=label, cell=f"{column_letter(first + 1)}{header_row}"))
     _unknown_headers(rows[header_row - 1], header_row, columns, c)
     problems_before = len(c.problems)
     partners: list[Partner] = []
     seen: dict[tuple[str, str], str] = {}
 
     def cell(key: str, r: int) -> str:
-        return f"{_column(columns[key] + 1)}{r}"
+        return f"{column_letter(columns[key] + 1)}{r}"
 
     for r, row in enumerate(rows[header_row:], start=header_row + 1):
-        values = {k: _text(row[i]) if i < len(row) else None for k, i in columns.items()}
+        values = {k: cell_text(row[i]) if i < len(row) else None for k, i in columns.items()}
         if not any(values.values()):
             continue  # nothing in the columns ka2forms reads (a numbered empty template row, a side note)
         kind = layout.row_kind(row, columns)
         if kind is not None:
-            first = next(i for i, v in enumerate(row) if _text(v))
-            shown = str(_text(row[first]))[:40]
-            c.warn(f"{_column(first + 1)}{r}", (
+            first = next(i for i, v in enumerate(row) if cell_text(v))
+            shown = str(cell_text(row[first]))[:40]
+            c.warn(f"{column_letter(first + 1)}{r}", (
                 _("row {row} skipped: a totals row ({text!r}), not an organisation") if kind == "totals" else
                 _("row {row} skipped: a note ({text!r}), not an organisation")).format(row=r, text=shown))
             continue
@@ -483,12 +378,12 @@ def _read_partners(rows: Sequence[Sequence[Any]], c: _Collector, *, hidden: froz
     return partners
 
 
-def _unsaved_right_of(c: _Collector, row: int, label_col: int) -> str | None:
+def _unsaved_right_of(c: Collector, row: int, label_col: int) -> str | None:
     """The first cell right of a label that holds a formula without a saved result, if any."""
     refs = c.uncached()
     if not refs:
         return None
-    return next((ref for col in range(label_col + 2, label_col + 40) if (ref := f"{_column(col)}{row}") in refs),
+    return next((ref for col in range(label_col + 2, label_col + 40) if (ref := f"{column_letter(col)}{row}") in refs),
                 None)
 
 
@@ -508,21 +403,21 @@ def _read_country(text: str, city: str | None, call_year: int | None) -> Any:
     return read_country(text, call_year, place_countries=place_countries)
 
 
-def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: _Collector) -> None:
+def _unknown_headers(row: Sequence[Any], r: int, columns: dict[str, int], c: Collector) -> None:
     """A header that nearly names a column we read (PIC-Code, Town/City) is said, not dropped silently."""
     known = {fold_compact(w): w for k, ws in layout.partner_headers().items() if k not in columns for w in ws}
     used = set(columns.values())
     for i, value in enumerate(row):
-        label = _text(value)
+        label = cell_text(value)
         if i in used or not label:
             continue
         close = difflib.get_close_matches(fold_compact(label), known, n=1, cutoff=0.8)
         if close:
-            c.warn(f"{_column(i + 1)}{r}", _("column {label!r} was not read — did you mean {hint!r}?").format(
+            c.warn(f"{column_letter(i + 1)}{r}", _("column {label!r} was not read — did you mean {hint!r}?").format(
                 label=label, hint=known[close[0]]))
 
 
-def _identifier(value: str | None, kind: str, cell: str, c: _Collector, seen: dict[tuple[str, str], str]) -> str | None:
+def _identifier(value: str | None, kind: str, cell: str, c: Collector, seen: dict[tuple[str, str], str]) -> str | None:
     if value is None:
         return None
     text = re.sub(r"[\s\u00a0]", "", value).upper()

@@ -675,7 +675,7 @@ def test_reading_a_workbook_twice_gives_the_same_project(good_workbook: Path) ->
 def test_column_letters_match_openpyxl():
     from openpyxl.utils import get_column_letter
 
-    from ka2forms.readers.workbook import _column
+    from ka2forms.readers.cells import column_letter as _column
 
     columns = (1, 26, 27, 52, 703, 16384)
     assert [_column(n) for n in columns] == [get_column_letter(n) for n in columns]

@@ -121,3 +121,16 @@ def test_the_slovenian_messages_say_what_is_wrong(tmp_path):
     assert "PDF je chráněno heslem" in out
     out = run(_map(tmp_path, "per_partnr: true\n"), "cs").output       # too short for the sentence check
     assert "neznámý klíč per_partnr (známé: auto, fields, " in out
+
+
+def test_without_pypdf_the_missing_part_is_named_in_the_language(monkeypatch: pytest.MonkeyPatch):
+    import sys
+
+    from ka2forms.errors import MissingExtraError
+    from ka2forms.pdf import _pypdf
+
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    with i18n.use("sl"), pytest.raises(MissingExtraError) as e:
+        _pypdf._api.__wrapped__()          # not the cached result of an earlier call with pypdf installed
+    assert str(e.value).startswith("izpolnjevanje obrazcev PDF ")
+    assert "ka2forms[forms]" in str(e.value)

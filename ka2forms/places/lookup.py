@@ -261,7 +261,7 @@ def _choose(
             year=call_year)
     elif _dominates(pop, pool[0], pool[1]):
         chosen = pool[0]
-        times = f"{pop[pool[0]] / max(pop[pool[1]], 1):.0f}"
+        times = number(pop[pool[0]] / max(pop[pool[1]], 1), 0)
         why = _("it has {times} times the population of the next").format(times=times)
         if eligible and len(eligible) < len(rows):
             why = _("it has {times} times the population of the next in an EU Member State or associated third "
@@ -589,7 +589,7 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
             # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
             warnings.append(_("{name!r} is one of the other names of {place}, population {population}: check it is "
                               "the place meant, or add the country ('{name}, <country code>')").format(
-                name=base, place=_row_label(g, row, population=False), population=f"{place.population:,}"))
+                name=base, place=_row_label(g, row, population=False), population=number(place.population or 0, 0)))
     return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(preferred + warnings), match, how,
                       candidates)
 

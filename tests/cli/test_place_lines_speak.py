@@ -38,3 +38,14 @@ def test_the_candidates_of_an_ambiguous_place_show_population_in_the_language(la
 ])
 def test_a_point_names_the_place_it_is_near_in_the_language(lang, near):
     assert near in run("--lang", lang, "travel", "46.05,14.5", "Praha")
+
+
+def test_a_warning_about_an_alternate_name_gives_the_population_in_the_languages_digits():
+    from ka2forms import i18n
+    from ka2forms.places import resolve_place
+
+    with i18n.use("sl"):
+        (warning,) = resolve_place("Jezersko").warnings
+    assert "Jezerski, Federacija Bosne i Hercegovine, BA, prebivalcev 4.361: " in warning
+    (warning,) = resolve_place("Jezersko").warnings
+    assert "BA, population 4,361: " in warning

@@ -39,10 +39,10 @@ FF_COMB = 1 << 24
 
 KINDS = ("text", "checkbox", "radio", "combo", "list", "button", "signature")
 XFA_ONLY = N_("this is an XFA form (made with Adobe LiveCycle or AEM Forms): its fields exist only in its XFA "
-            "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
-            "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
-            "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
-            "other viewers, or by `ka2forms fields` showing this message")  # translated where raised
+               "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
+               "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
+               "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
+               "other viewers, or by `ka2forms fields` showing this message")  # translated where raised
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--form", type=click.Path(dir_okay=False), help="A PDF form to fill for every workbook.")
 @click.option("--map", "map_file", type=click.Path(dir_okay=False), help="The form's map file (docs/forms.md).")
 @click.option("--flatten", is_flag=True, help="Filled forms not editable (fields painted into the page).")
+@click.option("--strict", is_flag=True, help="Refuse a form with a field that cannot be filled (default: leave "
+                                             "that field as it is, warn, and fill the others).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=None,
               help="Seconds one workbook may take before it is stopped and reported (default: 120; 0: no limit).")
 @click.option("--resume", is_flag=True,
@@ -56,7 +58,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @ui.project_options
 def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str, lang: str | None, form: str | None,
             map_file: str | None, flatten: bool, timeout: float | None, resume: bool, action: str | None,
-            call_year: int | None) -> None:
+            call_year: int | None, strict: bool = False) -> None:
     """Convert partner workbooks: check, annex and filled forms for each, plus summary.xlsx/.csv.
 
     PATH is a workbook or a folder (every .xlsx, .xlsm, .ods and .csv below it; Excel's ~$ lock files and
@@ -101,7 +103,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
             raise InputError(_("no workbooks (*.xlsx) found"), where=Location(file=", ".join(paths)))
         workers = jobs or os.cpu_count() or 1
         options = Options(formats=fmts, lang=lang or i18n.current(), form=form, map_file=map_file, flatten=flatten,
-                          action=action, call_year=call_year)
+                          action=action, call_year=call_year, strict=strict)
         protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
         failed = 0
         finished: list[Row] = []

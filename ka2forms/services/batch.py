@@ -77,6 +77,7 @@ class Options:
     today: dt.date | None = None
     action: str | None = None       # --action/--year: for .csv partner tables (and workbooks without them)
     call_year: int | None = None
+    strict: bool = False            # --strict: a form with a field that cannot be filled stops the run
 
     def fingerprint(self) -> dict[str, Any]:
         """What ``--resume`` compares: the version, the formats and language, and the form and map *contents*."""
@@ -345,7 +346,8 @@ def _open_form(options: Options) -> tuple[Any, Any]:
     from ka2forms.services.forms import FormMap, FormTemplate
 
     assert options.form is not None
-    return FormTemplate.open(options.form), FormMap.load(options.map_file) if options.map_file else None
+    return (FormTemplate.open(options.form, strict=options.strict),
+            FormMap.load(options.map_file) if options.map_file else None)
 
 
 def _input_stamp(source: Path) -> dict[str, Any]:

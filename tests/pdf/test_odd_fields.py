@@ -43,6 +43,22 @@ def test_strict_refuses_a_form_with_a_field_that_cannot_be_filled(tmp_path) -> N
     assert lenient.exit_code == 0, lenient.output
 
 
+def test_convert_strict_refuses_the_form_before_any_workbook(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    form = tmp_path / "odd.pdf"
+    form.write_bytes(_odd_form())
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    make_workbook(inbox / "p.xlsx", PARTNERS)
+    strict = CliRunner().invoke(main, ["convert", str(inbox), "--form", str(form), "-o", str(tmp_path / "s"),
+                                       "--jobs", "1", "--strict"])
+    assert strict.exit_code == 2 and "Broken" in strict.output, strict.output
+    assert not (tmp_path / "s" / "p" / "check.json").exists()
+    lenient = CliRunner().invoke(main, ["convert", str(inbox), "--form", str(form), "-o", str(tmp_path / "l"),
+                                        "--jobs", "1"])
+    assert lenient.exit_code == 0, lenient.output
+    assert (tmp_path / "l" / "p" / "check.json").exists()
+
+
 @pytest.mark.parametrize("caption", ["4", "8", "l"], ids=["check", "cross", "circle"])
 def test_a_checkbox_without_an_on_appearance_gets_one(caption: str) -> None:
     rect = (60, 700, 80, 720)

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_options_travel_to_the_fork_server_unchanged() -> None:
     options = Options(formats=("html", "docx"), lang="sl", form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP),
-                      flatten=True, today=dt.date(2026, 3, 1), action="KA220-VET", call_year=2025)
+                      flatten=True, today=dt.date(2026, 3, 1), action="KA220-VET", call_year=2025, strict=True)
     assert options_from_json(options_json(options)) == options
     assert options_from_json(options_json(Options())) == Options()
 

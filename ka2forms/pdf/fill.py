@@ -322,7 +322,8 @@ class FormTemplate:
         if kind in ("checkbox", "radio"):
             state = _button_state(node, kind, value)
             return current is not None and "/" + str(current) == state and \
-                all(str(w.get("/AS", "/Off")) == (state if state in on_states(w) else "/Off") for w in node.widgets)
+                all(str(w.get("/AS", "/Off")) == (state if state in states else "/Off")
+                    for w, states in zip(node.widgets, self._inc.fast.states(node), strict=True))
         if kind == "list":
             exports = tuple(e for e, _ in value)
             return (current == exports or (len(exports) == 1 and current == exports[0])) and \
@@ -433,6 +434,7 @@ class _IncrementalForm:
     dr_fonts: Any                                       # /AcroForm /DR /Font of the template (resolved)
     variants: dict[str, list[tuple[str, Any, frozenset[str]]]] = field(default_factory=dict)
     ascii_ok: dict[str, frozenset[str]] = field(default_factory=dict)
+    all_ascii: dict[str, bool] = field(default_factory=dict)     # the font encodes all of printable ASCII
     fonts: dict[tuple[str, frozenset[str]], tuple[str, Any]] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     entry_bytes: dict[tuple[int, str], tuple[Any, bytes]] = field(default_factory=dict)
@@ -491,7 +493,8 @@ class _IncrementalForm:
         ascii_ok = self.ascii_ok.get(tw.da_font)
         if ascii_ok is None:
             ascii_ok = self.ascii_ok[tw.da_font] = frozenset(ch for ch in base_chars if ch.isascii())
-        if text.isascii() and text.isprintable() and ascii_ok >= _PRINTABLE_ASCII:
+            self.all_ascii[tw.da_font] = ascii_ok >= _PRINTABLE_ASCII
+        if text.isascii() and text.isprintable() and self.all_ascii[tw.da_font]:
             key = (tw.da_font, _NO_LETTERS)          # most values: no set to build
         else:
             key = (tw.da_font, frozenset(set(text) - ascii_ok))

@@ -20,6 +20,7 @@ appearance stream of their own or with a "down" appearance); the caller then use
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,10 @@ from ka2forms.pdf.incremental import (
 
 MAX_BASES = 16
 
+
+#: Text whose PDFDocEncoding bytes are its Latin-1 bytes: printable ASCII, and U+00A1–U+00FF but the soft
+#: hyphen (PDFDocEncoding differs from Latin-1 only in 0x7F–0xA0 and 0xAD).
+_PDFDOC_AS_LATIN1 = re.compile("[\x20-\x7e\xa1-\xac\xae-\xff]*")
 
 _KEYS: dict[str, bytes] = {}
 _TEXTS: dict[str, bytes] = {}
@@ -60,8 +65,8 @@ def text_bytes(text: str) -> bytes:
     if hit is None:
         if len(_TEXTS) > 1024:
             _TEXTS.clear()
-        if text.isascii() and text.isprintable():   # PDFDocEncoding is ASCII there: skip pypdf's encoder
-            hit = b"(" + escaped(text.encode("ascii")) + b")"
+        if _PDFDOC_AS_LATIN1.fullmatch(text):       # PDFDocEncoding is Latin-1 there: skip pypdf's encoder
+            hit = b"(" + escaped(text.encode("latin-1")) + b")"
         else:
             encoded = text_string(text).get_encoded_bytes()
             # UTF-16 (text outside PDFDocEncoding: č, ř, ő…) as a hex string: the same string to every reader,

@@ -85,3 +85,24 @@ def test_many_fills_never_change_the_template() -> None:
     again = template.fill({"Organisation": "First", "declaration_on_honour": True}).data
     assert first == again and template.clean == clean
     assert values(template.fill({}).data).get("Organisation") in ("", None)
+
+
+def test_strings_written_by_the_fast_path_are_the_ones_pypdf_writes() -> None:
+    # ASCII and Latin-1 text skip pypdf's encoder; text outside PDFDocEncoding is written as UTF-16 in hex
+    import random
+
+    from pypdf.generic import TextStringObject, create_string_object
+
+    from ka2forms.pdf.incremental import text_string
+    from ka2forms.pdf.update import _TEXTS, text_bytes, value_bytes
+
+    rng = random.Random(7)
+    letters = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x100)] + list("čřžŠ€–\u00ad")
+    for _ in range(3000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(0, 30)))
+        _TEXTS.clear()
+        written = text_bytes(text)
+        if written.startswith(b"<"):
+            assert TextStringObject(create_string_object(bytes.fromhex(written[1:-1].decode()))) == text
+        else:
+            assert written == value_bytes(text_string(text)), text

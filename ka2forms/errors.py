@@ -254,11 +254,13 @@ class FormValueError(FormError):
     """A value does not fit its field. ``options`` lists what the field accepts (on-states, export values)."""
 
     def __init__(self, message: str, *, options: Iterable[str] = (), where: Location | None = None) -> None:
+        from ka2forms.i18n import gettext as _
+
         self.options = tuple(options)
         if self.options:
             shown = ", ".join(repr(o) for o in self.options[:40])
-            more = f" and {len(self.options) - 40} more" if len(self.options) > 40 else ""
-            message = f"{message} (valid: {shown}{more})"
+            more = _(" and {n} more").format(n=len(self.options) - 40) if len(self.options) > 40 else ""
+            message = message + _(" (valid: {options})").format(options=shown + more)
         super().__init__(message, where=where)
 
 

@@ -45,12 +45,21 @@ PREFIX = "KA2: "
 CATEGORY = "KA2 (Erasmus+)"
 
 
+#: The travel functions' arguments as their messages name them, in the language of the call.
+_ARGUMENTS: dict[str, Callable[[], str]] = {"from": lambda: i18n.pgettext("trip", "from"),
+                                            "to": lambda: i18n.pgettext("trip", "to")}
+
+
 def _message(e: Exception) -> str:
     if isinstance(e, WorkbookInvalid):
         first = e.problems[0]
         more = f" (+{len(e.problems) - 1})" if len(e.problems) > 1 else ""
         return PREFIX + (f"{first.where.cell}: " if first.where.cell else "") + first.message + more
     if isinstance(e, Ka2Error):
+        where = e.where
+        if where.field in _ARGUMENTS and not (where.sheet or where.cell or where.line):
+            # a travel function's from/to argument, named as its other messages name it ("od in do …")
+            return PREFIX + _("field {name!r}").format(name=_ARGUMENTS[where.field]()) + ": " + e.message
         return PREFIX + e.short
     return PREFIX + _("internal error {name}: {error}").format(name=e.__class__.__name__, error=e)
 

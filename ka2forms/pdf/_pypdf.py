@@ -49,7 +49,9 @@ def _api() -> SimpleNamespace:
     try:
         import pypdf
     except ImportError:
-        raise MissingExtraError("filling PDF forms", "forms", missing="pypdf") from None
+        from ka2forms.i18n import gettext as _
+
+        raise MissingExtraError(_("filling PDF forms"), "forms", missing="pypdf") from None
     check_version(pypdf.__version__)
     try:
         from pypdf._codecs import encoding_dict_from_named_encoding

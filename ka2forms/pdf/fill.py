@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
-from ka2forms.i18n import _
+from ka2forms.i18n import _, join_or, ngettext
 from ka2forms.pdf import _pypdf as pdf_api
 from ka2forms.pdf.inspect import (
     FF_COMB,
@@ -78,6 +78,12 @@ _FALLBACK_NAME = "/KA2Sans"
 DRAWN_ON = "/Yes"                 # the on-state of a checkbox whose form drew none
 _TRUTHY = {"true", "yes", "on", "1", "x", "ja", "da", "ano", "tak", "igen", "checked"}
 _FALSY = {"false", "no", "off", "0", "", "nein", "ne", "nie", "nem", "unchecked", "none"}
+#: What a field that takes no value says when given one (called when raised: the language is the caller's).
+_UNFILLABLE = {
+    "signature": lambda: _("a signature field cannot be filled"),
+    "button": lambda: _("a button field cannot be filled"),
+    "unknown": lambda: _("a field of an unknown kind cannot be filled"),
+}
 _TF = re.compile(r"\s(-?\d*\.?\d+)\s+Tf")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u2028\u2029]")
 
@@ -150,12 +156,13 @@ class FormTemplate:
                 odd: dict[str, str] = {}
                 inc = _IncrementalForm.prepare(clean, template_reader, root, pages, nodes, name=name, odd=odd)
         except damaged_pdf_errors() as e:  # pypdf raises many kinds on damaged objects deep in a file
-            raise FormFileError(f"damaged PDF form, cannot be prepared for filling ({e.__class__.__name__}: {e})",
-                                where=Location(file=name)) from None
+            raise FormFileError(_("damaged PDF form, cannot be prepared for filling ({error})").format(
+                error=f"{e.__class__.__name__}: {e}"), where=Location(file=name)) from None
         if strict and odd:
             first = next(iter(odd))
-            raise FormFileError(f"this field cannot be filled ({odd[first]}); without --strict it is left as it "
-                                "is and the other fields are filled", where=Location(file=name, field=first))
+            raise FormFileError(_("this field cannot be filled ({why}); without --strict it is left as it is and "
+                                  "the other fields are filled").format(why=odd[first]),
+                                where=Location(file=name, field=first))
         info = FormInfo(file=name, pages=len(pages), fields=fields, xfa=False, active_content=0,
                         encrypted=encrypted)
         return cls(name=name, info=info, clean=clean, removed_active_content=removed, _reader=template_reader,
@@ -196,7 +203,7 @@ class FormTemplate:
     def _coerce_new(self, name: str, value: Value) -> tuple[str, Any]:
         f = self._fields.get(name)
         if f is None:
-            raise FormMapError(f"the form has no field {name!r}" + _similar(name, self._fields),
+            raise FormMapError(_("the form has no field {name!r}").format(name=name) + _similar(name, self._fields),
                                where=self.where(name))
         where = self.where(name)
         if f.kind == "checkbox":
@@ -208,13 +215,14 @@ class FormTemplate:
         if f.kind == "list":
             return f.kind, self._choice(f, value, multi=f.multiselect)
         if f.kind in ("signature", "button", "unknown"):
-            raise FormValueError(f"a {f.kind} field cannot be filled", where=where)
+            raise FormValueError(_UNFILLABLE[f.kind](), where=where)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise FormValueError(f"a text field needs text, not {value!r}", where=where)
+            raise FormValueError(_("a text field needs text, not {value!r}").format(value=value), where=where)
         text = _clean_text(str(value), multiline=f.multiline)
         if f.maxlen is not None and len(text) > f.maxlen:
-            raise FormValueError(f"{len(text)} characters, but the field takes at most {f.maxlen}: {text!r}",
-                                 where=where)
+            raise FormValueError(ngettext("{n} character, but the field takes at most {maxlen}: {text!r}",
+                                          "{n} characters, but the field takes at most {maxlen}: {text!r}",
+                                          len(text)).format(n=len(text), maxlen=f.maxlen, text=text), where=where)
         return f.kind, text
 
     def _checkbox_state(self, f: FormField, value: Value) -> str:
@@ -229,12 +237,12 @@ class FormTemplate:
                 return "/Off"
             if v.casefold() in _TRUTHY:
                 return "/" + states[0]
-        raise FormValueError(f"a checkbox takes true or false (or its on-state), not {value!r}",
+        raise FormValueError(_("a checkbox takes true or false (or its on-state), not {value!r}").format(value=value),
                              options=("true", "false", *states), where=self.where(f.name))
 
     def _radio_option(self, f: FormField, value: Value) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise FormValueError(f"a radio group takes one of its options, not {value!r}",
+            raise FormValueError(_("a radio group takes one of its options, not {value!r}").format(value=value),
                                  options=[o.export for o in f.options], where=self.where(f.name))
         v = str(value).strip().removeprefix("/")
         if v in ("", "Off"):
@@ -245,18 +253,19 @@ class FormTemplate:
         for o in f.options:
             if fold(v) in (fold(o.export), fold(o.display)):
                 return o.export
-        raise FormValueError(f"{value!r} is not an option of this radio group",
+        raise FormValueError(_("{value!r} is not an option of this radio group").format(value=value),
                              options=[o.export for o in f.options], where=self.where(f.name))
 
     def _choice(self, f: FormField, value: Value, *, multi: bool) -> tuple[tuple[str, str], ...]:
         """((export, display), …) for a dropdown or list box value (a list for multi-select list boxes)."""
         items = list(value) if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not multi:
-            raise FormValueError("this field takes one option, not a list", where=self.where(f.name))
+            raise FormValueError(_("this field takes one option, not a list"), where=self.where(f.name))
         chosen = []
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise FormValueError(f"an option is text, not {item!r}", options=[o.export for o in f.options],
+                raise FormValueError(_("an option is text, not {value!r}").format(value=item),
+                                     options=[o.export for o in f.options],
                                      where=self.where(f.name))
             v = str(item).strip()
             match = next((o for o in f.options if v == o.export), None) or \
@@ -270,7 +279,9 @@ class FormTemplate:
                 continue
             else:
                 shown = [o.export if o.export == o.display else f"{o.export} ({o.display})" for o in f.options]
-                raise FormValueError(f"{v!r} is not an option of this {'dropdown' if f.kind == 'combo' else 'list'}",
+                not_one = (_("{value!r} is not an option of this dropdown") if f.kind == "combo" else
+                           _("{value!r} is not an option of this list"))
+                raise FormValueError(not_one.format(value=v),
                                      options=shown, where=self.where(f.name))
         return tuple(chosen)
 
@@ -745,8 +756,9 @@ def _similar(name: str, fields: Mapping[str, Any]) -> str:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6) or \
         [n for n in names if fold(n) == fold(name)]
     if close:
-        return " — did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return " (fields: " + ", ".join(repr(n) for n in names[:30]) + (" …)" if len(names) > 30 else ")")
+        return _(" — did you mean {suggestions}?").format(suggestions=join_or([repr(c) for c in close]))
+    return _(" (fields: {names})").format(names=", ".join(repr(n) for n in names[:30]) + (" …" if len(names) > 30
+                                                                                          else ""))
 
 
 def _clean_text(text: str, *, multiline: bool) -> str:
@@ -909,9 +921,9 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
     path = fallback_font_path()
     if path is None:
         shown = "".join(sorted(ch for ch in chars if not ch.isascii()))
-        raise FormValueError(f"the form's font cannot show {shown!r} and no fallback font was found; install "
-                             f"DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {FALLBACK_FONT_ENV} to a "
-                             f".ttf file", where=template.where(names[0]))
+        raise FormValueError(_("the form's font cannot show {letters!r} and no fallback font was found; install "
+                               "DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core) or set {env} to a .ttf file").format(
+                                   letters=shown, env=FALLBACK_FONT_ENV), where=template.where(names[0]))
     from fontTools.ttLib import TTLibError
 
     try:
@@ -920,10 +932,12 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
         if not missing:
             return _block_font(str(path), frozenset(ord(ch) >> 7 for ch in chars if not ch.isascii()))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
-        raise FormValueError(f"cannot embed the fallback font {path} ({e}); set {FALLBACK_FONT_ENV} to a .ttf "
-                             "font file", where=template.where(names[0])) from None
-    raise FormValueError(f"neither the form's font nor {path.name} can show {missing!r}; set "
-                         f"{FALLBACK_FONT_ENV} to a .ttf font that has these letters", where=template.where(names[0]))
+        raise FormValueError(_("cannot embed the fallback font {path} ({error}); set {env} to a .ttf font "
+                               "file").format(path=path, error=e, env=FALLBACK_FONT_ENV),
+                             where=template.where(names[0])) from None
+    raise FormValueError(_("neither the form's font nor {font} can show {letters!r}; set {env} to a .ttf font that "
+                           "has these letters").format(font=path.name, letters=missing, env=FALLBACK_FONT_ENV),
+                         where=template.where(names[0]))
 
 
 @lru_cache(maxsize=32)
@@ -1066,4 +1080,5 @@ def flatten_pdf(data: bytes, *, name: str = "form.pdf") -> bytes:
             pdf.save(out)
             return out.getvalue()
     except pikepdf.PdfError as e:
-        raise FormFileError(f"cannot flatten the filled form ({e})", where=Location(file=name)) from None
+        raise FormFileError(_("cannot flatten the filled form ({error})").format(error=e),
+                            where=Location(file=name)) from None

@@ -27,6 +27,7 @@ from typing import Any
 from pypdf.generic import TextStringObject
 
 from ka2forms.errors import FormFileError, Location
+from ka2forms.i18n import _
 from ka2forms.pdf import _pypdf as pdf_api
 from ka2forms.pdf.appearances import Appearance, Box, TextStyle, list_appearance, text_appearance
 from ka2forms.pdf.appearances import num as pdf_num
@@ -345,7 +346,8 @@ def text_widget(field: Any, widget: Any, page: Any, acro: Any, *, name: str, fil
         return TextWidget(widget=widget, field=field, box=box, style=style, da=str(da),
                           old_n=old_n if isinstance(old_n, IndirectObject) else None, old_ap=old_ap, keep=keep)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
-        raise FormFileError(f"a widget of this field cannot be drawn ({e.__class__.__name__}: {e})",
+        raise FormFileError(_("a widget of this field cannot be drawn ({error})").format(
+                                error=f"{e.__class__.__name__}: {e}"),
                             where=Location(file=file, field=name)) from None
 
 

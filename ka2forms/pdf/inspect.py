@@ -24,6 +24,7 @@ from typing import Any
 
 from ka2forms.errors import FormFileError, Location
 from ka2forms.files import regular_file
+from ka2forms.i18n import N_, _
 from ka2forms.pdf.sanitise import count_active_content
 
 MAX_FORM_BYTES = 100 * 1024 * 1024
@@ -37,11 +38,11 @@ FF_COMBO, FF_EDIT, FF_MULTISELECT = 1 << 17, 1 << 18, 1 << 21
 FF_COMB = 1 << 24
 
 KINDS = ("text", "checkbox", "radio", "combo", "list", "button", "signature")
-XFA_ONLY = ("this is an XFA form (made with Adobe LiveCycle or AEM Forms): its fields exist only in its XFA "
-            "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
-            "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
-            "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
-            "other viewers, or by `ka2forms fields` showing this message")
+XFA_ONLY = N_("this is an XFA form (made with Adobe LiveCycle or AEM Forms): its fields exist only in its XFA "
+               "part, which only Adobe Acrobat and Adobe Reader can fill — the PDF has an AcroForm with no fields. "
+               "Fill it in Adobe Reader, or ask the sender for an AcroForm version (in Acrobat or LiveCycle "
+               "Designer: save as a static PDF form). You can tell such forms by Reader's 'Please wait…' page in "
+               "other viewers, or by `ka2forms fields` showing this message")  # translated where raised
 
 
 @dataclass(frozen=True)
@@ -322,11 +323,12 @@ def page_index(pages: Any) -> dict[Any, int]:
 
 # ───────────────────────────── opening a PDF safely ─────────────────────────────
 
+#: The first bytes of files people send instead of a PDF, and what to call them (translated where shown).
 _MAGIC = (
-    (b"PK\x03\x04", "a zip file (an Office document such as .docx or .xlsx?)"),
-    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc or .xls)"),
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"{\\rtf", "an RTF document"), (b"<", "an HTML or XML file"), (b"%!PS", "a PostScript file"),
+    (b"PK\x03\x04", N_("a zip file (an Office document such as .docx or .xlsx?)")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Office file (.doc or .xls)")),
+    (b"\x89PNG", N_("a PNG image")), (b"\xff\xd8\xff", N_("a JPEG image")), (b"GIF8", N_("a GIF image")),
+    (b"{\\rtf", N_("an RTF document")), (b"<", N_("an HTML or XML file")), (b"%!PS", N_("a PostScript file")),
 )
 
 
@@ -361,13 +363,13 @@ def read_bytes(path: str | Path) -> bytes:
     try:
         size = p.stat().st_size
         if size > MAX_FORM_BYTES:
-            raise FormFileError(f"too large for a form ({size // 2**20} MB; limit {MAX_FORM_BYTES // 2**20} MB)",
-                                where=where)
+            raise FormFileError(_("too large for a form ({size} MB; limit {limit} MB)").format(
+                size=size // 2**20, limit=MAX_FORM_BYTES // 2**20), where=where)
         return p.read_bytes()
     except FileNotFoundError:
-        raise FormFileError("file not found", where=where) from None
+        raise FormFileError(_("file not found"), where=where) from None
     except PermissionError:
-        raise FormFileError("cannot be read (permission denied)", where=where) from None
+        raise FormFileError(_("cannot be read (permission denied)"), where=where) from None
 
 
 def _decrypt(data: bytes, where: Location) -> bytes:
@@ -378,16 +380,16 @@ def _decrypt(data: bytes, where: Location) -> bytes:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             allow = pdf.allow
             if not (allow.modify_form or allow.modify_annotation):
-                raise FormFileError("the PDF's author does not permit filling its form fields (encrypted with "
-                                    "restrictions); ask for an unrestricted copy", where=where)
+                raise FormFileError(_("the PDF's author does not permit filling its form fields (encrypted with "
+                                      "restrictions); ask for an unrestricted copy"), where=where)
             out = io.BytesIO()
             pdf.save(out, encryption=False)
             return out.getvalue()
     except pikepdf.PasswordError:
-        raise FormFileError("the PDF is password-protected; ask the sender for a copy without a password",
+        raise FormFileError(_("the PDF is password-protected; ask the sender for a copy without a password"),
                             where=where) from None
     except pikepdf.PdfError as e:
-        raise FormFileError(f"damaged encrypted PDF ({e})", where=where) from None
+        raise FormFileError(_("damaged encrypted PDF ({error})").format(error=e), where=where) from None
 
 
 def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
@@ -398,8 +400,8 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
     head = data[:1024]
     if b"%PDF-" not in head:
         kind = next((what for magic, what in _MAGIC if data.lstrip()[:8].startswith(magic)), None)
-        raise FormFileError(f"not a PDF (this is {kind})" if kind else "not a PDF (no %PDF- header)"
-                            if data else "empty file, not a PDF", where=where)
+        raise FormFileError(_("not a PDF (this is {kind})").format(kind=_(kind)) if kind else
+                            _("not a PDF (no %PDF- header)") if data else _("empty file, not a PDF"), where=where)
     encrypted = False
     try:
         with quiet_pypdf():
@@ -413,12 +415,13 @@ def open_pdf(data: bytes, *, name: str = "form.pdf") -> tuple[Any, bool]:
             acro = acro.get_object() if acro is not None else None
             nodes = walk_fields(root, pages) if acro is not None else []
     except damaged_pdf_errors() as e:
-        raise FormFileError(f"damaged PDF, cannot be read ({e.__class__.__name__}: {e})", where=where) from None
+        raise FormFileError(_("damaged PDF, cannot be read ({error})").format(error=f"{e.__class__.__name__}: {e}"),
+                            where=where) from None
     if acro is not None and not nodes and "/XFA" in acro:
-        raise FormFileError(XFA_ONLY, where=where)
+        raise FormFileError(_(XFA_ONLY), where=where)
     if acro is None or not nodes:
-        raise FormFileError("this PDF has no fillable form fields (no AcroForm); a scanned or printed form "
-                            "cannot be filled", where=where)
+        raise FormFileError(_("this PDF has no fillable form fields (no AcroForm); a scanned or printed form "
+                              "cannot be filled"), where=where)
     return reader, encrypted
 
 

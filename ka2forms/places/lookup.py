@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ka2forms.errors import AmbiguousPlaceError, Location, UnknownPlaceError, UnknownValueError
-from ka2forms.i18n import _
+from ka2forms.i18n import _, number
 from ka2forms.places._coords import Coordinates, parse_coordinates, valid
 from ka2forms.places._data import LINKED, OUTERMOST, TERRITORY_NAMES, Gazetteer, gazetteer
 from ka2forms.places._fuzzy import similar_keys
@@ -95,7 +95,7 @@ class Place:
             parts.append(self.country)
         text = ", ".join(parts)
         if self.kind == "point" and self.near:
-            text = f"{self.name} (near {self.near})"
+            text = _("{place} (near {near})").format(place=self.name, near=self.near)
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -164,7 +164,7 @@ def _row_label(g: Gazetteer, row: int, *, population: bool = True) -> str:
     parts.append(g.cc(row))
     text = ", ".join(parts)
     if population:
-        text += f" (pop. {g.population[row]:,})"
+        text = _("{place} (pop. {population})").format(place=text, population=number(int(g.population[row]), 0))
     return text
 
 
@@ -261,7 +261,7 @@ def _choose(
             year=call_year)
     elif _dominates(pop, pool[0], pool[1]):
         chosen = pool[0]
-        times = f"{pop[pool[0]] / max(pop[pool[1]], 1):.0f}"
+        times = number(pop[pool[0]] / max(pop[pool[1]], 1), 0)
         why = _("it has {times} times the population of the next").format(times=times)
         if eligible and len(eligible) < len(rows):
             why = _("it has {times} times the population of the next in an EU Member State or associated third "
@@ -371,7 +371,7 @@ def _point(g: Gazetteer, lat: float, lon: float) -> tuple[Place, int | None, flo
             lat,
             lon,
             kind="point",
-            near=f"{_row_label(g, row, population=False)}, {d:.1f} km",
+            near=f"{_row_label(g, row, population=False)}, {number(d, 1)} km",
         ),
         row,
         d,
@@ -589,7 +589,7 @@ def _resolve_name(text: str, *, call_year: int | None, where: Location | None,
             # places' other names (Prague, Laibach, Cologne) are only recorded in ``match``.
             warnings.append(_("{name!r} is one of the other names of {place}, population {population}: check it is "
                               "the place meant, or add the country ('{name}, <country code>')").format(
-                name=base, place=_row_label(g, row, population=False), population=f"{place.population:,}"))
+                name=base, place=_row_label(g, row, population=False), population=number(place.population or 0, 0)))
     return PlaceMatch(query, place, tuple(notes + _overseas_note(place)), tuple(preferred + warnings), match, how,
                       candidates)
 

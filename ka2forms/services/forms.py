@@ -27,7 +27,7 @@ import yaml
 
 from ka2forms.errors import FormMapError, InputError, Location
 from ka2forms.files import Inputs, regular_file, write_atomic
-from ka2forms.i18n import gettext
+from ka2forms.i18n import gettext, ngettext
 from ka2forms.model import Partner, Project
 from ka2forms.pdf.fill import FilledForm, FormTemplate, Value, fallback_font_path, flatten_pdf
 from ka2forms.pdf.inspect import FormField
@@ -94,9 +94,10 @@ class FormMap:
         try:
             text = p.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise FormMapError("map file not found", where=Location(file=str(p))) from None
+            raise FormMapError(gettext("map file not found"), where=Location(file=str(p))) from None
         except (OSError, UnicodeDecodeError) as e:
-            raise FormMapError(f"cannot read the map file ({e})", where=Location(file=str(p))) from None
+            raise FormMapError(gettext("cannot read the map file ({error})").format(error=e),
+                               where=Location(file=str(p))) from None
         return cls.parse(text, file=str(p))
 
     @classmethod
@@ -110,41 +111,46 @@ class FormMap:
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
-            raise FormMapError(f"not valid YAML: {getattr(e, 'problem', None) or e}",
+            raise FormMapError(gettext("not valid YAML: {error}").format(error=getattr(e, "problem", None) or e),
                                where=Location(file=file, line=line)) from None
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise FormMapError("a map is a YAML mapping with 'fields:' (and optionally 'per_partner:', 'roles:')",
+            raise FormMapError(gettext("a map is a YAML mapping with 'fields:' (and optionally 'per_partner:', "
+                                       "'roles:')"),
                                where=where)
         unknown = set(data) - MAP_KEYS
         if unknown:
-            raise FormMapError(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(sorted(map(str, unknown)))}"
-                               f" (known: {', '.join(sorted(MAP_KEYS))})", where=where)
+            raise FormMapError(ngettext("unknown key {keys} (known: {known})", "unknown keys {keys} (known: {known})",
+                                        len(unknown)).format(keys=", ".join(sorted(map(str, unknown))),
+                                                             known=", ".join(sorted(MAP_KEYS))), where=where)
         lines = _field_lines(node)
         per_partner = data.get("per_partner")
         if per_partner is not None and not isinstance(per_partner, bool):
-            raise FormMapError(f"per_partner must be true or false, not {per_partner!r}", where=where)
+            raise FormMapError(gettext("{key} must be true or false, not {value!r}").format(key="per_partner",
+                                                                                    value=per_partner), where=where)
         auto = data.get("auto", True)
         if not isinstance(auto, bool):
-            raise FormMapError(f"auto must be true or false, not {auto!r}", where=where)
+            raise FormMapError(gettext("{key} must be true or false, not {value!r}").format(key="auto", value=auto),
+                               where=where)
         overwrite = data.get("overwrite", False)
         if not isinstance(overwrite, bool):
-            raise FormMapError(f"overwrite must be true or false, not {overwrite!r}", where=where)
+            raise FormMapError(gettext("{key} must be true or false, not {value!r}").format(key="overwrite",
+                                                                                    value=overwrite), where=where)
         roles = None
         if data.get("roles") is not None:
             raw = data["roles"]
             if isinstance(raw, str):
                 raw = [raw]
             if not isinstance(raw, list):
-                raise FormMapError("roles is a list such as [coordinator, partner]", where=where)
+                raise FormMapError(gettext("roles is a list such as [coordinator, partner]"), where=where)
             try:
                 roles = tuple(resolve_role(str(r)) for r in raw)
             except InputError as e:
                 raise FormMapError(f"roles: {e.message}", where=where) from None
         fields = data.get("fields") or {}
         if not isinstance(fields, dict):
-            raise FormMapError("fields is a mapping of field name → value or template", where=where)
+            raise FormMapError(gettext("fields is a mapping of field name → value or template"), where=where)
         env = _environment()
         rules = []
         for name, source in fields.items():
@@ -153,15 +159,16 @@ class FormMap:
             if isinstance(source, (int, float)) and not isinstance(source, bool):
                 source = str(source)
             if source is not None and not isinstance(source, (str, bool)):
-                raise FormMapError("a field's value is text (a Jinja template), true/false or null, "
-                                   f"not {type(source).__name__}", where=fwhere)
+                raise FormMapError(gettext("a field's value is text (a Jinja template), true/false or null, not "
+                                     "{kind}").format(kind=type(source).__name__), where=fwhere)
             template, bounded = None, True
             if isinstance(source, str):
                 try:
                     refused, bounded = inspect_template(source)
                     template = env.from_string(source)  # the map author's template, never a workbook cell
                 except TemplateSyntaxError as e:
-                    raise FormMapError(f"template error: {e.message}", where=fwhere) from None
+                    raise FormMapError(gettext("template error: {error}").format(error=e.message),
+                                       where=fwhere) from None
                 if refused:
                     raise FormMapError(refused, where=fwhere)
             rules.append(Rule(str(name), source, template, line, bounded))
@@ -173,7 +180,8 @@ class FormMap:
                 filename = Rule("filename", str(data["filename"]), env.from_string(str(data["filename"])),
                                 lines.get("filename"), bounded)
             except TemplateSyntaxError as e:
-                raise FormMapError(f"filename: template error: {e.message}", where=where) from None
+                raise FormMapError("filename: " + gettext("template error: {error}").format(error=e.message),
+                                   where=where) from None
             if refused:
                 raise FormMapError(f"filename: {refused}", where=fwhere)
         return cls(tuple(rules), per_partner, roles, filename, auto, overwrite, file)
@@ -355,8 +363,8 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
         if rule.field not in fields:
             from ka2forms.pdf.fill import _similar
 
-            raise FormMapError(f"the map names field {rule.field!r}, but {Path(template.name).name} has no such "
-                               f"field" + _similar(rule.field, fields), where=where)
+            raise FormMapError(gettext("the map names field {name!r}, but {form} has no such field").format(
+                name=rule.field, form=Path(template.name).name) + _similar(rule.field, fields), where=where)
         ruled.add(rule.field)
         if rule.source is None:
             continue
@@ -467,8 +475,8 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(f"cannot create the output folder ({e.strerror or e})", where=Location(file=str(out))) \
-            from None
+        raise InputError(gettext("cannot create the output folder ({error})").format(error=e.strerror or e),
+                         where=Location(file=str(out))) from None
     guarded = (*protect, template.name)
     taken: set[str] = set()
     jobs: list[tuple[Partner | None, FormPlan, Path]] = []
@@ -476,7 +484,8 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
         partners = [p for p in project.partners if fmap.roles is None or p.role in fmap.roles]
         if not partners:
             roles = ", ".join(r.value for r in fmap.roles or ())
-            raise InputError(f"no organisation in the workbook has a role the map selects ({roles})",
+            raise InputError(gettext("no organisation in the workbook has a role the map selects ({roles})").format(
+                roles=roles),
                              where=Location(file=project.source or fmap.file))
     else:
         partners = [None]

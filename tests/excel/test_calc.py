@@ -164,7 +164,7 @@ def test_the_trailing_lang_argument_works_in_calc_as_in_python(calc):
         if isinstance(want, str):     # a message: its suggestions may differ (the extension's matcher), not its words
             got, want = got.split(" — ")[0], want.split(" — ")[0]
         assert got == want, ref
-    assert cells["A1"]["value"].startswith("KA2: polje 'to': ")      # Slovenian, not English
+    assert cells["A1"]["value"].startswith("KA2: polje 'do': ")      # Slovenian, not English
 
 
 def test_a_file_saved_by_calc_keeps_values_but_its_formulas_name_the_calc_add_in(calc):

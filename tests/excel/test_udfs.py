@@ -229,8 +229,17 @@ def test_travel_messages_in_the_language_asked_for():
         "KA2: od in do morata imeti enako obliko (2×1 proti 3×1) ali pa je eden od njiju ena celica")
     assert udfs.KA2_DISTANCE([["Ljubljana"], ["Brno"]], [["Wien"], ["Graz"], ["Linz"]]).startswith(
         "KA2: from and to must have the same shape")
-    assert udfs.KA2_BAND("Ljubljana", "Atlantisxx", 2025.0, "cs").startswith("KA2: pole 'to': ")
+    assert udfs.KA2_BAND("Ljubljana", "Atlantisxx", 2025.0, "cs").startswith("KA2: pole 'kam': ")
     assert udfs.KA2_BAND("Ljubljana", "Praha", 2025.0, "xx").startswith("KA2: unknown language 'xx'")
+
+
+def test_a_travel_argument_is_named_in_the_language_of_the_call():
+    """"od"/"do", as the shape message names them, not the code names "from"/"to"; English stays as it was
+    (the web add-in's messages agree with these)."""
+    assert udfs.KA2_DISTANCE("Atlantisxx", "Ljubljana", "sl").startswith("KA2: polje 'od': neznan kraj ")
+    assert udfs.KA2_DISTANCE("Ljubljana", "Atlantisxx", "sl").startswith("KA2: polje 'do': neznan kraj ")
+    assert udfs.KA2_DISTANCE("Ljubljana", "Atlantisxx", "de").startswith("KA2: Feld 'nach': unbekannter Ort ")
+    assert udfs.KA2_DISTANCE("Ljubljana", "Atlantisxx").startswith("KA2: field 'to': unknown place ")
 
 
 def test_grant_messages_in_the_language_asked_for():

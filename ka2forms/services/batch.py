@@ -169,11 +169,12 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
     found: list[Path] = []
     skipped: list[str] = []
     problems: list[tuple[str, str]] = []
+    out_real = _resolved(out) if out.exists() else None     # resolved once: a run may list 10 000 files
     for given in paths:
         p = Path(given)
         if p.is_dir():
             for f in _walk(p, problems):
-                if out.exists() and _inside(f, out):
+                if out_real is not None and _inside(f, out_real):
                     continue
                 if _hidden(f, p):
                     skipped.append(str(f))
@@ -182,15 +183,18 @@ def collect(paths: Sequence[str | Path], outdir: str | Path) -> Collected:
         else:
             found.append(p)            # missing files and non-workbooks are reported by the reader
     unique: list[Path] = []
+    by_name: dict[str, list[Path]] = {}            # one file given twice (a folder and a file in it): once
     for f in found:
-        if not any(same_file(f, u) for u in unique if u.name == f.name):
+        same_name = by_name.setdefault(f.name, [])
+        if not any(same_file(f, u) for u in same_name):
+            same_name.append(f)
             unique.append(f)
+    names = [_folder_name(f.stem) for f in unique]
     stems: dict[str, int] = {}
-    for f in unique:
-        stems[_folder_name(f.stem).casefold()] = stems.get(_folder_name(f.stem).casefold(), 0) + 1
+    for name in names:
+        stems[name.casefold()] = stems.get(name.casefold(), 0) + 1
     jobs = []
-    for i, f in enumerate(unique):
-        name = _folder_name(f.stem)
+    for i, (f, name) in enumerate(zip(unique, names, strict=True)):
         if stems[name.casefold()] > 1 or name.casefold() in RESERVED_NAMES:
             name = f"{name}-{hashlib.sha1(os.path.normcase(str(_resolved(f))).encode()).hexdigest()[:8]}"
         jobs.append(Job(i, str(f), str(out / name)))
@@ -244,9 +248,9 @@ def problem_rows(collected: Collected, start: int) -> list[Row]:
             for i, (path, why) in enumerate(collected.problems)]
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def _inside(path: Path, folder_resolved: Path) -> bool:
     try:
-        _resolved(path).relative_to(_resolved(folder))
+        _resolved(path).relative_to(folder_resolved)
         return True
     except ValueError:
         return False

@@ -560,6 +560,15 @@ class _IncrementalForm:
             root = inc.edit(self.reader.trailer["/Root"].get_object())
             return inc.edit_child(inc.edit_child(inc.edit_child(root, "/AcroForm"), "/DR"), "/Font")
 
+        def font_resource(font_name: str, font: Any) -> Any:
+            """The /DR font resource named ``font_name``: the form's, one this fill added, or added now."""
+            if font_name in added:
+                return added[font_name]
+            if font_name in self.dr_fonts:
+                return self.dr_fonts[font_name]
+            added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+            return added[font_name]
+
         fallback_name, fallback_font = "", None
         overflow: list[str] = []
         if fallback:
@@ -579,12 +588,7 @@ class _IncrementalForm:
                     font_name, font = fallback_name, fallback_font
                 else:
                     font_name, font = self.font_for(tw, text)
-                if font_name in added:
-                    resource = added[font_name]
-                elif font_name in self.dr_fonts:
-                    resource = self.dr_fonts[font_name]
-                else:
-                    resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+                resource = font_resource(font_name, font)
                 app = draw(inc, tw, text, font_name, font, resource, None if name in fallback else self.drawings)
                 if app.overflow and name not in overflow:
                     overflow.append(name)
@@ -594,12 +598,7 @@ class _IncrementalForm:
             for tw in self.widgets.get(name, ()):
                 font_name, font = (fallback_name, fallback_font) if name in fallback else \
                     self.font_for(tw, shown[name].replace("\n", ""))
-                if font_name in added:
-                    resource = added[font_name]
-                elif font_name in self.dr_fonts:
-                    resource = self.dr_fonts[font_name]
-                else:
-                    resource = added[font_name] = self._add_font(inc, font_fonts(), font_name, font)
+                resource = font_resource(font_name, font)
                 top = _top_index(self.nodes[name], tw, chosen, font)
                 if top != int(self.nodes[name].field.get("/TI", 0) or 0):
                     inc.edit(self.nodes[name].field)[NameObject("/TI")] = NumberObject(top)

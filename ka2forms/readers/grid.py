@@ -591,17 +591,13 @@ def _ods_sheets(content: bytes) -> list[Sheet]:
 
 
 def _csv(path: Path) -> Grid:
+    from ka2forms.readers.xlsx_file import read_input
+
     where = Location(file=str(path))
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbookError(_("file not found"), where=where) from None
-    except IsADirectoryError:
-        raise WorkbookError(_("a folder, not a workbook"), where=where) from None
-    except PermissionError:
-        raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
+    data = read_input(path, limit=MAX_CSV_BYTES + 1)      # a huge file is refused without reading it all
     if len(data) > MAX_CSV_BYTES:
-        raise WorkbookError(_("refused: {mb} MB is far larger than a partner table").format(mb=len(data) // 1_000_000),
+        size = max(len(data), path.stat().st_size)
+        raise WorkbookError(_("refused: {mb} MB is far larger than a partner table").format(mb=size // 1_000_000),
                             where=where)
     try:
         text = data.decode("utf-8-sig")

@@ -101,20 +101,14 @@ def _read_plan_sheets(grid: Any, problems: list[Problem], partners: Sequence[Par
 
     sheets = SimpleNamespace(worksheets=grid.sheets)  # find_sheet looks at .worksheets and their .title
     out: dict[str, Any] = {}
-    if (ws := find_sheet(sheets, "travel_plan")) is not None:
-        c = Collector(ws.title, problems)
-        before = len(problems)
-        trips = tuple(read_travel_plan_rows(list(ws.rows()), c))
-        unknown_organisations(trips, partners, c)
-        if trips or len(problems) > before:
-            out["travel_plan"] = trips
-    if (ws := find_sheet(sheets, "budget")) is not None:
-        c = Collector(ws.title, problems)
-        before = len(problems)
-        lines = tuple(read_budget_rows(list(ws.rows()), c))
-        unknown_organisations(lines, partners, c)
-        if lines or len(problems) > before:
-            out["budget"] = lines
+    for key, read_rows in (("travel_plan", read_travel_plan_rows), ("budget", read_budget_rows)):
+        if (ws := find_sheet(sheets, key)) is not None:
+            c = Collector(ws.title, problems)
+            before = len(problems)
+            rows = tuple(read_rows(list(ws.rows()), c))
+            unknown_organisations(rows, partners, c)
+            if rows or len(problems) > before:
+                out[key] = rows
     return out
 
 

@@ -97,21 +97,27 @@ def open_workbook(path: str | Path) -> Workbook:
         return wb
 
 
-def preflight(p: Path) -> None:
-    """Everything checked before any parser sees the file: what it is, and that its zip is sane."""
+def read_input(p: Path, *, limit: int = -1) -> bytes:
+    """The first ``limit`` bytes of an input file (all: -1), or WorkbookError saying why it cannot be read."""
     where = Location(file=str(p))
-    if p.name.startswith("~$"):
-        raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
-    regular_file(p, "workbook", error=WorkbookError)      # a FIFO would block; a device or socket is no workbook
     try:
         with p.open("rb") as f:
-            head = f.read(8)
+            return f.read(limit)
     except FileNotFoundError:
         raise WorkbookError(_("file not found"), where=where) from None
     except IsADirectoryError:
         raise WorkbookError(_("a folder, not a workbook"), where=where) from None
     except PermissionError:
         raise WorkbookError(_("cannot be read (permission denied or locked by another program)"), where=where) from None
+
+
+def preflight(p: Path) -> None:
+    """Everything checked before any parser sees the file: what it is, and that its zip is sane."""
+    where = Location(file=str(p))
+    if p.name.startswith("~$"):
+        raise WorkbookError(_("this is Excel's lock file for an open workbook, not a workbook"), where=where)
+    regular_file(p, "workbook", error=WorkbookError)      # a FIFO would block; a device or socket is no workbook
+    head = read_input(p, limit=8)
     if head.startswith(_OLE_MAGIC):
         if describe_ole(p) == "encrypted":
             raise WorkbookError(_("a password-protected workbook: ka2forms cannot open it; save a copy without a "

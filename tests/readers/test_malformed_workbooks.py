@@ -69,6 +69,15 @@ def test_a_sheet_cut_in_half_names_file_and_sheet(wb: Path) -> None:
     assert "damaged workbook" in e.message
 
 
+def test_a_zip_this_python_cannot_unpack_is_an_unsupported_file_not_a_crash(wb: Path) -> None:
+    data = bytearray(wb.read_bytes())
+    at = data.find(b"PK\x01\x02")                     # the first central-directory entry
+    data[at + 6:at + 8] = (99).to_bytes(2, "little")   # "version needed to extract": 9.9 (zipfile raises
+    wb.write_bytes(bytes(data))                        # NotImplementedError)
+    e = _refused(wb)
+    assert "unsupported" in e.message and "9.9" in e.message
+
+
 def test_an_undefined_entity_in_a_sheet_is_a_damaged_workbook(wb: Path) -> None:
     _edit(wb, PARTNERS, _sub(r"<t>Role</t>", "<t>&undefined;</t>"))
     assert _refused(wb).where.sheet == "Partners"

@@ -38,6 +38,7 @@ from ka2forms.pdf.incremental import (
 )
 
 MAX_BASES = 16
+MAX_PLANNED = 4096              # (field, value) plans kept per form; then all are dropped
 
 
 #: Text whose PDFDocEncoding bytes are its Latin-1 bytes: printable ASCII, and U+00A1–U+00FF but the soft
@@ -122,6 +123,7 @@ class FastUpdates:
     drawings: Drawings = field(default_factory=lambda: Drawings(1024))
     widget_states: dict[int, tuple[Any, list[frozenset[str]]]] = field(default_factory=dict)   # node kept: id
     fast_fields: dict[str, bool] = field(default_factory=dict)
+    planned: dict[tuple[str, str, Any], _Planned] = field(default_factory=dict)
 
     def of(self, obj: Any) -> tuple[int, Entries]:
         num = obj.indirect_reference.idnum
@@ -196,88 +198,161 @@ def _base(form: Any, fonts: dict[str, tuple[Any, bool]]) -> Base:
     return base
 
 
-def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str],
-                                                                                           list[str]] | None:
-    """(filled bytes, fields drawn with the fallback font, fields whose text did not fit), or None when the
-    form or these values need the general path. ``form`` is the template's ``_IncrementalForm``."""
-    from ka2forms.pdf.fill import _button_state, _fallback_font, _free_name
+@dataclass
+class _Planned:
+    """What filling one field with one value takes, worked out once per (field, value) and kept.
+
+    Why: a project's title, acronym, coordinator and date, a role or a country, repeat on every partner's form
+    and across workbooks; a fill then only looks its values up and joins bytes. ``objects`` holds a button's
+    changed objects (final); a text or dropdown value keeps what drawing needs and, in ``drawn``, the objects
+    last written for it with the fonts they refer to."""
+
+    objects: dict[int, bytes] | None = None          # checkbox / radio: object number → its bytes
+    text: str = ""                                   # /V (a dropdown's export value)
+    shown: str = ""                                  # what the widgets show
+    fallback: bool = False                           # drawn with the embedded fallback font
+    chars: frozenset[str] = frozenset()              # the letters of ``shown`` (for the fallback font)
+    fonts: tuple[tuple[TextWidget, str, Any], ...] = ()   # per widget: (widget, font name, Font) unless fallback
+    needed: dict[str, tuple[Any, bool]] = field(default_factory=dict)   # fonts the base must add
+    drawn: tuple[tuple[Any, ...], dict[int, bytes], bool, Any] | None = None   # (font signature, objects,
+    #                                                      overflow, the fallback font drawn with)
+
+
+#: A value :func:`fast_fill` leaves to the general path (remembered as such too).
+_GENERAL = _Planned()
+
+
+def _plan(form: Any, template: Any, name: str, kind: str, value: Any) -> _Planned:
+    from ka2forms.pdf.fill import _button_state
 
     fast: FastUpdates = form.fast
-    changes: dict[int, dict[str, bytes]] = {}
-    drops: dict[int, set[str]] = {}
-    texts: dict[str, str] = {}
-    shown: dict[str, str] = {}                 # combo: export value stored, display text drawn
-    for name, (kind, value) in coerced.items():
-        node = form.nodes[name]
-        if kind in ("checkbox", "radio"):
-            state = _button_state(node, kind, value)
-            widget_states = fast.states(node)
-            if kind == "checkbox" and not any(widget_states):
-                return None                     # an appearance must be drawn: the general path does it
-            num, _ = fast.of(node.field)
-            changes.setdefault(num, {})["/V"] = fast.name(state)
-            for widget, states in zip(node.widgets, widget_states, strict=True):
-                wnum, _ = fast.of(widget)
-                changes.setdefault(wnum, {})["/AS"] = fast.name(state if state in states else "/Off")
-                if widget is not node.field and "/T" not in widget and "/V" in widget:
-                    drops.setdefault(wnum, set()).add("/V")
-        elif kind == "combo":
-            export, display = value[0] if value else ("", "")
-            texts[name], shown[name] = export, display
-        elif kind == "text":
-            texts[name] = shown[name] = value
-        else:
-            return None
-    draws: list[tuple[str, TextWidget, str, Any]] = []
-    if not all(fast.redrawable(form, name) for name in texts):
-        return None
-    fallback = [n for n, t in shown.items() if not t.isascii() and not template._shows_text(n, t)]
+    node = form.nodes[name]
+    if kind in ("checkbox", "radio"):
+        state = _button_state(node, kind, value)
+        widget_states = fast.states(node)
+        if kind == "checkbox" and not any(widget_states):
+            return _GENERAL                     # an appearance must be drawn: the general path does it
+        changes: dict[int, dict[str, bytes]] = {}
+        drops: dict[int, set[str]] = {}
+        num, _ = fast.of(node.field)
+        changes.setdefault(num, {})["/V"] = fast.name(state)
+        for widget, states in zip(node.widgets, widget_states, strict=True):
+            wnum, _ = fast.of(widget)
+            changes.setdefault(wnum, {})["/AS"] = fast.name(state if state in states else "/Off")
+            if widget is not node.field and "/T" not in widget and "/V" in widget:
+                drops.setdefault(wnum, set()).add("/V")
+        return _Planned(objects=_serialised(fast, changes, drops))
+    if kind == "combo":
+        text, shown = value[0] if value else ("", "")
+    elif kind == "text":
+        text = shown = value
+    else:
+        return _GENERAL
+    if not fast.redrawable(form, name):
+        return _GENERAL
+    if not shown.isascii() and not template._shows_text(name, shown):
+        return _Planned(text=text, shown=shown, fallback=True, chars=frozenset(shown))
+    fonts = []
     needed: dict[str, tuple[Any, bool]] = {}
-    fallback_name, fallback_font = "", None
-    if fallback:
-        fallback_font = _fallback_font([shown[n] for n in fallback], template, fallback)
-        fallback_name = _free_name(form.dr_fonts)
-        needed[fallback_name] = (fallback_font, True)
-    for name, text in shown.items():
-        for tw in form.widgets.get(name, ()):
-            if name in fallback:
-                font_name, font = fallback_name, fallback_font
-            else:
-                font_name, font = form.font_for(tw, text)
-                if font_name not in form.dr_fonts:
-                    needed[font_name] = (font, False)
-            draws.append((name, tw, font_name, font))
-    base = _base(form, needed)
-    if fallback:    # drawn with the font as parsed back from its resource (what viewers will read)
-        from ka2forms.pdf.fill import _frozen_embedded_font
+    for tw in form.widgets.get(name, ()):
+        font_name, font = form.font_for(tw, shown)
+        if font_name not in form.dr_fonts:
+            needed[font_name] = (font, False)
+        fonts.append((tw, font_name, font))
+    return _Planned(text=text, shown=shown, fonts=tuple(fonts), needed=needed)
 
-        drawn_with = _frozen_embedded_font(fallback_font).font
-        draws = [(n, tw, fn, drawn_with if fn == fallback_name else f) for n, tw, fn, f in draws]
+
+def _serialised(fast: FastUpdates, changes: dict[int, dict[str, bytes]], drops: dict[int, set[str]]
+                ) -> dict[int, bytes]:
+    objects = {num: fast.entries[num].changed(entries, drops.get(num, frozenset())) for num, entries in changes.items()}
+    for num, dropped in drops.items():
+        if num not in objects:
+            objects[num] = fast.entries[num].changed({}, dropped)
+    return objects
+
+
+def _draw_planned(form: Any, name: str, p: _Planned, base: Base, fonts: tuple[tuple[TextWidget, str, Any], ...]
+                  ) -> tuple[dict[int, bytes], bool]:
+    """The objects a text or dropdown value changes, drawn with ``fonts``: (objects, whether the text overflows)."""
+    fast: FastUpdates = form.fast
+    num, _ = fast.of(form.nodes[name].field)
+    changes: dict[int, dict[str, bytes]] = {num: {"/V": text_bytes(p.text)}}
+    drops: dict[int, set[str]] = {num: {"/I"}}
     objects: dict[int, bytes] = {}
-    for name, text in texts.items():
-        num, _ = fast.of(form.nodes[name].field)
-        changes.setdefault(num, {})["/V"] = text_bytes(text)
-        drops.setdefault(num, set()).add("/I")
-    overflow: list[str] = []
-    for name, tw, font_name, font in draws:
-        key = (id(tw), font_name, id(font), shown[name])
+    overflow = False
+    for tw, font_name, font in fonts:
+        key = (id(tw), font_name, id(font), p.shown)
         parts = fast.drawings.get(key)          # type: ignore[arg-type]
         if parts is None:
-            parts = render(tw, shown[name], font_name, font)
+            parts = render(tw, p.shown, font_name, font)
             fast.drawings.put(key, parts)       # type: ignore[arg-type]
         head, data, app = parts
-        if app.overflow and name not in overflow:
-            overflow.append(name)
+        overflow = overflow or app.overflow
         objects[tw.old_n.idnum] = (head + base.refs[font_name] + b" >> >>\n/Length %d\n>>\nstream\n" % len(data)
                                    + data + b"\nendstream")
         if font_name != tw.da_font:
             wnum, _ = fast.of(tw.widget)
             changes.setdefault(wnum, {})["/DA"] = text_bytes(tw.da.replace(tw.da_font, font_name))
-    for num, entries in changes.items():
-        objects[num] = fast.entries[num].changed(entries, drops.get(num, frozenset()))
-    for num, dropped in drops.items():
-        if num not in objects:
-            objects[num] = fast.entries[num].changed({}, dropped)
+    objects.update(_serialised(fast, changes, drops))
+    return objects, overflow
+
+
+def fast_fill(form: Any, template: Any, coerced: Mapping[str, tuple[str, Any]]) -> tuple[bytes, list[str],
+                                                                                           list[str]] | None:
+    """(filled bytes, fields drawn with the fallback font, fields whose text did not fit), or None when the
+    form or these values need the general path. ``form`` is the template's ``_IncrementalForm``."""
+    from ka2forms.pdf.fill import _free_name, fallback_font_for
+
+    fast: FastUpdates = form.fast
+    plans: list[tuple[str, _Planned]] = []
+    for name, (kind, value) in coerced.items():
+        key = (name, kind, value)
+        plan = fast.planned.get(key)
+        if plan is None:
+            plan = _plan(form, template, name, kind, value)
+            if len(fast.planned) >= MAX_PLANNED:
+                fast.planned.clear()
+            fast.planned[key] = plan
+        if plan is _GENERAL:
+            return None
+        plans.append((name, plan))
+    fallback = [name for name, p in plans if p.fallback]
+    needed: dict[str, tuple[Any, bool]] = {}
+    fallback_name, drawn_with = "", None
+    if fallback:
+        fallback_font = fallback_font_for(frozenset().union(*(p.chars for _, p in plans if p.fallback)), template,
+                                          fallback)
+        fallback_name = _free_name(form.dr_fonts)
+        needed[fallback_name] = (fallback_font, True)
+    for _, p in plans:
+        if p.needed:
+            needed.update(p.needed)
+    base = _base(form, needed)
+    if fallback:    # drawn with the font as parsed back from its resource (what viewers will read)
+        from ka2forms.pdf.fill import _frozen_embedded_font
+
+        drawn_with = _frozen_embedded_font(fallback_font).font
+    objects: dict[int, bytes] = {}
+    overflow: list[str] = []
+    for name, p in plans:
+        if p.objects is not None:
+            objects.update(p.objects)
+            continue
+        # What the drawn bytes depend on besides the value: the fonts' resource references, and for the
+        # fallback font which subset it is (by identity: ``drawn`` keeps it alive, so its id is not reused).
+        if p.fallback:
+            fonts = tuple((tw, fallback_name, drawn_with) for tw in form.widgets.get(name, ()))
+            signature: tuple[Any, ...] = (id(drawn_with), base.refs[fallback_name])
+        else:
+            fonts = p.fonts
+            signature = (0, tuple(base.refs[font_name] for _, font_name, _ in fonts) if p.needed else None)
+        drawn = p.drawn
+        if drawn is None or drawn[0] != signature:
+            objs, cut = _draw_planned(form, name, p, base, fonts)
+            drawn = p.drawn = (signature, objs, cut, drawn_with)
+        objects.update(drawn[1])
+        if drawn[2]:
+            overflow.append(name)
     return _write(base, objects), fallback, overflow
 
 

@@ -72,3 +72,27 @@ def test_writer_refuses_other_suffixes(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.xlsx or \.csv"):
         write_table(tmp_path / "o.txt", TABLE)
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_libreoffice_reads_the_written_workbook_as_written(tmp_path: Path) -> None:
+    """The writer makes SpreadsheetML itself: a real spreadsheet program must read every sheet, string, number
+    and line break back, and run no input text as a formula."""
+    from corpus import to_libreoffice
+    from tools import require_tool
+
+    require_tool("soffice", "apt-get install libreoffice-calc")
+    people = Table("Povzetek", ("besedilo", "število"), [["Šolski center Celje\nSrednja šola", 2.5], ["a&b<c>", None]])
+    out = write_table(tmp_path / "o.xlsx", TABLE, more=[people])
+    resaved = to_libreoffice(out, "xlsx", tmp_path / "calc")         # Calc opens it and saves its own copy
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["t", "Povzetek"] and wb["t"].freeze_panes == "A2"
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(resaved))
+    assert book.sheet_names == ["t", "Povzetek"]
+    first = book.get_sheet_by_name("t").to_python()
+    assert first[0] == ["text", "number", "empty"]
+    assert [r[0] for r in first[1:]] == [*INJECTIONS, "Brno"]         # text, not a formula's result
+    assert [r[1] for r in first[1:]] == [7] * len(INJECTIONS) + [-5]
+    second = book.get_sheet_by_name("Povzetek").to_python()
+    assert second[1] == ["Šolski center Celje\nSrednja šola", 2.5] and second[2][0] == "a&b<c>"

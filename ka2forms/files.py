@@ -11,6 +11,7 @@ Windows).
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import secrets
 import stat
@@ -194,6 +195,23 @@ _TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 
                | getattr(os, "O_BINARY", 0))
 
 
+_TEMP_COUNTER = itertools.count()
+_TEMP_PID = -1
+_TEMP_SALT = ""
+
+
+def _temp_tag() -> str:
+    """A temporary name's unique part: random once per process, then a counter (the name is created with
+    O_EXCL, so a clash — a file a killed run left — only costs a retry). Why: a random token per file is a
+    system call, a dozen per workbook in a batch. The salt is renewed in a forked child, whose counter would
+    otherwise repeat its parent's."""
+    global _TEMP_PID, _TEMP_SALT
+    pid = os.getpid()
+    if pid != _TEMP_PID:
+        _TEMP_PID, _TEMP_SALT = pid, secrets.token_hex(4)
+    return f"{_TEMP_SALT}{next(_TEMP_COUNTER):x}"
+
+
 def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     """A new hidden temporary file beside the target: ``.<name>.<random>.tmp``, created exclusively.
 
@@ -201,7 +219,7 @@ def _new_temp(folder: Path, name: str) -> tuple[int, str]:
     umask) — what ``tempfile.mkstemp`` (always 0600) would need a ``chmod`` and two ``umask`` calls for, a
     dozen times per workbook in a batch."""
     for _ in range(100):
-        tmp = os.path.join(folder, f"{_temp_prefix(name)}{secrets.token_hex(5)}.tmp")
+        tmp = os.path.join(folder, f"{_temp_prefix(name)}{_temp_tag()}.tmp")
         try:
             return os.open(tmp, _TEMP_FLAGS, 0o666), tmp
         except FileExistsError:

@@ -46,3 +46,25 @@ def test_a_missing_folder_or_a_failing_writer_leaves_nothing_behind(tmp_path):
     with pytest.raises(RuntimeError):
         write_atomic(tmp_path / "c.bin", boom)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="allowed: fork is POSIX only")
+def test_a_forked_worker_never_picks_its_parents_temporary_names() -> None:
+    """Temporary names are a per-process salt plus a counter: a child forked from a process that has written
+    files must not count on from the parent's salt (two batch workers would clash on every name)."""
+    import os
+
+    from ka2forms.files import _temp_tag
+
+    mine = {_temp_tag() for _ in range(3)}
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                    # the child: report its next names, then leave at once
+        os.write(write, " ".join(_temp_tag() for _ in range(3)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    theirs = set(os.read(read, 1000).decode().split())
+    os.close(read)
+    assert len(theirs) == 3 and not theirs & mine
+    assert not {t[:8] for t in theirs} & {t[:8] for t in mine}      # a salt of their own

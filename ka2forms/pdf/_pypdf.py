@@ -54,7 +54,7 @@ def _api() -> SimpleNamespace:
         raise MissingExtraError(_("filling PDF forms"), "forms", missing="pypdf") from None
     check_version(pypdf.__version__)
     try:
-        from pypdf._codecs import encoding_dict_from_named_encoding
+        from pypdf._codecs import _pdfdoc_encoding_rev, encoding_dict_from_named_encoding
         from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS
         from pypdf.generic._appearance_stream import TextStreamAppearance
         from pypdf.generic._font import Font
@@ -71,7 +71,14 @@ def _api() -> SimpleNamespace:
             f"pypdf {pypdf.__version__} lacks a part ka2forms draws form appearances with ({e}); install a "
             f"supported version: {INSTALL_HINT}") from None
     return SimpleNamespace(encoding_dict=encoding_dict_from_named_encoding, core_metrics=CORE_FONT_METRICS,
-                           TextStreamAppearance=TextStreamAppearance, Font=Font)
+                           TextStreamAppearance=TextStreamAppearance, Font=Font,
+                           pdfdoc_codes=dict(_pdfdoc_encoding_rev))
+
+
+def pdfdoc_codes() -> dict[str, int]:
+    """PDFDocEncoding as pypdf writes text strings in it: character → byte (any other character makes the
+    string UTF-16)."""
+    return dict(_api().pdfdoc_codes)
 
 
 def require() -> None:

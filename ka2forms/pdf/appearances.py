@@ -164,12 +164,19 @@ def _decoration(box: Box, w: float, h: float) -> list[bytes]:
 
 def _words(font: FontMetrics, text: str) -> list[list[tuple[str, float]]]:
     """Paragraphs as lists of (glyphs, width at 1 pt) per word: measured once, wrapped at any size."""
-    width = font.width
-    if font.to_glyphs(" \n") == " \n":           # the usual case: the whole text turned into glyphs at once
-        paragraphs = [paragraph.split(" ") for paragraph in font.to_glyphs(text).split("\n")]
+    width, memo = font.width, font._memo
+    space, newline = font.to_glyphs(" "), font.to_glyphs("\n")
+    glyphs = font.to_glyphs(text)
+    if space == " " and newline == "\n":          # the usual case: the whole text turned into glyphs at once
+        paragraphs = [paragraph.split(" ") for paragraph in glyphs.split("\n")]
+    elif len(space) == len(newline) == 1 and space != newline and len(glyphs) == len(text) and \
+            glyphs.count(space) == text.count(" ") and glyphs.count(newline) == text.count("\n"):
+        # Letter by letter (an embedded font's glyph ids), and no other letter has the space's or the line
+        # break's glyph: splitting the glyphs splits the text at the same places.
+        paragraphs = [paragraph.split(space) for paragraph in glyphs.split(newline)]
     else:
         paragraphs = [[font.to_glyphs(word) for word in paragraph.split(" ")] for paragraph in text.split("\n")]
-    return [[(g, width(g, 1.0)) for g in words] for words in paragraphs]
+    return [[(g, w if (w := memo.get(g)) is not None else width(g, 1.0)) for g in words] for words in paragraphs]
 
 
 def _wrap(font: FontMetrics, paragraphs: list[list[tuple[str, float]]], size: float, width: float) -> list[str]:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ka2forms.pdf.incremental import (
@@ -69,13 +70,26 @@ def text_bytes(text: str) -> bytes:
         if _PDFDOC_AS_LATIN1.fullmatch(text):       # PDFDocEncoding is Latin-1 there: skip pypdf's encoder
             hit = b"(" + escaped(text.encode("latin-1")) + b")"
         else:
-            encoded = text_string(text).get_encoded_bytes()
-            # UTF-16 (text outside PDFDocEncoding: č, ř, ő…) as a hex string: the same string to every reader,
-            # written by one C call instead of an octal escape per byte (a declaration is 1 KB of them).
-            hit = b"<" + encoded.hex().upper().encode("ascii") + b">" if encoded.startswith(b"\xfe\xff") \
-                else b"(" + escaped(encoded) + b")"
+            # The bytes pypdf would write — PDFDocEncoding when every letter has a code there (Š, ž, –), else
+            # UTF-16 (č, ř, ő…) — as a hex string: the same string to every reader, written by one C call
+            # instead of pypdf's letter-by-letter encoder and an octal escape per byte (a declaration is 1 KB).
+            pdfdoc, outside = _pdfdoc()
+            encoded = b"\xfe\xff" + text.encode("utf-16-be") if outside(text) else \
+                text.translate(pdfdoc).encode("latin-1")
+            hit = b"<" + encoded.hex().upper().encode("ascii") + b">"
         _TEXTS[text] = hit
     return hit
+
+
+@cache
+def _pdfdoc() -> tuple[dict[int, str], Callable[[str], Any]]:
+    """(a ``str.translate`` table from text to PDFDocEncoding bytes as Latin-1 characters, a search for a
+    character PDFDocEncoding lacks), from pypdf's own table."""
+    from ka2forms.pdf._pypdf import pdfdoc_codes
+
+    codes = pdfdoc_codes()
+    outside = re.compile("[^" + "".join(re.escape(ch) for ch in sorted(codes)) + "]").search
+    return {ord(ch): chr(code) for ch, code in codes.items()}, outside
 
 
 def value_bytes(value: Any) -> bytes:

@@ -413,12 +413,12 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
                              where=Location(file=str(out))) from None
         remove_stale_temps(out)
         protect = [p for p in (source, w.options.form, w.options.map_file) if p]
-        outputs: list[str] = []
+        sizes: dict[str, int] = {}                   # output → bytes written (the manifest's record)
         for fmt in w.options.formats:
             data = render_annex(project, result, fmt=fmt, lang=w.options.lang, today=w.options.today)
             name = "annex" + SUFFIXES[fmt]
             write_atomic(out / name, data, protect=protect, durable=False)
-            outputs.append(name)
+            sizes[name] = len(data)
         if w.template is not None:
             from ka2forms.services.forms import fill_project
 
@@ -427,17 +427,16 @@ def convert_one(job: Job, *, resume: bool = False) -> Row:
                 remove_stale_temps(forms)
             written = fill_project(project, w.template, w.fmap, forms, flatten=w.options.flatten,
                                    today=w.options.today, protect=protect, durable=False)
-            outputs += [f"forms/{x.path.name}" for x in written]
+            sizes.update((f"forms/{x.path.name}", x.size) for x in written)
             row.warnings = tuple(f"{x.path.name}: {warning}" for x in written for warning in x.warnings)
         payload = {**result.as_dict(), **budget_report(project)}
         row.plan(payload)
         payload["warnings_forms"] = list(row.warnings)
         payload["coordinator"] = row.coordinator
-        sizes = {rel: (out / rel).stat().st_size for rel in outputs}
         payload["batch"] = {"input": stamp, "options": w.fingerprint, "outputs": sizes}
         write_atomic(out / MANIFEST, (json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
                      .encode("utf-8"), protect=protect)                              # last: marks completion
-        row.status, row.outputs = "converted", len(outputs) + 1
+        row.status, row.outputs = "converted", len(sizes) + 1
     except Ka2Error as e:
         row.errors = "\n".join(error_lines(e))
         row.bug = e.exit_code == 3

@@ -458,6 +458,7 @@ class Written:
     filled: int                              # how many fields got a value
     warnings: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    size: int = 0                            # bytes written
 
 
 def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None, outdir: str | Path, *,
@@ -503,7 +504,8 @@ def fill_project(project: Project, template: FormTemplate, fmap: FormMap | None,
     written = []
     for partner, plan, path, form in filled:
         write_atomic(path, form.data, durable=durable)       # every path was checked against the inputs above
-        written.append(Written(path, partner, len(plan.values), plan.warnings + form.warnings, plan.sources))
+        written.append(Written(path, partner, len(plan.values), plan.warnings + form.warnings, plan.sources,
+                               len(form.data)))
     return written
 
 

@@ -104,5 +104,25 @@ def test_strings_written_by_the_fast_path_are_the_ones_pypdf_writes() -> None:
         written = text_bytes(text)
         if written.startswith(b"<"):
             assert TextStringObject(create_string_object(bytes.fromhex(written[1:-1].decode()))) == text
+            assert bytes.fromhex(written[1:-1].decode()) == text_string(text).get_encoded_bytes()   # pypdf's
         else:
             assert written == value_bytes(text_string(text)), text
+
+
+def test_a_remembered_value_gives_the_bytes_a_fresh_form_gives_whatever_was_filled_before() -> None:
+    """The fast path keeps each (field, value) it has filled; filled again after other values and fonts (a
+    fallback subset with Cyrillic, one without), a value must give what a freshly opened form gives."""
+    if pdf_fill.fallback_font_path() is None:
+        pytest.skip("no DejaVu Sans")
+    fills = [
+        {"Organisation": "Vysoké učení technické", "City": "Brno", "declaration_on_honour": True},
+        {"Organisation": "Vysoké učení technické", "City": CYRILLIC, "declaration_on_honour": False,
+         "legal_status": "public"},
+        {"Organisation": "Plain name", "City": ROMANIAN, "legal_status": "private"},
+        {"Organisation": "Vysoké učení technické", "City": "Brno", "declaration_on_honour": True},
+        {"Organisation": "Plain name", "City": CE_2, "place": "Řevnice (Sø) – è"},
+    ]
+    used = FormTemplate.open(SAMPLE_FORM)
+    for vals in fills:
+        assert used.fill(vals).data == FormTemplate.open(SAMPLE_FORM).fill(vals).data, vals
+    assert used._inc is not None and len(used._inc.fast.planned) >= 8        # the fast path filled them

@@ -10,6 +10,7 @@ wrong (a missing form, a bad map…), 3 an internal error, 130 interrupted (Ctrl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -77,6 +78,7 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         Row,
         collect,
         counts,
+        prepare,
         problem_rows,
         run,
         write_summary,
@@ -107,8 +109,10 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         protect = [j.source for j in collected.jobs] + [p for p in (form, map_file) if p]
         failed = 0
         finished: list[Row] = []
+        # Before the progress display starts its thread: workers are then forked from this process, set up.
+        prepared = prepare(options, workers=workers, jobs=len(collected.jobs))
 
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        with contextlib.closing(prepared), Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err,
                       transient=False) as progress:
             unsearched = problem_rows(collected, len(collected.jobs))       # folders that could not be searched
@@ -136,7 +140,8 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
                 on_row(row)
             limit = DEFAULT_TIMEOUT if timeout is None else (timeout or None)
             try:
-                rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row, timeout=limit)
+                rows = run(collected.jobs, options, workers=workers, resume=resume, on_row=on_row, timeout=limit,
+                           prepared=prepared)
             except Exception as e:
                 # a bug in the run itself: the summary still lists every input, then the error is reported
                 done = {r.index for r in finished}

@@ -34,7 +34,6 @@ from ka2forms.pdf.incremental import (
     escaped,
     render,
     startxref,
-    text_string,
     xref_section,
 )
 

@@ -552,11 +552,18 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _serve(conn: Any, options: Options, fingerprint: dict[str, Any]) -> None:
-    """A worker process: set up once, then convert the jobs the parent sends until it sends None."""
+def _serve(conn: Any, options: Options, fingerprint: dict[str, Any], inherited: Sequence[Any] = ()) -> None:
+    """A worker process: set up once, then convert the jobs the parent sends until it sends None.
+
+    ``inherited``: the parent's ends of pipes that a forked worker holds copies of (its own pipe's and the
+    other workers'): closed first, so that the worker sees the end of its pipe when the parent dies."""
     import signal
 
+    for other in inherited:
+        with contextlib.suppress(OSError):
+            other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl+C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not the handler a forked worker has from ``convert``
     set_language(options.lang)                       # its messages (errors in the summary) in the run's language
     try:
         _set_up(options, fingerprint)
@@ -591,22 +598,46 @@ class _Pool:
     concurrent.futures cannot stop a running task, and one dead worker breaks its whole pool (every pending
     workbook would fail): here the parent owns each process, so a workbook over its time limit, or one that
     crashes its worker, costs only its own row.
+
+    How workers start: on Linux, forked from this process once it is set up (:func:`prepare`) and while it
+    runs no other thread — a fork copies a lock another thread holds, and the copy would never be released —
+    so they start ready in a few milliseconds. Otherwise (macOS, where forking is unsafe; a replacement
+    started while the progress display's thread runs) from a fork server that sets itself up once
+    (``_batch_preload``), ≈ 0.6 s later; on Windows, spawned.
     """
 
     def __init__(self, size: int, options: Options, fingerprint: dict[str, Any]) -> None:
-        import multiprocessing
-
-        # forkserver, not fork: the parent runs threads (the progress display); workers fork from a server that
-        # has imported ka2forms once.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        self.context = multiprocessing.get_context(method)
         self.options, self.fingerprint = options, fingerprint
-        self.procs = [self._start() for _ in range(size)]
+        self.procs: list[_Process] = []
+        for _ in range(size):
+            self.procs.append(self._start())
+
+    def _context(self) -> Any:
+        import multiprocessing
+        import sys
+        import threading
+
+        methods = multiprocessing.get_all_start_methods()
+        if FORK_WORKERS and sys.platform.startswith("linux") and "fork" in methods and \
+                threading.active_count() == 1 and _WORKER is not None and _WORKER.options == self.options:
+            return multiprocessing.get_context("fork"), True
+        if "forkserver" in methods:
+            _start_fork_server(self.options)
+            return multiprocessing.get_context("forkserver"), False
+        return multiprocessing.get_context("spawn"), False
 
     def _start(self) -> _Process:
-        parent, child = self.context.Pipe()
-        proc = self.context.Process(target=_serve, args=(child, self.options, self.fingerprint), daemon=True)
-        proc.start()
+        context, forked = self._context()
+        parent, child = context.Pipe()
+        inherited = [parent, *(p.conn for p in self.procs)] if forked else []
+        proc = context.Process(target=_serve, args=(child, self.options, self.fingerprint, inherited), daemon=True)
+        if forked:
+            gc.freeze()              # the setup stays shared with the worker: its collector never touches it
+        try:
+            proc.start()
+        finally:
+            if forked:
+                gc.unfreeze()
         child.close()
         return _Process(proc, parent)
 
@@ -619,11 +650,12 @@ class _Pool:
         self.procs[self.procs.index(p)] = self._start()
 
     def close(self) -> None:
-        for p in self.procs:
+        procs, self.procs = self.procs, []
+        for p in procs:
             with contextlib.suppress(Exception):
                 if p.job is None:
                     p.conn.send(None)
-        for p in self.procs:
+        for p in procs:
             p.process.join(1 if p.job is None else 0)
             if p.process.is_alive():
                 p.process.kill()
@@ -643,13 +675,12 @@ def _died_row(job: Job, why: str) -> Row:
                       f"workbook may need more memory than the machine has, or {gettext(BUG_HINT)}")
 
 
-def _run_pool(jobs: Sequence[Job], options: Options, fingerprint: dict[str, Any], workers: int, resume: bool,
-              timeout: float | None, done: Callable[[Row], None]) -> None:
+def _run_pool(jobs: Sequence[Job], pool: _Pool, resume: bool, timeout: float | None,
+              done: Callable[[Row], None]) -> None:
     from collections import deque
     from multiprocessing.connection import wait
 
     pending = deque(jobs)
-    pool = _Pool(min(workers, len(jobs)), options, fingerprint)
     ready: set[int] = set()
     restarts = 0
     try:
@@ -657,7 +688,12 @@ def _run_pool(jobs: Sequence[Job], options: Options, fingerprint: dict[str, Any]
             for p in pool.procs:
                 if p.job is None and pending and id(p) in ready:
                     job = pending.popleft()
-                    p.conn.send((job, resume))
+                    try:
+                        p.conn.send((job, resume))
+                    except OSError:          # it died while idle: the wait below reports it; the job waits
+                        pending.appendleft(job)
+                        ready.discard(id(p))
+                        continue
                     p.job, p.deadline = job, (time.monotonic() + timeout) if timeout else None
             waiting = {p.conn: p for p in pool.procs}
             deadlines = [p.deadline for p in pool.procs if p.deadline is not None]
@@ -697,13 +733,46 @@ def _run_pool(jobs: Sequence[Job], options: Options, fingerprint: dict[str, Any]
         pool.close()
 
 
-def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool = False,
-        on_row: Callable[[Row], None] | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> list[Row]:
-    """Convert every job; rows in input order. ``workers > 1`` uses worker processes (one parse of the form
-    per worker). The form and map are checked here first, so a bad form stops the run before any work.
-    ``timeout`` (seconds, None or 0 for none) bounds each workbook; over it, the workbook's row says so."""
+#: Whether workers may be forked from a set-up parent (tests turn it off to run the fork server's way).
+FORK_WORKERS = True
+
+
+@dataclass
+class Prepared:
+    """A run set up before its first workbook: the form and map checked and parsed, the annex templates
+    compiled and, for more than one worker, the worker processes started (:func:`prepare`)."""
+
+    options: Options
+    fingerprint: dict[str, Any]
+    pool: _Pool | None = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
+def prepare(options: Options, *, workers: int = 1, jobs: int = 2) -> Prepared:
+    """Set a run up: a bad form or map is one clear error now, before any work (and before any worker).
+
+    Called before anything starts a thread (the command line calls it before its progress display), so that
+    workers can be forked from this process, set up: see :class:`_Pool`."""
     require_extras(options)
     fingerprint = options.fingerprint()
+    _init_worker(options, fingerprint)
+    pool = _Pool(min(workers, jobs), options, fingerprint) if workers > 1 and jobs > 1 else None
+    return Prepared(options, fingerprint, pool)
+
+
+def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool = False,
+        on_row: Callable[[Row], None] | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+        prepared: Prepared | None = None) -> list[Row]:
+    """Convert every job; rows in input order. ``workers > 1`` uses worker processes (one parse of the form
+    per run). The form and map are checked first (:func:`prepare`, unless ``prepared`` is given; then its
+    workers are used and closed), so a bad form stops the run before any work. ``timeout`` (seconds, None or
+    0 for none) bounds each workbook; over it, the workbook's row says so."""
+    if prepared is None:
+        prepared = prepare(options, workers=workers, jobs=len(jobs))
     rows: list[Row] = []
 
     def done(row: Row) -> None:
@@ -711,16 +780,16 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
         if on_row is not None:
             on_row(row)
 
-    if workers <= 1 or len(jobs) <= 1:
-        _init_worker(options, fingerprint)
-        with fewer_collections():
-            for job in jobs:
-                done(_run_job(job, resume, timeout))
-    else:
-        _start_fork_server(options)
-        if options.form:     # a bad form or map: one clear error now, not one per worker
-            _open_form(options)
-        _run_pool(jobs, options, fingerprint, workers, resume, timeout, done)
+    try:
+        if prepared.pool is None:
+            _set_up(options, prepared.fingerprint)
+            with fewer_collections():
+                for job in jobs:
+                    done(_run_job(job, resume, timeout))
+        else:
+            _run_pool(jobs, prepared.pool, resume, timeout, done)
+    finally:
+        prepared.close()
     rows.sort(key=lambda r: r.index)
     return rows
 

@@ -95,32 +95,56 @@ def test_a_workbook_over_its_time_limit_costs_only_its_row_with_workers(tmp_path
 def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """concurrent.futures marked every pending workbook failed once one worker died (BrokenProcessPool)."""
     out, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
-    (tmp_path / "in" / "w1.xlsx").write_bytes(b"PK-kill-me")      # the worker dies on this one (below)
-    jobs = collect([tmp_path / "in"], out).jobs
-    monkeypatch.setattr(batch, "_Pool", _KillingPool)
+    real = batch.convert_one
+
+    def killed_on_w1(job, resume=False):  # type: ignore[no-untyped-def]
+        if job.source.endswith("w1.xlsx"):                         # as the OOM killer would
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(job, resume=resume)
+
+    monkeypatch.setattr(batch, "convert_one", killed_on_w1)         # forked workers have it too
     rows = run(jobs, Options(), workers=2)
     by = {Path(r.file).name: r for r in rows}
     assert by["w1.xlsx"].status == "failed" and "stopped unexpectedly (signal 9)" in by["w1.xlsx"].errors
     assert [by[n].status for n in ("w0.xlsx", "w2.xlsx", "w3.xlsx")] == ["converted"] * 3
 
 
-class _KillingPool(batch._Pool):
-    """Real worker processes; the one sent the poisoned workbook is killed at once, as the OOM killer would."""
+def test_a_worker_that_died_while_idle_costs_no_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A worker killed between two workbooks: the workbook it was about to get goes to another worker."""
+    out, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
+    monkeypatch.setattr(batch, "_Pool", _IdleKillingPool)
+    rows = run(jobs, Options(), workers=2)
+    assert [r.status for r in rows] == ["converted"] * 4
+
+
+class _IdleKillingPool(batch._Pool):
+    """Real worker processes; the first one started is killed (and reaped) before it is sent any workbook."""
 
     def _start(self) -> batch._Process:
         p = super()._start()
-        conn, pid = p.conn, p.process.pid
+        if not getattr(self, "killed", False):
+            self.killed = True
+            p.conn.recv()                                            # "ready": it is idle now
+            p.process.kill()
+            p.process.join(5)
 
-        class Conn:
-            def send(self, obj):  # type: ignore[no-untyped-def]
-                conn.send(obj)
-                if obj and obj[0].source.endswith("w1.xlsx"):
-                    os.kill(pid, signal.SIGKILL)
+            class Ready:                                             # the pool still hears its "ready"
+                def __init__(self, conn):  # type: ignore[no-untyped-def]
+                    self.conn, self.said = conn, False
 
-            def __getattr__(self, name):  # type: ignore[no-untyped-def]
-                return getattr(conn, name)
+                def poll(self, *args):  # type: ignore[no-untyped-def]
+                    return True
 
-        p.conn = Conn()
+                def recv(self):  # type: ignore[no-untyped-def]
+                    if not self.said:
+                        self.said = True
+                        return ("ready", None)
+                    return self.conn.recv()
+
+                def __getattr__(self, name):  # type: ignore[no-untyped-def]
+                    return getattr(self.conn, name)
+
+            p.conn = Ready(p.conn)
         return p
 
 

@@ -79,3 +79,56 @@ def test_a_batch_collects_less_often_and_puts_the_settings_back() -> None:
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def _workbooks(tmp_path: Path, n: int) -> list[batch.Job]:
+    from workbooks import make_workbook
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(n):
+        make_workbook(src, name=f"w{i}.xlsx")
+    (tmp_path / "out").mkdir()
+    return batch.collect([src], tmp_path / "out").jobs
+
+
+def test_workers_forked_from_the_set_up_parent_never_set_themselves_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On Linux the parent parses the form, map and templates once and forks its workers: a worker that set
+    itself up again would spend the ≈ 0.6 s a fork server takes (here: fail)."""
+    if not sys.platform.startswith("linux"):
+        import pytest
+
+        pytest.skip("allowed: workers are forked from the parent on Linux only")
+    jobs = _workbooks(tmp_path, 4)
+    parent, real = os.getpid(), batch._init_worker
+
+    def only_in_the_parent(options, fingerprint):  # type: ignore[no-untyped-def]
+        assert os.getpid() == parent, "a worker set itself up again"
+        real(options, fingerprint)
+
+    seen = tmp_path / "workers"
+    seen.mkdir()
+    convert = batch.convert_one
+
+    def noting_the_worker(job, resume=False):  # type: ignore[no-untyped-def]
+        (seen / str(os.getpid())).write_text(str(id(batch._WORKER)))          # whose setup it uses
+        return convert(job, resume=resume)
+
+    monkeypatch.setattr(batch, "_init_worker", only_in_the_parent)
+    monkeypatch.setattr(batch, "convert_one", noting_the_worker)          # a forked worker has both
+    options = Options(form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP))
+    rows = batch.run(jobs, options, workers=2)
+    assert [r.status for r in rows] == ["converted"] * 4
+    workers = {int(p.name): p.read_text() for p in seen.iterdir()}
+    assert workers and parent not in workers
+    assert set(workers.values()) == {str(id(batch._WORKER))}                 # the parent's own setup
+
+
+def test_without_forking_workers_come_from_the_fork_server_and_convert_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """macOS (and a replacement started while the progress display runs) take the fork server's way."""
+    jobs = _workbooks(tmp_path, 3)
+    monkeypatch.setattr(batch, "FORK_WORKERS", False)
+    options = Options(form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP))
+    rows = batch.run(jobs, options, workers=2)
+    assert [r.status for r in rows] == ["converted"] * 3
+    assert all(len(list((Path(j.outdir) / "forms").glob("*.pdf"))) >= 2 for j in jobs)

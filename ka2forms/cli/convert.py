@@ -112,9 +112,9 @@ def convert(paths: tuple[str, ...], outdir: str, jobs: int | None, formats: str,
         # Before the progress display starts its thread: workers are then forked from this process, set up.
         prepared = prepare(options, workers=workers, jobs=len(collected.jobs))
 
-        with contextlib.closing(prepared), Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err,
-                      transient=False) as progress:
+        with contextlib.closing(prepared), Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=ui.err, transient=False) as progress:
             unsearched = problem_rows(collected, len(collected.jobs))       # folders that could not be searched
             task = progress.add_task(_("converting"), total=len(collected.jobs) + len(unsearched), status="")
             tally = {"converted": 0, "up to date": 0, "failed": 0}

@@ -94,7 +94,7 @@ def test_a_workbook_over_its_time_limit_costs_only_its_row_with_workers(tmp_path
 
 def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """concurrent.futures marked every pending workbook failed once one worker died (BrokenProcessPool)."""
-    out, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
+    _, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
     real = batch.convert_one
 
     def killed_on_w1(job, resume=False):  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch) -> N
 
 def test_a_worker_that_died_while_idle_costs_no_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A worker killed between two workbooks: the workbook it was about to get goes to another worker."""
-    out, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
+    _, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
     monkeypatch.setattr(batch, "_Pool", _IdleKillingPool)
     rows = run(jobs, Options(), workers=2)
     assert [r.status for r in rows] == ["converted"] * 4

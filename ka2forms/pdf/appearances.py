@@ -165,17 +165,16 @@ def _decoration(box: Box, w: float, h: float) -> list[bytes]:
 def _words(font: FontMetrics, text: str) -> list[list[tuple[str, float]]]:
     """Paragraphs as lists of (glyphs, width at 1 pt) per word: measured once, wrapped at any size."""
     width, memo = font.width, font._memo
-    space, newline = font.to_glyphs(" "), font.to_glyphs("\n")
-    glyphs = font.to_glyphs(text)
-    if space == " " and newline == "\n":          # the usual case: the whole text turned into glyphs at once
-        paragraphs = [paragraph.split(" ") for paragraph in glyphs.split("\n")]
-    elif len(space) == len(newline) == 1 and space != newline and len(glyphs) == len(text) and \
-            glyphs.count(space) == text.count(" ") and glyphs.count(newline) == text.count("\n"):
-        # Letter by letter (an embedded font's glyph ids), and no other letter has the space's or the line
-        # break's glyph: splitting the glyphs splits the text at the same places.
-        paragraphs = [paragraph.split(space) for paragraph in glyphs.split(newline)]
-    else:
-        paragraphs = [[font.to_glyphs(word) for word in paragraph.split(" ")] for paragraph in text.split("\n")]
+    space = font.to_glyphs(" ")
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        glyphs = font.to_glyphs(paragraph)
+        if len(space) == 1 and len(glyphs) == len(paragraph) and glyphs.count(space) == paragraph.count(" "):
+            # Letter by letter, and no other letter has the space's glyph (an embedded font's glyph ids may
+            # use any code): splitting the glyphs splits the text at the same places, in one call.
+            paragraphs.append(glyphs.split(space))
+        else:
+            paragraphs.append([font.to_glyphs(word) for word in paragraph.split(" ")])
     return [[(g, w if (w := memo.get(g)) is not None else width(g, 1.0)) for g in words] for words in paragraphs]
 
 
@@ -186,14 +185,15 @@ def _wrap(font: FontMetrics, paragraphs: list[list[tuple[str, float]]], size: fl
     limit = width / size                                  # compare widths at 1 pt
     space_w = font.width(space, 1.0)
     for words in paragraphs:
-        line: str | None = None
+        line: list[str] = []                              # the words of the line being filled, joined at its end
         line_w = 0.0
         for glyphs, ww in words:
-            if line is not None and line_w + space_w + ww <= limit:
-                line, line_w = line + space + glyphs, line_w + space_w + ww
+            if line and line_w + space_w + ww <= limit:
+                line.append(glyphs)
+                line_w += space_w + ww
                 continue
-            if line is not None:
-                lines.append(line)
+            if line:
+                lines.append(space.join(line))
             while ww > limit and len(glyphs) > 1:         # break a word longer than a line
                 cut = len(glyphs) - 1
                 while cut > 1 and font.width(glyphs[:cut], 1.0) > limit:
@@ -201,8 +201,8 @@ def _wrap(font: FontMetrics, paragraphs: list[list[tuple[str, float]]], size: fl
                 lines.append(glyphs[:cut])
                 glyphs = glyphs[cut:]
                 ww = font.width(glyphs, 1.0)
-            line, line_w = glyphs, ww
-        lines.append(line or "")
+            line, line_w = [glyphs], ww
+        lines.append(space.join(line))
     return lines
 
 

@@ -115,11 +115,11 @@ def row_kind(row: Sequence[Any], columns: dict[str, int]) -> str | None:
     if filled[0].startswith("*") or (head is not None and head in spellings.plain("notes")) or (
             len(filled) == 1 and first in spellings.plain("notes")):
         return "note"
-    named = [cells[i] for k, i in columns.items()
-             if k in ("role", "organisation", "country", "type") and i < len(cells)]
+    if any(cells[i] for k, i in columns.items() if k in ("role", "organisation", "country", "type") and i < len(cells)):
+        return None                                   # a name where names belong: an organisation's row
     ids = {i for k, i in columns.items() if k in ("pic", "oid")}
-    others = [v for i, v in enumerate(row) if text(v) and i not in ids]
-    if not any(named) and others and all(_is_number(v) for v in others):
+    others = [v for i, v in enumerate(row) if cells[i] and i not in ids]
+    if others and all(_is_number(v) for v in others):
         return "totals"
     return None
 

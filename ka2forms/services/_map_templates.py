@@ -58,8 +58,9 @@ def environment() -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from ka2forms.rules import country_name, type_label
+    from ka2forms.services._templating import DictEntriesFirst
 
-    class MapSandbox(ImmutableSandboxedEnvironment):
+    class MapSandbox(DictEntriesFirst, ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "%", "//"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:

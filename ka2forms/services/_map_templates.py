@@ -58,9 +58,9 @@ def environment() -> Any:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from ka2forms.rules import country_name, type_label
-    from ka2forms.services._templating import DictEntriesFirst
+    from ka2forms.services._templating import PlainDictionaries
 
-    class MapSandbox(DictEntriesFirst, ImmutableSandboxedEnvironment):
+    class MapSandbox(PlainDictionaries, ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "%", "//"})
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:

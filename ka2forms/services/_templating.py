@@ -1,10 +1,15 @@
-"""What every Jinja environment of ka2forms shares: reading a dictionary's entries without an exception.
+"""What every Jinja environment of ka2forms shares: dictionaries read without exceptions.
 
-Jinja reads ``partner.organisation`` by trying the *attribute* first and the entry only after the
-``AttributeError`` — and annex and map contexts are dictionaries, so each of the hundreds of reads in an annex
-raised and caught an exception (a few percent of a whole batch). :class:`DictEntriesFirst` returns the entry
-directly when the name cannot be an attribute of a ``dict``: the result is the same in every case, an entry
-named like a dictionary method (``items``) still gives the method, as Jinja does.
+Two of Jinja's general ways cost an exception where ka2forms' templates need none — together a few percent
+of a whole batch, which renders a map's templates for every form and an annex for every workbook:
+
+- ``partner.organisation`` tries the *attribute* first and the entry only after the ``AttributeError``, and
+  annex and map contexts are dictionaries. :class:`PlainDictionaries` returns the entry at once when the name
+  cannot be an attribute of a ``dict``: the same result in every case (an entry named like a dictionary
+  method, ``items``, still gives the method, as Jinja does).
+- A template's globals are a ``ChainMap`` over the environment's, copied into every render's context key by
+  key, with a ``KeyError`` for each key the first map lacks. ka2forms never changes an environment's globals
+  after making it, so each template gets a plain copy.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from typing import Any
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class DictEntriesFirst:
+class PlainDictionaries:
     """A mixin for a Jinja ``Environment`` (or sandbox) class: put it first among the bases."""
+
+    globals: dict[str, Any]
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -26,8 +33,11 @@ class DictEntriesFirst:
                 pass                      # Jinja's own way gives the undefined value and its message
         return super().getattr(obj, attribute)  # type: ignore[misc]
 
+    def make_globals(self, d: dict[str, Any] | None) -> dict[str, Any]:
+        return {**self.globals, **(d or {})}
+
 
 @cache
-def with_dict_entries_first(environment: type) -> type:
-    """``environment`` (a Jinja Environment class) with :class:`DictEntriesFirst`, made once per class."""
-    return type(environment.__name__, (DictEntriesFirst, environment), {})
+def with_plain_dictionaries(environment: type) -> type:
+    """``environment`` (a Jinja Environment class) with :class:`PlainDictionaries`, made once per class."""
+    return type(environment.__name__, (PlainDictionaries, environment), {})

@@ -402,7 +402,7 @@ def _make_environment(kind: str, lang: str, *, sandbox: bool, source: str | None
     from jinja2 import BaseLoader, Environment, FileSystemLoader, FunctionLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from ka2forms.services._templating import with_dict_entries_first
+    from ka2forms.services._templating import with_plain_dictionaries
 
     options: dict[str, Any] = {"undefined": StrictUndefined, "autoescape": kind in ("html", "docx"),
                                "keep_trailing_newline": True}
@@ -420,9 +420,9 @@ def _make_environment(kind: str, lang: str, *, sandbox: bool, source: str | None
                 return (text, filename, lambda: True) if wanted == name else None
 
             loader = FunctionLoader(load)
-        env: Any = with_dict_entries_first(ImmutableSandboxedEnvironment)(loader=loader, **options)
+        env: Any = with_plain_dictionaries(ImmutableSandboxedEnvironment)(loader=loader, **options)
     else:
-        env = with_dict_entries_first(Environment)(loader=FileSystemLoader(str(templates_dir())), **options)
+        env = with_plain_dictionaries(Environment)(loader=FileSystemLoader(str(templates_dir())), **options)
     env.filters.update(make_filters(lang))
     return env
 

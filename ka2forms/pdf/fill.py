@@ -109,6 +109,7 @@ class FormTemplate:
     _fields: dict[str, FormField] = field(default_factory=dict, repr=False)
     _shows: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict, repr=False)
     _coerced: dict[tuple[str, Any], tuple[str, Any]] = field(default_factory=dict, repr=False)
+    _kept: dict[tuple[str, tuple[str, Any]], bool] = field(default_factory=dict, repr=False)   # _unchanged, remembered
     _inc: _IncrementalForm | None = field(default=None, repr=False)   # None: fill by cloning (odd structures)
     odd: dict[str, str] = field(default_factory=dict)   # fields that cannot be filled → why (left as they are)
     _trusted: bool = True           # the form's own appearances show its values (it did not ask for a redraw)
@@ -292,8 +293,19 @@ class FormTemplate:
         no clone, no rewrite); forms whose fields or widgets are not separate objects are cloned instead.
         """
         skipped = [name for name, v in values.items() if v is not None and name in self.odd]
-        coerced = {name: self._coerce(name, v) for name, v in values.items() if v is not None and name not in self.odd}
-        coerced = {name: kv for name, kv in coerced.items() if not self._unchanged(name, *kv)}
+        coerced = {}
+        kept = self._kept
+        for name, v in values.items():
+            if v is None or name in self.odd:
+                continue
+            kv = self._coerce(name, v)
+            same = kept.get((name, kv))
+            if same is None:                # the template never changes: whether it holds a value is fixed
+                if len(kept) > 4096:
+                    kept.clear()
+                same = kept[(name, kv)] = self._unchanged(name, *kv)
+            if not same:
+                coerced[name] = kv
         if self._inc is not None:         # reads only objects parsed when the form was loaded: pypdf stays quiet
             data, fallback, overflow = self._inc.fill(self, coerced)
         else:

@@ -359,12 +359,12 @@ def plan_values(template: FormTemplate, fmap: FormMap, project: Project, partner
     warnings: list[str] = []
     ruled = set()
     for rule in fmap.rules:
-        where = Location(file=fmap.file, field=rule.field, line=rule.line)
         if rule.field not in fields:
             from ka2forms.pdf.fill import _similar
 
             raise FormMapError(gettext("the map names field {name!r}, but {form} has no such field").format(
-                name=rule.field, form=Path(template.name).name) + _similar(rule.field, fields), where=where)
+                name=rule.field, form=Path(template.name).name) + _similar(rule.field, fields),
+                where=Location(file=fmap.file, field=rule.field, line=rule.line))
         ruled.add(rule.field)
         if rule.source is None:
             continue
@@ -423,6 +423,21 @@ def safe_filename(name: str, *, suffix: str = ".pdf", taken: set[str] | None = N
     stripped, Windows device names (``CON``, ``COM1``…) avoided, the UTF-8 length capped; with ``taken``
     (case-folded names already used) duplicates get `` (2)``, `` (3)``… and the result is added to it.
     """
+    base = _clean_stem(name, max_bytes - len(suffix.encode("utf-8")))
+    candidate, n = base + suffix, 2
+    while taken is not None and candidate.casefold() in taken:
+        tail = f" ({n})"
+        candidate = _cut(base, max_bytes - len((tail + suffix).encode("utf-8"))) + tail + suffix
+        n += 1
+    if taken is not None:
+        taken.add(candidate.casefold())
+    return candidate
+
+
+@lru_cache(maxsize=4096)
+def _clean_stem(name: str, limit: int) -> str:
+    """:func:`safe_filename`'s cleaned name, at most ``limit`` UTF-8 bytes (remembered: a batch writes the
+    same organisations' forms workbook after workbook)."""
     text = _FORBIDDEN.sub(" ", re.sub(r"\s", " ", unicodedata.normalize("NFC", name)))
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
     text = re.sub(r"\s+", " ", text).strip(" .")
@@ -430,21 +445,13 @@ def safe_filename(name: str, *, suffix: str = ".pdf", taken: set[str] | None = N
         text = "form"
     if text.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
         text = f"{text}_"
+    return _cut(text, limit)
 
-    def cut(t: str, limit: int) -> str:
-        while len(t.encode("utf-8")) > limit:
-            t = t[:-1]
-        return t.rstrip(" .")
 
-    base = cut(text, max_bytes - len(suffix.encode("utf-8")))
-    candidate, n = base + suffix, 2
-    while taken is not None and candidate.casefold() in taken:
-        tail = f" ({n})"
-        candidate = cut(base, max_bytes - len((tail + suffix).encode("utf-8"))) + tail + suffix
-        n += 1
-    if taken is not None:
-        taken.add(candidate.casefold())
-    return candidate
+def _cut(t: str, limit: int) -> str:
+    while len(t.encode("utf-8")) > limit:
+        t = t[:-1]
+    return t.rstrip(" .")
 
 
 # ─────────────────────────────── the whole job ───────────────────────────────

@@ -22,6 +22,14 @@ CASE_KEYS = {"name", "action", "call_year", "consortium", "duration", "grant", "
 EXPECT_KEYS = {"eligible", "failing", "passing", "error", "message", "warnings", "no_warnings"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own cache folder (ka2forms.cache): nothing written to the user's, every run starts cold."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("KA2FORMS_CACHE_DIR", tempfile.mkdtemp(prefix="ka2forms-test-cache-"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """With KA2FORMS_REQUIRE_TOOLS=1 (CI), a skipped test is a failed one: see tests/tools.py."""

@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ka2forms.cache import cached
 from ka2forms.errors import FormFileError, FormMapError, FormValueError, Location
 from ka2forms.i18n import _, join_or, ngettext
 from ka2forms.pdf import _pypdf as pdf_api
@@ -902,7 +903,16 @@ def _font_coverage(path: str) -> frozenset[int]:
 
 @lru_cache(maxsize=8)
 def _subset(path: str, chars: frozenset[str]) -> bytes:
-    """A subset of the font with the glyphs for ``chars`` and printable ASCII (a few KB instead of 700)."""
+    """A subset of the font with the glyphs for ``chars`` and printable ASCII (a few KB instead of 700), kept
+    in the user's cache (:mod:`ka2forms.cache`) under the font file's identity: made once per machine."""
+    import fontTools
+
+    st = os.stat(path)
+    key = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{fontTools.version}\0{''.join(sorted(chars))}"
+    return cached("font-subsets", key, lambda: _make_subset(path, chars))
+
+
+def _make_subset(path: str, chars: frozenset[str]) -> bytes:
     from fontTools import subset
 
     options = subset.Options()
@@ -931,10 +941,17 @@ def _fallback_font(texts: list[str], template: FormTemplate, names: list[str]) -
     return fallback_font_for(frozenset("".join(texts)), template, names)
 
 
+_FALLBACKS: dict[tuple[Path | None, frozenset[str]], Any] = {}
+
+
 def fallback_font_for(chars: frozenset[str], template: FormTemplate, names: list[str]) -> Any:
     """:func:`_fallback_font` for the set of letters of the texts (a fill keeps each value's letters)."""
-    chars = chars - {"\n"}
     path = fallback_font_path()
+    given = chars
+    hit = _FALLBACKS.get((path, given))
+    if hit is not None:                     # a batch asks for the same letters form after form
+        return hit
+    chars = chars - {"\n"}
     if path is None:
         shown = "".join(sorted(ch for ch in chars if not ch.isascii()))
         raise FormValueError(_("the form's font cannot show {letters!r} and no fallback font was found; install "
@@ -946,7 +963,11 @@ def fallback_font_for(chars: frozenset[str], template: FormTemplate, names: list
         letters = _font_letters(str(path))
         missing = "".join(sorted(ch for ch in chars - letters if not ch.isspace()))
         if not missing:
-            return _block_font(str(path), _blocks_for(chars))
+            font = _block_font(str(path), _blocks_for(chars))
+            if len(_FALLBACKS) > 1024:
+                _FALLBACKS.clear()
+            _FALLBACKS[(path, given)] = font
+            return font
     except (OSError, ValueError, KeyError, TypeError, IndexError, AssertionError, TTLibError) as e:
         raise FormValueError(_("cannot embed the fallback font {path} ({error}); set {env} to a .ttf font "
                                "file").format(path=path, error=e, env=FALLBACK_FONT_ENV),

@@ -95,18 +95,35 @@ def test_a_workbook_over_its_time_limit_costs_only_its_row_with_workers(tmp_path
 def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """concurrent.futures marked every pending workbook failed once one worker died (BrokenProcessPool)."""
     _, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
-    real = batch.convert_one
-
-    def killed_on_w1(job, resume=False):  # type: ignore[no-untyped-def]
-        if job.source.endswith("w1.xlsx"):                         # as the OOM killer would
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(job, resume=resume)
-
-    monkeypatch.setattr(batch, "convert_one", killed_on_w1)         # forked workers have it too
+    monkeypatch.setattr(batch, "_Pool", _KillingPool)
     rows = run(jobs, Options(), workers=2)
     by = {Path(r.file).name: r for r in rows}
     assert by["w1.xlsx"].status == "failed" and "stopped unexpectedly (signal 9)" in by["w1.xlsx"].errors
     assert [by[n].status for n in ("w0.xlsx", "w2.xlsx", "w3.xlsx")] == ["converted"] * 3
+
+
+class _KillingPool(batch._Pool):
+    """Real worker processes; the one sent w1.xlsx is killed as the OOM killer would, before it can convert
+    it (stopped first: a worker converts a small workbook faster than a signal arrives)."""
+
+    def _start(self) -> batch._Process:
+        p = super()._start()
+        conn, pid = p.conn, p.process.pid
+
+        class Conn:
+            def send(self, obj):  # type: ignore[no-untyped-def]
+                poisoned = bool(obj) and obj[0].source.endswith("w1.xlsx")
+                if poisoned:
+                    os.kill(pid, signal.SIGSTOP)
+                conn.send(obj)
+                if poisoned:
+                    os.kill(pid, signal.SIGKILL)
+
+            def __getattr__(self, name):  # type: ignore[no-untyped-def]
+                return getattr(conn, name)
+
+        p.conn = Conn()
+        return p
 
 
 def test_a_worker_that_died_while_idle_costs_no_row(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -92,36 +92,51 @@ def _workbooks(tmp_path: Path, n: int) -> list[batch.Job]:
     return batch.collect([src], tmp_path / "out").jobs
 
 
-def test_workers_forked_from_the_set_up_parent_never_set_themselves_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+FORKED = """
+import json, os, sys
+from pathlib import Path
+from ka2forms.services import batch
+
+folder, form, fmap = (Path(a) for a in sys.argv[1:4])
+jobs = batch.collect([folder / "in"], folder / "out").jobs
+parent, real_setup, real_convert = os.getpid(), batch._init_worker, batch.convert_one
+
+def only_in_the_parent(options, fingerprint):
+    assert os.getpid() == parent, "a worker set itself up again"
+    real_setup(options, fingerprint)
+
+def noting_the_worker(job, resume=False):        # whose setup the worker converts with
+    (folder / "workers" / str(os.getpid())).write_text(str(id(batch._WORKER)))
+    return real_convert(job, resume=resume)
+
+if __name__ == "__main__":
+    (folder / "workers").mkdir()
+    batch._init_worker, batch.convert_one = only_in_the_parent, noting_the_worker    # a forked worker has both
+    rows = batch.run(jobs, batch.Options(form=str(form), map_file=str(fmap)), workers=2)
+    seen = {p.name: p.read_text() for p in (folder / "workers").iterdir()}
+    print(json.dumps({"rows": [r.status for r in rows], "parent": str(parent), "setup": str(id(batch._WORKER)),
+                      "workers": seen}))
+"""
+
+
+def test_workers_forked_from_the_set_up_parent_never_set_themselves_up(tmp_path: Path) -> None:
     """On Linux the parent parses the form, map and templates once and forks its workers: a worker that set
-    itself up again would spend the ≈ 0.6 s a fork server takes (here: fail)."""
+    itself up again would spend the ≈ 0.6 s a fork server takes (here: fail). In a fresh interpreter: a
+    thread another test left running (a library's monitor) rightly turns forking off."""
     if not sys.platform.startswith("linux"):
         import pytest
 
         pytest.skip("allowed: workers are forked from the parent on Linux only")
-    jobs = _workbooks(tmp_path, 4)
-    parent, real = os.getpid(), batch._init_worker
-
-    def only_in_the_parent(options, fingerprint):  # type: ignore[no-untyped-def]
-        assert os.getpid() == parent, "a worker set itself up again"
-        real(options, fingerprint)
-
-    seen = tmp_path / "workers"
-    seen.mkdir()
-    convert = batch.convert_one
-
-    def noting_the_worker(job, resume=False):  # type: ignore[no-untyped-def]
-        (seen / str(os.getpid())).write_text(str(id(batch._WORKER)))          # whose setup it uses
-        return convert(job, resume=resume)
-
-    monkeypatch.setattr(batch, "_init_worker", only_in_the_parent)
-    monkeypatch.setattr(batch, "convert_one", noting_the_worker)          # a forked worker has both
-    options = Options(form=str(SAMPLE_FORM), map_file=str(SAMPLE_MAP))
-    rows = batch.run(jobs, options, workers=2)
-    assert [r.status for r in rows] == ["converted"] * 4
-    workers = {int(p.name): p.read_text() for p in seen.iterdir()}
-    assert workers and parent not in workers
-    assert set(workers.values()) == {str(id(batch._WORKER))}                 # the parent's own setup
+    _workbooks(tmp_path, 4)
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path), str(SAMPLE_FORM), str(SAMPLE_MAP)],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["rows"] == ["converted"] * 4
+    assert seen["workers"] and seen["parent"] not in seen["workers"]
+    assert set(seen["workers"].values()) == {seen["setup"]}                # the parent's own setup
 
 
 def test_without_forking_workers_come_from_the_fork_server_and_convert_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

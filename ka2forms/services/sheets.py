@@ -82,14 +82,15 @@ def _column_letter(i: int) -> str:
 
 #: What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF): shown as U+FFFD.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# A carriage return as a character reference: a literal one would be read back as a line feed.
-_XML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("\r"): "&#13;"}
 #: Text that spreadsheets would read as an escaped character (``_x000D_``): its underscore is escaped itself.
 _LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
 def _xml(text: str) -> str:
-    return _LOOKS_ESCAPED.sub(r"_x005F_\1", _NOT_XML.sub("\ufffd", text)).translate(_XML_ESCAPES)
+    text = _LOOKS_ESCAPED.sub(r"_x005F_\1", _NOT_XML.sub("\ufffd", text))
+    # A carriage return as a character reference: a literal one would be read back as a line feed.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") \
+        .replace("\r", "&#13;")
 
 
 # Styles: 0 the default, 1 the bold header, 2 wrapped text aligned at the top (a cell with line breaks).

@@ -4,6 +4,7 @@
     python bench/bench_convert.py --n 200 --jobs 2 --profile
     python bench/bench_convert.py --n 1000 --jobs 2 --dir /dev/shm     # without the disk's latency
     python bench/bench_convert.py --n 1000 --jobs 1 2 --baseline cd307d1   # and the code of that commit
+    python bench/bench_convert.py --n 1000 --baseline cd307d1 --repeat 3     # each 3 times, in turn; the fastest
 
 Generates realistic workbooks (10–20 organisations each, Central-European names from scripts/build_samples.py,
 ~10 % of them not eligible) in a temporary folder, runs ``ka2forms convert`` in a subprocess and prints wall
@@ -156,6 +157,9 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--baseline", metavar="REF", help="also run the code of this git commit (e.g. main) and print "
                                                       "the speed-up against it, measured in the same run")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each configuration, this code and the baseline "
+                                                           "in turn; the fastest is reported (the least disturbed "
+                                                           "by other load on the machine), every run is listed")
     ap.add_argument("--dir", help="where to generate and write (default: the system's temp folder; try /dev/shm "
                                   "to take the disk's file-creation latency out)")
     args = ap.parse_args()
@@ -173,18 +177,25 @@ def main() -> None:
                 continue
             times = {}
             for jobs in args.jobs:
-                seconds, _ = convert(inputs, tmp / "out", jobs)
+                runs, old_runs = [], []
+                for _ in range(args.repeat):          # this code and the baseline in turn: the same load
+                    runs.append(convert(inputs, tmp / "out", jobs)[0])
+                    if base is not None:
+                        old_runs.append(convert(inputs, tmp / "out-baseline", jobs, code=base)[0])
+                seconds = min(runs)
                 rss = measure_rss(inputs, tmp / "out", jobs)
                 pdfs = sum(1 for _ in (tmp / "out").rglob("*.pdf"))
                 times[jobs] = seconds
+                spread = f"  (runs: {', '.join(f'{r:.1f}' for r in runs)})" if len(runs) > 1 else ""
                 print(f"N={n} jobs={jobs}: {seconds:6.1f} s  {n / seconds:6.1f} workbooks/s  {pdfs} PDFs "
-                      f"({pdfs / seconds:5.0f}/s)  peak RSS {rss / 1024:5.0f} MB", flush=True)
+                      f"({pdfs / seconds:5.0f}/s)  peak RSS {rss / 1024:5.0f} MB{spread}", flush=True)
                 if base is not None:
-                    old, _ = convert(inputs, tmp / "out-baseline", jobs, code=base)
+                    old = min(old_runs)
                     old_pdfs = sum(1 for _ in (tmp / "out-baseline").rglob("*.pdf"))
                     old_rss = measure_rss(inputs, tmp / "out-baseline", jobs, code=base)
+                    spread = f"  (runs: {', '.join(f'{r:.1f}' for r in old_runs)})" if len(old_runs) > 1 else ""
                     print(f"N={n} jobs={jobs}: baseline {args.baseline}: {old:6.1f} s  {old_pdfs} PDFs  "
-                          f"peak RSS {old_rss / 1024:5.0f} MB  -> {old / seconds:.2f}x faster now", flush=True)
+                          f"peak RSS {old_rss / 1024:5.0f} MB  -> {old / seconds:.2f}x faster now{spread}", flush=True)
             if 1 in times and 2 in times:
                 print(f"N={n}: 2 jobs are {times[1] / times[2]:.2f}x faster than 1 (cores: {os.cpu_count()})")
     finally:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+
+def escape(text: str) -> str:
+    """``& < >`` as XML entities (xml.sax.saxutils does the same, but importing it imports urllib and http:
+    15 ms of every batch worker's start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 PALETTE = ("#003399", "#2f6fb5", "#5b9bd5", "#7fb2e5", "#a9c9ee", "#1b6e3a", "#4c9a68", "#8a5a00")
 WIDTH, BAR, GAP, LABEL_W, VALUE_W = 640, 16, 6, 230, 130

@@ -96,6 +96,7 @@ def test_a_worker_that_dies_costs_only_its_row(tmp_path: Path, monkeypatch) -> N
     """concurrent.futures marked every pending workbook failed once one worker died (BrokenProcessPool)."""
     _, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx", "w3.xlsx"])
     monkeypatch.setattr(batch, "_Pool", _KillingPool)
+    monkeypatch.setattr(batch, "QUEUED_PER_WORKER", 1)          # sent is started: the kill hits w1 itself
     rows = run(jobs, Options(), workers=2)
     by = {Path(r.file).name: r for r in rows}
     assert by["w1.xlsx"].status == "failed" and "stopped unexpectedly (signal 9)" in by["w1.xlsx"].errors
@@ -118,6 +119,45 @@ class _KillingPool(batch._Pool):
                 conn.send(obj)
                 if poisoned:
                     os.kill(pid, signal.SIGKILL)
+
+            def __getattr__(self, name):  # type: ignore[no-untyped-def]
+                return getattr(conn, name)
+
+        p.conn = Conn()
+        return p
+
+
+def test_the_workbook_queued_behind_one_that_kills_its_worker_is_converted(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A worker gets its next workbook before it finishes the current one; when it dies, the current one's row
+    says so and the next goes to another worker."""
+    _, jobs = _jobs(tmp_path, ["w0.xlsx", "w1.xlsx", "w2.xlsx"])
+    monkeypatch.setattr(batch, "_Pool", _QueueKillingPool)
+    rows = run(jobs, Options(), workers=2)
+    by = {Path(r.file).name: r for r in rows}
+    assert by["w0.xlsx"].status == "failed" and "stopped unexpectedly (signal 9)" in by["w0.xlsx"].errors
+    assert by["w1.xlsx"].status == by["w2.xlsx"].status == "converted"
+
+
+class _QueueKillingPool(batch._Pool):
+    """The worker sent w0 is stopped before it gets it; when w1 is sent (to it, queued, or to the other
+    worker), it is killed: w0 is always the workbook it was converting."""
+
+    holder: int | None = None
+
+    def _start(self) -> batch._Process:
+        p = super()._start()
+        conn, pid, pool = p.conn, p.process.pid, self
+
+        class Conn:
+            def send(self, obj):  # type: ignore[no-untyped-def]
+                name = Path(obj[0].source).name if obj else ""
+                if name == "w0.xlsx":
+                    os.kill(pid, signal.SIGSTOP)
+                    pool.holder = pid
+                conn.send(obj)
+                if name == "w1.xlsx" and pool.holder is not None:
+                    os.kill(pool.holder, signal.SIGKILL)
+                    pool.holder = None                               # once: w1 is sent again, elsewhere
 
             def __getattr__(self, name):  # type: ignore[no-untyped-def]
                 return getattr(conn, name)

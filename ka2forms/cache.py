@@ -25,6 +25,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ka2forms.errors import InputError
+from ka2forms.files import write_atomic
+
 CACHE_ENV = "KA2FORMS_CACHE_DIR"
 #: Bump when what is cached changes meaning (every older entry is then never read again).
 FORMAT = "1"
@@ -61,9 +64,6 @@ def cached(kind: str, key: str, make: Callable[[], bytes]) -> bytes:
     except OSError:
         pass
     data = make()
-    from ka2forms.errors import InputError
-    from ka2forms.files import write_atomic
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, hashlib.sha256(data).digest() + data, durable=False)

@@ -22,6 +22,7 @@ from xml.etree.ElementTree import iterparse
 
 from ka2forms.errors import Location, WorkbookError
 from ka2forms.i18n import _
+from ka2forms.readers.cells import column_letter
 
 Row = tuple[Any, ...]
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -291,7 +292,7 @@ def _checked_rows(path: Path, sheet: str, rows: list[list[Any]]) -> list[Row]:
             continue
         for c, v in enumerate(values, start=1):
             if (why := check_value(v)) is not None:
-                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"{_letters(c)}{r}"),
+                problems.append(Problem(Location(file=str(path), sheet=sheet, cell=f"{column_letter(c)}{r}"),
                                         _("cannot be read: {why}").format(why=why)))
                 values[c - 1] = None
         while values and values[-1] is None:
@@ -300,14 +301,6 @@ def _checked_rows(path: Path, sheet: str, rows: list[list[Any]]) -> list[Row]:
     if problems:
         raise WorkbookInvalid(problems[:200])
     return out
-
-
-def _letters(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def _calamine_value(v: Any) -> Any:
@@ -325,14 +318,21 @@ _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"
 _REL_ALT = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
 
 
+def _part(archive: Archive, name: str) -> bytes | None:
+    """A part of the workbook's zip, or None when it has no such part (an optional part: rels, tables)."""
+    try:
+        return archive.read(name)
+    except KeyError:
+        return None
+
+
 def _sheet_parts(archive: Archive) -> dict[str, str]:
     """Sheet name → its worksheet part ("xl/worksheets/sheet1.xml"), for the hidden rows and tables."""
     from html import unescape
 
     book = archive.read("xl/workbook.xml")
-    try:
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+    rels = _part(archive, "xl/_rels/workbook.xml.rels")
+    if rels is None:
         return {}
     targets = {m.group(1): m.group(2) for m in _REL.finditer(rels)}
     targets.update({m.group(2): m.group(1) for m in _REL_ALT.finditer(rels)})
@@ -356,9 +356,8 @@ def _xlsx_hidden_sheets(archive: Archive) -> frozenset[str]:
     """Names of the sheets ``xl/workbook.xml`` marks hidden or very hidden (``state="hidden"``)."""
     from html import unescape
 
-    try:
-        book = archive.read("xl/workbook.xml")
-    except KeyError:
+    book = _part(archive, "xl/workbook.xml")
+    if book is None:
         return frozenset()
     return frozenset(unescape(m.group(1).decode("utf-8", "replace")) for tag in _SHEET_TAG.finditer(book)
                      if _SHEET_STATE.search(tag.group(1)) for m in [_SHEET_NAME.search(tag.group(1))] if m)
@@ -373,9 +372,8 @@ _TABLE_ATTRS = re.compile(rb'<(?:\w+:)?table\b[^>]*?\bdisplayName="([^"]+)"[^>]*
 
 def _xlsx_hidden(archive: Archive, xml_path: str) -> frozenset[int]:
     """Hidden rows of one worksheet part (openpyxl's read-only mode does not load them)."""
-    try:
-        data = archive.read(xml_path)
-    except KeyError:
+    data = _part(archive, xml_path)
+    if data is None:
         return frozenset()
     return frozenset(int(m.group(1)) for tag in _ROW_TAG.finditer(data) if _HIDDEN.search(tag.group(1))
                      for m in [_ATTR_R.search(tag.group(1))] if m)
@@ -392,9 +390,8 @@ _F_THEN_V = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*<(?:\w
 def _xlsx_uncached(archive: Archive, xml_path: str) -> frozenset[str]:
     """Cells of one worksheet part with a formula (``<f>``) and no saved result (no ``<v>``). Rows and cells
     without an ``r`` reference follow the one before (as some report generators write them)."""
-    try:
-        data = archive.read(xml_path)
-    except KeyError:
+    data = _part(archive, xml_path)
+    if data is None:
         return frozenset()
     formulas = len(_HAS_F.findall(data))
     if not formulas or len(_F_THEN_V.findall(data)) == formulas:   # every formula has its result (the usual)
@@ -418,7 +415,7 @@ def _xlsx_uncached(archive: Archive, xml_path: str) -> frozenset[str]:
         inner = data[pos:end.start()] if end else b""
         pos = end.end() if end else pos
         if _HAS_F.search(inner) and not _HAS_V.search(inner):
-            out.add(f"{_letters(col)}{row}")
+            out.add(f"{column_letter(col)}{row}")
     return frozenset(out)
 
 
@@ -426,17 +423,16 @@ def _xlsx_tables(archive: Archive, xml_path: str) -> dict[str, TableRange]:
     """Excel tables (ListObjects) on one worksheet, by name (openpyxl's read-only mode does not load them)."""
     folder, _, name = xml_path.rpartition("/")
     tables: dict[str, TableRange] = {}
-    try:
-        rels = archive.read(f"{folder}/_rels/{name}.rels")
-    except KeyError:
+    rels = _part(archive, f"{folder}/_rels/{name}.rels")
+    if rels is None:
         return tables
     for m in _TABLE_TARGET.finditer(rels):
         target = (m.group(1) or m.group(2)).decode()
         part = target.lstrip("/") if target.startswith("/") else _join(folder, target)
-        try:
-            t = _TABLE_ATTRS.search(archive.read(part))
-        except KeyError:
+        data = _part(archive, part)
+        if data is None:
             continue
+        t = _TABLE_ATTRS.search(data)
         if t:
             tables[t.group(1).decode()] = TableRange(int(t.group(3)), _col(t.group(2).decode()), int(t.group(5)),
                                                      _col(t.group(4).decode()))

@@ -32,7 +32,6 @@ import gc
 import hashlib
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from ka2forms.errors import InputError, Ka2Error, Location, WorkbookInvalid
 from ka2forms.files import remove_stale_temps, same_file, write_atomic
 from ka2forms.i18n import N_, gettext, set_language
 from ka2forms.readers.grid import SPREADSHEET_SUFFIXES
-from ka2forms.services.sheets import FORMULA_START, Table, csv_cell, write_table
+from ka2forms.services.sheets import FORMULA_START, NOT_IN_A_CELL, Table, csv_cell, write_table
 from ka2forms.text import excerpt
 
 MANIFEST = "check.json"
@@ -818,15 +817,12 @@ def run(jobs: Sequence[Job], options: Options, *, workers: int = 1, resume: bool
 # ───────────────────────────────────── the summary ─────────────────────────────────────
 
 
-_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _cell_text(value: Any) -> Any:
     """Text a spreadsheet cell can hold: no control characters or lone surrogates (openpyxl refuses them, and
     the summary must always be written), at most Excel's 32 767 characters."""
     if not isinstance(value, str):
         return value
-    value = _NOT_IN_A_CELL.sub("\ufffd", value)
+    value = NOT_IN_A_CELL.sub("\ufffd", value)
     return value if len(value) <= 32_767 else value[:32_700] + "… (cut)"
 
 

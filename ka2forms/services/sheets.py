@@ -31,6 +31,7 @@ from typing import Any
 from ka2forms.errors import InputError, Location
 from ka2forms.files import write_atomic
 from ka2forms.i18n import gettext
+from ka2forms.readers.cells import column_letter
 
 #: Text starting with one of these could run as a formula in Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -71,23 +72,14 @@ def csv_bytes(table: Table) -> bytes:
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
-def _column_letter(i: int) -> str:
-    """1 → A, 27 → AA (the sheet's column names)."""
-    letters = ""
-    while i > 0:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
-
-
 #: What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF): shown as U+FFFD.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Text that spreadsheets would read as an escaped character (``_x000D_``): its underscore is escaped itself.
 _LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
 def _xml(text: str) -> str:
-    text = _LOOKS_ESCAPED.sub(r"_x005F_\1", _NOT_XML.sub("\ufffd", text))
+    text = _LOOKS_ESCAPED.sub(r"_x005F_\1", NOT_IN_A_CELL.sub("\ufffd", text))
     # A carriage return as a character reference: a literal one would be read back as a line feed.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") \
         .replace("\r", "&#13;")
@@ -148,7 +140,7 @@ def _cell(ref: str, value: Any, strings: _Strings, header: bool) -> str:
 
 def _sheet_xml(table: Table, strings: _Strings) -> str:
     width = max(1, len(table.columns), *(len(r) for r in table.rows)) if table.rows else max(1, len(table.columns))
-    letters = [_column_letter(i) for i in range(1, width + 1)]
+    letters = [column_letter(i) for i in range(1, width + 1)]
     rows = []
     for n, values in enumerate((table.columns, *table.rows), start=1):
         cells = "".join(_cell(f"{letters[i]}{n}", v, strings, n == 1) for i, v in enumerate(values))
@@ -164,7 +156,7 @@ def _sheet_xml(table: Table, strings: _Strings) -> str:
 
 
 def _filter_ref(table: Table) -> str:
-    return f"A1:{_column_letter(max(1, len(table.columns)))}{len(table.rows) + 1}"
+    return f"A1:{column_letter(max(1, len(table.columns)))}{len(table.rows) + 1}"
 
 
 def _sheet_name(title: str) -> str:
@@ -240,5 +232,5 @@ def write_table(path: Path | str, table: Table, *, protect: Iterable[Path | str]
     return write_atomic(target, data, protect=protect, durable=durable)
 
 
-__all__ = ["FORMULA_START", "SUFFIXES", "Table", "csv_bytes", "csv_cell", "is_formula_like", "write_table",
-           "xlsx_bytes"]
+__all__ = ["FORMULA_START", "NOT_IN_A_CELL", "SUFFIXES", "Table", "csv_bytes", "csv_cell", "is_formula_like",
+           "write_table", "xlsx_bytes"]

@@ -1,6 +1,6 @@
 """A per-user cache of derived bytes that are slow to make and always the same for the same inputs.
 
-Why: subsetting the fallback font (DejaVu Sans, 750 KB) for Central European text takes ≈ 0.1 s and the
+Why: subsetting the fallback font (DejaVu Sans, 750 KB) for Central European text takes ≈ 0.04 s and the
 import of fontTools' subsetter another ≈ 0.07 s — in every process that fills a form with č or ő: each
 ``ka2forms fill`` and each worker of ``ka2forms convert --jobs N``. The subset depends only on the font file
 and the letters, so it is kept on disk after the first time.
